@@ -1,0 +1,3 @@
+from pasqal_tui.cli import main
+
+raise SystemExit(main())
