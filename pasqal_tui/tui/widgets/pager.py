@@ -1,0 +1,45 @@
+"""The "1-100 of 2,345" line, and the page arithmetic behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.widgets import Static
+
+
+@dataclass(frozen=True)
+class PageState:
+    offset: int = 0
+    limit: int = 100
+    total: int = 0
+
+    def label(self, shown: int) -> str:
+        if self.total == 0 or shown == 0:
+            return "no results" if self.total == 0 else f"\u2013 of {self.total:,}"
+        first = self.offset + 1
+        last = self.offset + shown
+        page = self.offset // self.limit + 1
+        pages = max(1, -(-self.total // self.limit))
+        return f"{first:,}\u2013{last:,} of {self.total:,}  ·  page {page:,}/{pages:,}"
+
+    def next(self) -> int | None:
+        nxt = self.offset + self.limit
+        return nxt if nxt < self.total else None
+
+    def previous(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset > 0 else None
+
+    def last(self) -> int:
+        if self.total <= 0:
+            return 0
+        return ((self.total - 1) // self.limit) * self.limit
+
+
+class Pager(Static):
+    """Shows where the current page sits in the whole result."""
+
+    DEFAULT_CSS = "Pager { width: auto; }"
+
+    def show(self, state: PageState, shown: int, extra: str = "") -> None:
+        text = state.label(shown)
+        self.update(f"{text}  ·  {extra}" if extra else text)

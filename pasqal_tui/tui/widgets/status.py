@@ -1,0 +1,64 @@
+"""Status colours as renderables: a badge and a compact per-status counts bar."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.text import Text
+from textual.app import App
+from textual.widgets import Static
+
+from pasqal_tui.tui.themes import STATUSES, status_variable
+
+BAR_ORDER = ("DONE", "RUNNING", "PENDING", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
+
+
+def status_colour(app: App[object], status: str) -> str:
+    return app.theme_variables.get(status_variable(status), "")
+
+
+def status_text(app: App[object], status: str) -> Text:
+    """The status word in its theme colour (also readable without colour: it is a word)."""
+    return Text(status, style=f"bold {status_colour(app, status)}".strip())
+
+
+def counts_bar(app: App[object], counts: Mapping[str, int], width: int = 10) -> Text:
+    """Per-status proportions in ``width`` cells; a non-zero status always gets one cell."""
+    total = sum(counts.get(s, 0) for s in BAR_ORDER)
+    bar = Text()
+    if total <= 0 or width <= 0:
+        return Text("·" * width, style="dim")
+    present = [(s, counts.get(s, 0)) for s in BAR_ORDER if counts.get(s, 0) > 0]
+    cells = {s: max(1, round(n * width / total)) for s, n in present}
+    while sum(cells.values()) > width:
+        biggest = max(cells, key=lambda s: cells[s])
+        cells[biggest] -= 1
+    while sum(cells.values()) < width:
+        biggest = max(present, key=lambda p: p[1])[0]
+        cells[biggest] += 1
+    for status, _n in present:
+        if cells[status] > 0:
+            bar.append("█" * cells[status], style=status_colour(app, status))
+    return bar
+
+
+def counts_summary(counts: Mapping[str, int]) -> str:
+    parts = [f"{counts[s]:,} {s.lower()}" for s in STATUSES if counts.get(s)]
+    return ", ".join(parts) or "no jobs"
+
+
+class StatusBadge(Static):
+    """A status word whose colour follows the theme."""
+
+    DEFAULT_CSS = "StatusBadge { width: auto; }"
+
+    def __init__(self, status: str = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._status = status
+
+    def on_mount(self) -> None:
+        self.set_status(self._status)
+
+    def set_status(self, status: str) -> None:
+        self._status = status
+        self.update(status_text(self.app, status) if status else "")
