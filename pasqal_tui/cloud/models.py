@@ -1,0 +1,287 @@
+"""Pydantic models of what the Pasqal Cloud API returns.
+
+Unknown fields are kept (``extra="allow"``): the API grows, and a dashboard must not break the day
+the service adds a key. Required fields follow SPEC §3 (what the official SDK needs); the rest are
+optional so legacy shapes parse too.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .timestamps import UtcDatetime
+
+__all__ = [
+    "TERMINAL_STATUSES",
+    "Batch",
+    "BatchStatus",
+    "BatchStatusInfo",
+    "CancelBatchesResult",
+    "CancelJobsResult",
+    "DeviceType",
+    "DeviceTypes",
+    "Envelope",
+    "Job",
+    "JobResults",
+    "JobStatus",
+    "Page",
+    "Pagination",
+    "Project",
+    "QueuePriority",
+    "Workload",
+]
+
+
+class BatchStatus(str, Enum):
+    """Batch statuses the service emits (SPEC §3.6); anything else is a protocol error."""
+
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    DONE = "DONE"
+    ERROR = "ERROR"
+    CANCELED = "CANCELED"
+    TIMED_OUT = "TIMED_OUT"
+    PAUSED = "PAUSED"
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether nothing will change any more (PAUSED counts as finished, as in the SDK)."""
+        return self not in (BatchStatus.PENDING, BatchStatus.RUNNING)
+
+
+class JobStatus(str, Enum):
+    """Job (and workload) statuses; same set as batches."""
+
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    DONE = "DONE"
+    ERROR = "ERROR"
+    CANCELED = "CANCELED"
+    TIMED_OUT = "TIMED_OUT"
+    PAUSED = "PAUSED"
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether nothing will change any more (PAUSED counts as finished, as in the SDK)."""
+        return self not in (JobStatus.PENDING, JobStatus.RUNNING)
+
+
+TERMINAL_STATUSES = frozenset({"DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED"})
+
+
+class QueuePriority(str, Enum):
+    """Queue priorities the batch-list filter knows; projects may also say ``FREE``."""
+
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+    FREE = "FREE"
+
+
+DeviceType = str
+"""Device types are an open set: new QPUs and emulators appear without a client release."""
+
+
+class DeviceTypes:
+    """Device types known at the time of writing (SPEC §3.7)."""
+
+    FRESNEL = "FRESNEL"
+    FRESNEL_CAN1 = "FRESNEL_CAN1"
+    EMU_FREE = "EMU_FREE"
+    EMU_TN = "EMU_TN"
+    EMU_FRESNEL = "EMU_FRESNEL"
+    EMU_MPS = "EMU_MPS"
+    EMU_SV = "EMU_SV"
+
+    ALL: tuple[str, ...] = (
+        FRESNEL,
+        FRESNEL_CAN1,
+        EMU_FREE,
+        EMU_TN,
+        EMU_FRESNEL,
+        EMU_MPS,
+        EMU_SV,
+    )
+
+    @staticmethod
+    def is_emulator(device_type: str) -> bool:
+        """Emulators run side by side; QPUs queue one batch at a time."""
+        return device_type.upper().startswith("EMU_")
+
+
+class _ApiModel(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    @property
+    def extras(self) -> dict[str, Any]:
+        """Fields the server sent that this client does not model (yet)."""
+        return dict(self.__pydantic_extra__ or {})
+
+
+class Job(_ApiModel):
+    """One job: a number of shots of one sequence (SPEC §3.2)."""
+
+    id: str
+    batch_id: str
+    project_id: str
+    status: JobStatus
+    runs: int | None = None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    start_timestamp: UtcDatetime | None = None
+    end_timestamp: UtcDatetime | None = None
+    errors: list[str] | None = None
+    variables: dict[str, Any] | None = None
+    parent_id: str | None = None
+    sequence: str | None = None
+
+
+class Batch(_ApiModel):
+    """A batch of jobs on one device (SPEC §3.1)."""
+
+    id: str
+    open: bool
+    complete: bool | None = None
+    status: BatchStatus
+    device_type: DeviceType
+    project_id: str
+    user_id: str | None = None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    start_datetime: UtcDatetime | None = None
+    end_datetime: UtcDatetime | None = None
+    webhook: str | None = None
+    sequence_builder: str | None = None
+    configuration: dict[str, Any] | None = None
+    backend_configuration: str | None = None
+    tags: list[str] | None = None
+    priority: int | None = None
+    device_status: str | None = None
+    parent_id: str | None = None
+    jobs_count: int = 0
+    jobs_count_per_status: dict[str, int] = Field(default_factory=dict)
+    jobs: list[Job] | None = None
+    job_ids: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _fill_complete(self) -> Batch:
+        if self.complete is None:
+            self.complete = not self.open
+        return self
+
+    @property
+    def known_job_ids(self) -> list[str]:
+        """Job ids in creation order, from ``jobs`` or ``job_ids``, whichever was sent."""
+        if self.jobs:
+            return [job.id for job in self.jobs]
+        return list(self.job_ids or [])
+
+    @property
+    def total_jobs(self) -> int:
+        """Job count, from whichever field the server filled."""
+        if self.jobs_count:
+            return self.jobs_count
+        if self.jobs_count_per_status:
+            return sum(self.jobs_count_per_status.values())
+        return len(self.known_job_ids)
+
+
+class BatchStatusInfo(_ApiModel):
+    """Reply of the cheap status poll (op 22)."""
+
+    status: BatchStatus
+    jobs_count_per_status: dict[str, int] | None = None
+
+
+class JobResults(_ApiModel):
+    """The document behind a job's ``results_link`` (SPEC §3.3)."""
+
+    counter: dict[str, int] | None = None
+    raw: list[str] | None = None
+    serialised_results: str | None = None
+
+
+class Workload(_ApiModel):
+    """A non-Pulser workload (SPEC §3.4)."""
+
+    id: str
+    project_id: str
+    status: JobStatus
+    backend: str
+    workload_type: str
+    config: dict[str, Any] = Field(default_factory=dict)
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    errors: list[str] | None = None
+    start_timestamp: UtcDatetime | None = None
+    end_timestamp: UtcDatetime | None = None
+    result: dict[str, Any] | None = None
+    result_link: str | None = None
+
+
+class Project(_ApiModel):
+    """A project of the account service; only ``id`` and ``name`` are guaranteed."""
+
+    id: str
+    name: str
+    project_status: str | None = None
+    project_type: str | None = None
+    queue_priority: str | None = None
+    allowed_device_types: list[str] | None = None
+
+
+class CancelBatchesResult(_ApiModel):
+    """Bulk batch cancel (op 6): cancelled batches, and a reason per id that was not."""
+
+    batches: list[Batch]
+    errors: dict[str, str] = Field(default_factory=dict)
+
+
+class CancelJobsResult(_ApiModel):
+    """Cancel jobs of a batch (op 10): cancelled jobs, and a reason per id that was not."""
+
+    jobs: list[Job]
+    errors: dict[str, str] = Field(default_factory=dict)
+
+
+class Pagination(_ApiModel):
+    """``pagination`` beside ``data`` on list answers; ``end`` is exclusive."""
+
+    total: int
+    start: int = 0
+    end: int | None = None
+
+
+class Envelope(_ApiModel):
+    """The JSend-like wrapper of every API answer (SPEC §1.2); ``code`` may be a string."""
+
+    status: str | None = None
+    message: str | None = None
+    code: int | str | None = None
+    data: Any = None
+    pagination: Pagination | None = None
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list endpoint; ``total`` counts every match, not just this page."""
+
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def end(self) -> int:
+        """Offset just past this page."""
+        return self.offset + len(self.items)
+
+    @property
+    def has_more(self) -> bool:
+        """Whether another page exists after this one."""
+        return self.end < self.total and len(self.items) > 0

@@ -1,0 +1,75 @@
+"""Timestamps as the service sends them, turned into aware UTC datetimes.
+
+Recorded responses mix naive ISO strings (which mean UTC), ``+00:00`` offsets, epoch seconds in
+strings (``"1636558026.698066"``) and, in HTTP headers, RFC 2822 dates. Screens compute relative
+times, so every value must be aware and comparable.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer
+
+__all__ = ["UtcDatetime", "format_query_datetime", "parse_timestamp"]
+
+_EPOCH = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_FRACTION = re.compile(r"(T\d{2}:\d{2}:\d{2}|\s\d{2}:\d{2}:\d{2})\.(\d+)")
+_MS_THRESHOLD = 1e11  # larger epoch values are milliseconds (year 5138+ in seconds)
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """Any timestamp shape the API uses -> aware UTC datetime; ValueError names the value."""
+    if isinstance(value, datetime):
+        return _as_utc(value)
+    if isinstance(value, bool):
+        raise ValueError(f"not a timestamp: {value!r}")
+    if isinstance(value, (int, float)):
+        return _from_epoch(float(value))
+    if not isinstance(value, str):
+        raise ValueError(f"not a timestamp: {value!r}")
+    text = value.strip()
+    if not text:
+        raise ValueError("empty timestamp")
+    if _EPOCH.match(text):
+        return _from_epoch(float(text))
+    iso = text[:-1] + "+00:00" if text[-1] in "Zz" else text
+    iso = _FRACTION.sub(lambda m: f"{m.group(1)}.{m.group(2)[:6].ljust(6, '0')}", iso)
+    try:
+        return _as_utc(datetime.fromisoformat(iso))
+    except ValueError:
+        pass
+    try:
+        return _as_utc(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError):
+        raise ValueError(f"unrecognised timestamp {value!r}") from None
+
+
+def format_query_datetime(value: datetime) -> str:
+    """``isoformat()`` as the official SDK sends it (naive stays naive: the server reads UTC)."""
+    return value.isoformat()
+
+
+def _from_epoch(seconds: float) -> datetime:
+    if abs(seconds) >= _MS_THRESHOLD:
+        seconds /= 1000.0
+    try:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(f"epoch timestamp out of range: {seconds!r}") from None
+
+
+def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+UtcDatetime = Annotated[
+    datetime,
+    BeforeValidator(parse_timestamp),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json"),
+]
