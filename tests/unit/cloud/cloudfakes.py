@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 
@@ -79,6 +81,8 @@ class FakeCloud:
     requests: list[httpx.Request] = field(default_factory=list)
     tokens_issued: int = 0
     token_lifetime: float | None = 3600.0
+    token_delay: float = 0.0
+    token_forms: list[dict[str, str]] = field(default_factory=list)
 
     def on(self, method: str, path: str, handler: Handler | Any) -> None:
         """Answer with ``handler(request)``, or with the envelope of a fixed ``data``."""
@@ -100,6 +104,9 @@ class FakeCloud:
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         if request.url.path == "/oauth/token":
+            self.token_forms.append(dict(parse_qsl(request.content.decode())))
+            if self.token_delay:
+                await asyncio.sleep(self.token_delay)
             self.tokens_issued += 1
             token: dict[str, Any] = {"access_token": f"token-{self.tokens_issued}"}
             if self.token_lifetime is not None:
