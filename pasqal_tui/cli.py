@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no configuration it starts an embedded local cloud with demo data.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_app_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     lc = sub.add_parser("local-cloud", help="run or administer the embedded local Pasqal Cloud")
     lc_sub = lc.add_subparsers(dest="local_command", metavar="ACTION", required=True)
@@ -46,5 +47,76 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 2
         return int(handler(args))
-    parser.print_help()
-    return 0
+    return run_app(args)
+
+
+_ENVIRONMENTS = ("prod", "preprod", "dev", "sa-prod", "sa-preprod")
+
+
+def _refresh_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError("the refresh interval is at least 2 seconds")
+    return value
+
+
+def _add_app_options(parser: argparse.ArgumentParser) -> None:
+    app = parser.add_argument_group("dashboard options")
+    app.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="log in with this saved profile (default: $PASQAL_TUI_PROFILE, then the config's "
+        "default_profile, then the embedded 'local' cloud with demo data)",
+    )
+    app.add_argument(
+        "--env",
+        choices=_ENVIRONMENTS,
+        help="log in to this Pasqal Cloud environment (opens the login screen)",
+    )
+    app.add_argument(
+        "--read-only",
+        action="store_true",
+        help="refuse every action that changes something (cancel, close, rebatch...)",
+    )
+    app.add_argument(
+        "--refresh",
+        type=_refresh_seconds,
+        metavar="SECONDS",
+        help="live refresh interval, at least 2 (default 3, or the config's refresh_interval)",
+    )
+    app.add_argument("--theme", metavar="NAME", help="colour theme (default: pasqal)")
+    app.add_argument(
+        "--mouse",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mouse support; off by default over SSH, where every hover repaint costs bytes",
+    )
+    app.add_argument(
+        "--local-url",
+        metavar="URL",
+        help="use an already running local cloud at URL for the 'local' profile",
+    )
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Start the dashboard; textual is imported only here, so --help stays instant."""
+    from pasqal_tui.tui.app import AppOptions, PasqalApp
+
+    options = AppOptions(
+        profile=args.profile,
+        env=args.env,
+        read_only=args.read_only,
+        refresh=args.refresh,
+        theme=args.theme,
+        mouse=args.mouse,
+        local_url=args.local_url,
+    )
+    app = PasqalApp(options)
+    try:
+        app.run(mouse=app.mouse)
+    finally:
+        app.launcher.stop()
+    return 0 if app.return_code in (None, 0) else int(app.return_code or 1)

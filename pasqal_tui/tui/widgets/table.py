@@ -7,8 +7,10 @@ a changed row repainted alone costs a few hundred bytes, and an unchanged page c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -18,6 +20,13 @@ Row = tuple[str, Sequence[Cell]]
 
 class DiffTable(DataTable[Cell]):
     """Rows keyed by resource id; :meth:`sync` keeps cursor and scroll across updates."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", id="table.down", show=False),
+        Binding("k", "cursor_up", "Up", id="table.up", show=False),
+        Binding("g", "scroll_top", "Top", id="table.top", show=False),
+        Binding("G", "scroll_bottom", "Bottom", id="table.bottom", show=False),
+    ]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]

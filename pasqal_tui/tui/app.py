@@ -1,0 +1,232 @@
+"""PasqalApp: settings, theme, keymap, login, and the screen stack.
+
+The app owns the CloudWorker and the embedded local cloud (through the launcher); screens own
+only what they show.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from pasqal_tui.config import (
+    LOCAL_PROFILE,
+    Config,
+    Profile,
+    load_config,
+    mouse_enabled,
+    save_config,
+    selected_profile_name,
+)
+from pasqal_tui.secrets import SecretStore
+from pasqal_tui.tui import themes
+from pasqal_tui.tui.clock import Clock, system_clock
+from pasqal_tui.tui.launcher import LocalLauncher
+from pasqal_tui.tui.messages import LoggedIn
+from pasqal_tui.tui.worker import CloudWorker, describe
+
+log = logging.getLogger("pasqal_tui.tui")
+
+
+@dataclass
+class AppOptions:
+    """What the command line (or a test) decides; ``None`` means "use the config"."""
+
+    profile: str | None = None
+    env: str | None = None
+    read_only: bool = False
+    refresh: float | None = None
+    theme: str | None = None
+    mouse: bool | None = None
+    config_path: Path | None = None
+    local_url: str | None = None
+    clock: Clock = field(default=system_clock)
+    start_local: bool = True
+
+
+class PasqalApp(App[None]):
+    """Keyboard-driven dashboard for Pasqal Cloud Services."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "pasqal-tui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("p", "toggle_pause", "Pause", id="app.pause"),
+        Binding("R", "refresh_now", "Refresh", id="app.refresh", show=False),
+        Binding("L", "login", "Login", id="app.login", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
+    ]
+
+    connection_problem: reactive[str] = reactive("")
+
+    def __init__(self, options: AppOptions | None = None) -> None:
+        self.options = options or AppOptions()
+        loaded = load_config(self.options.config_path)
+        self.config_problem = loaded.problem
+        self.config_path = loaded.path
+        self.settings: Config = loaded.config
+        interval = max(2.0, self.options.refresh or self.settings.refresh_interval)
+        self.clock = self.options.clock
+        self.read_only = self.options.read_only
+        self.secrets = SecretStore()
+        self.cloud = CloudWorker(self, interval)
+        self.launcher = LocalLauncher(self.options.local_url)
+        self.profile: Profile | None = None
+        self.project_name = ""
+        mouse = self.options.mouse
+        if mouse is None:
+            mouse = mouse_enabled(self.settings.mouse)
+        super().__init__()
+        self.mouse = mouse
+
+    # ---- start ------------------------------------------------------------------------------
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        palette = self.current_theme.to_color_system().generate()
+        return themes.status_defaults(palette)
+
+    def on_mount(self) -> None:
+        loaded, problems = themes.load_themes()
+        for theme in loaded:
+            self.register_theme(theme)
+        wanted = self.options.theme or self.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            problems.append(f"unknown theme {wanted!r}; using {self.theme}")
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        for problem in [self.config_problem, *problems]:
+            if problem:
+                self.notify(problem, title="Configuration", severity="warning", timeout=10)
+        self.cloud.start()
+        self._start()
+
+    def _start(self) -> None:
+        from pasqal_tui.tui.screens.login import LoginScreen
+
+        name = selected_profile_name(self.settings, self.options.profile)
+        if self.options.env:
+            profile = self.settings.profile(name) or Profile(name=name)
+            profile = profile.model_copy(update={"environment": self.options.env})
+            self.push_screen(LoginScreen(profile))
+            return
+        if name == LOCAL_PROFILE and self.settings.profile(name) is None:
+            problem = self.launcher.unavailable()
+            if problem or not self.options.start_local:
+                self.push_screen(LoginScreen(None, problem=problem))
+            else:
+                self.push_screen(LoginScreen(None, starting=True))
+                self._start_local()
+            return
+        saved = self.settings.profile(name)
+        if saved is None:
+            self.push_screen(LoginScreen(None, problem=f"no profile named {name!r}"))
+            return
+        self.push_screen(LoginScreen(saved))
+        password = self.secrets.get(saved.name)
+        if password:
+            self.login(saved, password, remember=False)
+
+    @work(group="launch", exclusive=True, exit_on_error=False)
+    async def _start_local(self) -> None:
+        try:
+            await self.launcher.start()
+        except Exception as exc:
+            self._login_failed(f"The local cloud did not start: {describe(exc)}")
+            return
+        self.login(self.launcher.profile(), self.launcher.password, remember=False)
+
+    # ---- login ------------------------------------------------------------------------------
+
+    @work(group="login", exclusive=True, exit_on_error=False)
+    async def login(self, profile: Profile, password: str, remember: bool) -> None:
+        """Log in and list the projects; the login screen gets LoggedIn or an error line."""
+        from pasqal_tui.tui.session import open_client
+
+        try:
+            client, projects, where = await open_client(profile, password, self.launcher)
+        except Exception as exc:
+            self._login_failed(describe(exc))
+            return
+        await self.cloud.open(client, where)
+        self.profile = profile
+        if profile.name != LOCAL_PROFILE:
+            if remember and not self.secrets.set(profile.name, password):
+                self.notify(self.secrets.problem or "", severity="warning", timeout=8)
+            elif not remember:
+                self.secrets.remember_for_session(profile.name, password)
+            self._save_profile(profile)
+        self.screen.post_message(LoggedIn(projects))
+
+    def _login_failed(self, message: str) -> None:
+        from pasqal_tui.tui.screens.login import LoginScreen
+
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            screen.show_error(message)
+        else:
+            self.notify(message, severity="error")
+
+    def _save_profile(self, profile: Profile) -> None:
+        try:
+            self.settings = self.settings.with_profile(profile)
+            save_config(self.settings, self.config_path)
+        except OSError as exc:
+            self.notify(f"Could not save {self.config_path}: {exc.strerror}", severity="warning")
+
+    def choose_project(self, project_id: str, project_name: str) -> None:
+        """Point the client at a project and show its batches."""
+        from pasqal_tui.tui.screens.batches import BatchesScreen
+
+        client = self.cloud.client
+        if client is not None:
+            client.project_id = project_id
+        self.project_name = project_name
+        profile = self.profile
+        if profile is not None and profile.name != LOCAL_PROFILE:
+            self.profile = profile.model_copy(update={"project_id": project_id})
+            self._save_profile(self.profile)
+        where = profile.name if profile else ""
+        self.sub_title = f"{where} · {project_name}" + (" · read-only" if self.read_only else "")
+        self.switch_screen(BatchesScreen())
+
+    # ---- actions ----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from pasqal_tui.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_pause(self) -> None:
+        paused = self.cloud.toggle_pause()
+        self.notify("Live refresh paused" if paused else "Live refresh resumed", timeout=2)
+
+    def action_refresh_now(self) -> None:
+        self.cloud.refresh_now()
+
+    def action_login(self) -> None:
+        from pasqal_tui.tui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen(self.profile))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Any:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys of this screen", self.action_help)
+        yield SystemCommand("Pause or resume live refresh", "Key p", self.action_toggle_pause)
+        yield SystemCommand("Log in", "Choose or create a profile", self.action_login)
+
+    async def on_unmount(self) -> None:
+        self.cloud.stop()
+        await self.cloud.close()
+        self.launcher.stop()

@@ -1,0 +1,1 @@
+"""Thin screens: they compose widgets, ask the CloudWorker, and render its messages."""

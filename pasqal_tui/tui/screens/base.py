@@ -1,0 +1,212 @@
+"""What the batch browser and the job table share: paging, filters, status toggles, refresh.
+
+Subclasses say how to load a page and how to turn an item into a row; this class keeps the page
+state, repaints only changed rows, and never awaits a request in a key handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from pasqal_tui.tui.messages import Notice, RequestFailed
+from pasqal_tui.tui.parsing import InputError
+from pasqal_tui.tui.widgets.filter_bar import FilterBar
+from pasqal_tui.tui.widgets.pager import Pager, PageState
+from pasqal_tui.tui.widgets.table import DiffTable, Row
+
+if TYPE_CHECKING:
+    from pasqal_tui.cloud.models import Page
+    from pasqal_tui.tui.app import PasqalApp
+
+ItemT = TypeVar("ItemT")
+PAGE_SIZE = 100
+
+STATUS_KEYS = ("1", "2", "3", "4", "5", "6")
+
+
+def status_bindings(prefix: str, statuses: Sequence[str]) -> list[BindingType]:
+    return [
+        Binding(
+            key,
+            f"toggle_status('{status}')",
+            f"Only {status.lower()}",
+            id=f"{prefix}.status.{status.lower()}",
+            show=False,
+        )
+        for key, status in zip(STATUS_KEYS, statuses, strict=False)
+    ]
+
+
+class TableScreen(Screen[None], Generic[ItemT]):
+    """A paged, filtered, live table of one kind of resource."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "Back", id="table.back"),
+        Binding("slash", "filters", "Filter", id="table.filter"),
+        Binding("0", "clear_filters", "Clear filters", id="table.clear", show=False),
+        Binding("right_square_bracket", "page(1)", "Next page", id="table.next"),
+        Binding("left_square_bracket", "page(-1)", "Prev page", id="table.prev"),
+        Binding("left_curly_bracket", "first_page", "First page", id="table.first", show=False),
+        Binding("right_curly_bracket", "last_page", "Last page", id="table.last", show=False),
+    ]
+
+    #: The status names the 1-6 keys toggle.
+    STATUSES: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = PageState(limit=PAGE_SIZE)
+        self.items: list[ItemT] = []
+        self.status_filter: list[str] = []
+        self.loaded = False
+        self.stale = False
+
+    @property
+    def pasqal(self) -> PasqalApp:
+        from pasqal_tui.tui.app import PasqalApp
+
+        assert isinstance(self.app, PasqalApp)
+        return self.app
+
+    @property
+    def table(self) -> DiffTable:
+        return self.query_one(DiffTable)
+
+    # ---- subclass hooks ---------------------------------------------------------------------
+
+    def request_page(self, offset: int, *, background: bool, focus_id: str | None = None) -> None:
+        raise NotImplementedError
+
+    def build_row(self, item: ItemT) -> Row:
+        raise NotImplementedError
+
+    def apply_filter_text(self, values: dict[str, str]) -> None:
+        """Parse the bar's fields into filters; raise InputError on a bad value."""
+        raise NotImplementedError
+
+    def is_live(self, item: ItemT) -> bool:
+        raise NotImplementedError
+
+    def summary(self) -> str:
+        return ""
+
+    # ---- loading ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.query_one(FilterBar).display = False
+        self.table.focus()
+        self.reload()
+
+    def reload(self, offset: int = 0, focus_id: str | None = None) -> None:
+        self.request_page(offset, background=False, focus_id=focus_id)
+
+    def show_page(self, page: Page[ItemT], refresh: bool, focus_id: str | None = None) -> None:
+        self.state = PageState(offset=page.offset, limit=self.state.limit, total=page.total)
+        self.items = list(page.items)
+        self.loaded = True
+        self.stale = False
+        self.repaint(keep_cursor=refresh)
+        if focus_id is not None:
+            self.table.move_to_id(focus_id)
+
+    def repaint(self, *, keep_cursor: bool = True) -> int:
+        changed = self.table.sync([self.build_row(i) for i in self.items], keep_cursor=keep_cursor)
+        self.query_one(Pager).show(self.state, len(self.items), self.summary())
+        return changed
+
+    def refresh_data(self, force: bool) -> None:
+        """Called by the refresh loop: reload only when something shown can still change."""
+        if not self.loaded and not self.stale:
+            return
+        if force or self.stale or any(self.is_live(i) for i in self.items):
+            self.request_page(self.state.offset, background=True)
+
+    def on_notice(self, message: Notice) -> None:
+        self.notify(message.text, timeout=4)
+
+    def on_request_failed(self, message: RequestFailed) -> None:
+        failure = message.failure
+        self.stale = True
+        if not failure.background and not self.pasqal.connection_problem:
+            self.notify(failure.message, severity="error", timeout=8)
+
+    # ---- actions ----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def action_filters(self) -> None:
+        self.query_one(FilterBar).open()
+
+    def intercept_filter(self, values: dict[str, str]) -> bool:
+        """A subclass may take over a submit (e.g. a jump to an id); True means handled."""
+        return False
+
+    def on_filter_bar_applied(self, message: FilterBar.Applied) -> None:
+        bar = self.query_one(FilterBar)
+        if self.intercept_filter(message.values):
+            return
+        try:
+            self.apply_filter_text(message.values)
+        except InputError as exc:
+            bar.show_error(str(exc))
+            return
+        bar.clear_error()
+        self.status_filter = _split(message.values.get("status", ""))
+        self.reload()
+        self.table.focus()
+
+    def on_filter_bar_closed(self, _message: FilterBar.Closed) -> None:
+        self.table.focus()
+
+    def action_toggle_status(self, status: str) -> None:
+        chosen = [status] if self.status_filter != [status] else []
+        self.status_filter = chosen
+        bar = self.query_one(FilterBar)
+        bar.set_value("status", ",".join(chosen))
+        values = bar.values
+        try:
+            self.apply_filter_text(values)
+        except InputError as exc:
+            bar.display = True
+            bar.show_error(str(exc))
+            return
+        self.reload()
+
+    def action_clear_filters(self) -> None:
+        bar = self.query_one(FilterBar)
+        for key in bar.values:
+            bar.set_value(key, "")
+        bar.clear_error()
+        self.status_filter = []
+        self.apply_filter_text(bar.values)
+        self.reload()
+
+    def action_page(self, step: int) -> None:
+        target = self.state.next() if step > 0 else self.state.previous()
+        if target is None:
+            self.notify("No more pages that way", timeout=2)
+            return
+        self.reload(target)
+
+    def action_first_page(self) -> None:
+        self.reload(0)
+
+    def action_last_page(self) -> None:
+        self.reload(self.state.last())
+
+
+def _split(text: str) -> list[str]:
+    return [w.strip().upper() for w in text.replace(" ", ",").split(",") if w.strip()]
+
+
+def filters_summary(values: dict[str, Any]) -> str:
+    parts = [f"{k}={v}" for k, v in values.items() if v not in (None, "", [])]
+    return "filters: " + ", ".join(parts) if parts else ""

@@ -1,0 +1,191 @@
+"""The batch browser: the project's batches, newest first, filtered and paged on the server."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Static
+
+from pasqal_tui.cloud.filters import BatchFilters
+from pasqal_tui.cloud.models import Batch, BatchStatus
+from pasqal_tui.tui import parsing
+from pasqal_tui.tui.clock import relative
+from pasqal_tui.tui.messages import BatchesLoaded, BatchLoaded
+from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
+from pasqal_tui.tui.widgets.banner import ErrorBanner
+from pasqal_tui.tui.widgets.filter_bar import FilterBar
+from pasqal_tui.tui.widgets.pager import Pager
+from pasqal_tui.tui.widgets.status import counts_bar, status_text
+from pasqal_tui.tui.widgets.table import DiffTable, Row
+
+BATCH_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT")
+COLUMNS = (
+    ("id", "Batch", 8),
+    ("status", "Status", 9),
+    ("device", "Device", 11),
+    ("jobs", "Jobs", 16),
+    ("created", "Created", 10),
+    ("updated", "Updated", 10),
+    ("open", "Open", 6),
+    ("tags", "Tags", 18),
+    ("parent", "Parent", 8),
+)
+FIELDS = (
+    ("status", "status: error,done"),
+    ("device", "device"),
+    ("tag", "tag"),
+    ("from", "from 2026-01-31"),
+    ("to", "to"),
+    ("open", "open y/n"),
+    ("id", "batch id"),
+)
+HINT = "Enter applies · Esc closes · statuses by prefix, comma-separated · dates YYYY-MM-DD"
+
+
+class BatchesScreen(TableScreen[Batch]):
+    """Enter opens a batch's jobs; 1-6 show one status; / filters; [ ] page."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", id="batches.open", show=False),
+        Binding("i", "jump", "Jump to id", id="batches.jump"),
+        *status_bindings("batches", BATCH_STATUSES),
+    ]
+    STATUSES = BATCH_STATUSES
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = BatchFilters()
+        self.filter_text: dict[str, str] = {}
+        self._known_status: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ErrorBanner()
+        yield FilterBar(FIELDS, HINT)
+        table = DiffTable(id="batches")
+        table.setup_columns(COLUMNS)
+        yield table
+        with Horizontal(classes="statusline"):
+            yield Pager()
+            yield Static("", classes="spacer")
+        yield Footer()
+
+    def request_page(self, offset: int, *, background: bool, focus_id: str | None = None) -> None:
+        filters, limit = self.filters, self.state.limit
+        self.pasqal.cloud.request(
+            self,
+            "page",
+            lambda c: c.list_batches(filters, offset=offset, limit=limit),
+            lambda page: BatchesLoaded(page, background),
+            background=background,
+        )
+
+    def on_batches_loaded(self, message: BatchesLoaded) -> None:
+        if message.refresh:
+            self._notify_changes(message.page.items)
+        for batch in message.page.items:
+            self._known_status[batch.id] = batch.status.value
+        self.show_page(message.page, message.refresh)
+
+    def _notify_changes(self, batches: list[Batch]) -> None:
+        for batch in batches:
+            before = self._known_status.get(batch.id)
+            if before is not None and before != batch.status.value:
+                self.notify(
+                    f"Batch {batch.id[:8]} ({batch.device_type}): {before} → {batch.status.value}",
+                    title="Status change",
+                    timeout=6,
+                )
+
+    def build_row(self, item: Batch) -> Row:
+        now = self.pasqal.clock()
+        jobs = counts_bar(self.app, item.jobs_count_per_status, 8)
+        jobs_cell = status_text(self.app, "")
+        jobs_cell.append(f"{item.jobs_count:>6,} ")
+        jobs_cell.append_text(jobs)
+        cells: list[str | Text] = [
+            item.id[:8],
+            status_text(self.app, item.status.value),
+            item.device_type,
+            jobs_cell,
+            relative(item.created_at, now),
+            relative(item.updated_at, now),
+            "open" if item.open else "closed",
+            ", ".join(item.tags or []),
+            (item.parent_id or "")[:8],
+        ]
+        return item.id, cells
+
+    def is_live(self, item: Batch) -> bool:
+        return item.open or not BatchStatus(item.status).is_terminal
+
+    def summary(self) -> str:
+        return filters_summary(self.filter_text)
+
+    def apply_filter_text(self, values: dict[str, str]) -> None:
+        statuses = parsing.statuses(values.get("status", ""), BATCH_STATUSES)
+        start = parsing.date(values.get("from", ""), "from")
+        end = parsing.date(values.get("to", ""), "to", end=True)
+        if start and end and start > end:
+            raise parsing.InputError("from: must be before to")
+        filters = BatchFilters(
+            status=statuses,
+            device_type=[d.upper() for d in parsing.words(values.get("device", "")) or []] or None,
+            tag=values.get("tag", "").strip() or None,
+            start_date=start,
+            end_date=end,
+            open=parsing.flag(values.get("open", ""), "open", "open", "closed"),
+            id=parsing.uuids(values.get("id", ""), "batch id"),
+        )
+        self.filters = filters
+        self.filter_text = {k: v.strip() for k, v in values.items() if v.strip()}
+
+    # ---- opening ----------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(str(event.row_key.value))
+
+    def action_open(self) -> None:
+        row_id = self.table.current_id()
+        if row_id:
+            self._open(row_id)
+
+    def _open(self, batch_id: str) -> None:
+        from pasqal_tui.tui.screens.jobs import JobsScreen
+
+        batch = next((b for b in self.items if b.id == batch_id), None)
+        if batch is not None:
+            self.app.push_screen(JobsScreen(batch))
+            return
+        self.pasqal.cloud.request(
+            self, "open", lambda c: c.get_batch(batch_id), lambda b: BatchLoaded(b, False)
+        )
+
+    def on_batch_loaded(self, message: BatchLoaded) -> None:
+        from pasqal_tui.tui.screens.jobs import JobsScreen
+
+        self.app.push_screen(JobsScreen(message.batch))
+
+    def action_jump(self) -> None:
+        self.query_one(FilterBar).open("id")
+
+    def intercept_filter(self, values: dict[str, str]) -> bool:
+        """A full id alone opens that batch; a prefix opens the one match on this page."""
+        wanted = values.get("id", "").strip().lower()
+        others = [k for k, v in values.items() if k != "id" and v.strip()]
+        if not wanted or others:
+            return False
+        bar = self.query_one(FilterBar)
+        if len(wanted) < 36:
+            match = [b.id for b in self.items if b.id.startswith(wanted)]
+            if len(match) != 1:
+                bar.show_error(f"batch id: {wanted!r} is not on this page; type the full id")
+                return True
+            wanted = match[0]
+        bar.clear_error()
+        self._open(wanted)
+        return True

@@ -1,0 +1,59 @@
+"""Every binding of the screen behind, with its key, what it does and its id (for keymaps)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists what the keys do where the user was; Escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("j", "scroll('down')", "Down", id="help.down", show=False),
+        Binding("k", "scroll('up')", "Up", id="help.up", show=False),
+    ]
+
+    def __init__(self, behind: Screen[object]) -> None:
+        super().__init__()
+        self.behind = behind
+        self.rows: list[tuple[str, str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for key, active in behind.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.system:
+                continue
+            shown = behind.app.get_key_display(binding) or key
+            marker = (binding.action, binding.description)
+            if marker in seen:
+                continue
+            seen.add(marker)
+            self.rows.append((shown, binding.description, binding.id or ""))
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+        table.add_column("Key", no_wrap=True)
+        table.add_column("Does")
+        table.add_column("Id (for keymap)", style="dim", no_wrap=True)
+        for key, description, binding_id in sorted(self.rows, key=lambda r: r[2]):
+            table.add_row(key, description, binding_id)
+        title = type(self.behind).__name__.removesuffix("Screen") or "Screen"
+        with VerticalScroll(id="help-box"):
+            yield Static(f"Keys: {title}", id="help-title")
+            yield Static(table)
+            yield Static(
+                "Remap any key in config.yaml: keymap: {binding-id: key}. "
+                "Ctrl+P opens the command palette.",
+                id="help-foot",
+            )
+
+    def action_scroll(self, direction: str) -> None:
+        box = self.query_one("#help-box", VerticalScroll)
+        box.scroll_relative(y=1 if direction == "down" else -1, animate=False)

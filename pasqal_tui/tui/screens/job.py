@@ -1,0 +1,212 @@
+"""One job: variables, full errors, timestamps, the result histogram, raw samples on demand."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from pasqal_tui.cloud.models import Job, JobResults, JobStatus
+from pasqal_tui.tui.clock import absolute, relative
+from pasqal_tui.tui.messages import JobLoaded, Notice, RequestFailed, ResultsLoaded
+from pasqal_tui.tui.widgets.banner import ErrorBanner
+from pasqal_tui.tui.widgets.histogram import histogram_lines
+from pasqal_tui.tui.widgets.status import status_colour, status_text
+
+if TYPE_CHECKING:
+    from pasqal_tui.tui.app import PasqalApp
+
+TOP_N = 12
+RAW_SHOWN = 200
+
+
+class JobScreen(Screen[None]):
+    """Everything about one job; c copies its id, y its errors, P opens its parent."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "Back", id="job.back"),
+        Binding("c", "copy_id", "Copy id", id="job.copy_id"),
+        Binding("y", "copy_error", "Copy error", id="job.copy_error"),
+        Binding("r", "raw", "Raw samples", id="job.raw"),
+        Binding("P", "parent", "Parent job", id="job.parent"),
+        Binding("j", "scroll('down')", "Down", id="job.down", show=False),
+        Binding("k", "scroll('up')", "Up", id="job.up", show=False),
+    ]
+
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self.job = job
+        self.results: JobResults | None = None
+        self.results_loaded = False
+        self.show_raw = False
+
+    @property
+    def pasqal(self) -> PasqalApp:
+        from pasqal_tui.tui.app import PasqalApp
+
+        assert isinstance(self.app, PasqalApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ErrorBanner()
+        with VerticalScroll(id="job-body"):
+            yield Static(id="job-head")
+            yield Static("Variables", classes="section-title")
+            yield Static(id="job-variables", classes="section")
+            yield Static("Errors", classes="section-title", id="job-errors-title")
+            yield Static(id="job-errors", classes="section")
+            yield Static("Results", classes="section-title")
+            yield Static(id="job-results", classes="section")
+            yield Static(id="job-raw", classes="section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#job-body").focus()
+        self.render_job()
+        self._load_job(background=False)
+
+    # ---- loading ----------------------------------------------------------------------------
+
+    def _load_job(self, *, background: bool) -> None:
+        job_id = self.job.id
+        self.pasqal.cloud.request(
+            self,
+            "job",
+            lambda c: c.get_job(job_id),
+            lambda j: JobLoaded(j, background),
+            background=background,
+        )
+
+    def _load_results(self) -> None:
+        job_id = self.job.id
+        self.pasqal.cloud.request(
+            self,
+            "results",
+            lambda c: c.get_job_results(job_id),
+            lambda r: ResultsLoaded(job_id, r),
+        )
+
+    def on_job_loaded(self, message: JobLoaded) -> None:
+        if message.job.id != self.job.id:
+            self.app.push_screen(JobScreen(message.job))  # the parent link
+            return
+        before = self.job.status
+        self.job = message.job
+        if message.refresh and before != self.job.status:
+            self.notify(f"Job {self.job.id[:8]}: {before.value} → {self.job.status.value}")
+        self.render_job()
+        if self.job.status == JobStatus.DONE and not self.results_loaded:
+            self._load_results()
+
+    def on_results_loaded(self, message: ResultsLoaded) -> None:
+        self.results = message.results
+        self.results_loaded = True
+        self.render_results()
+
+    def on_request_failed(self, message: RequestFailed) -> None:
+        if not message.failure.background and not self.pasqal.connection_problem:
+            self.notify(message.failure.message, severity="error", timeout=8)
+
+    def on_notice(self, message: Notice) -> None:
+        self.notify(message.text, timeout=4)
+
+    def refresh_data(self, force: bool) -> None:
+        if force or not JobStatus(self.job.status).is_terminal:
+            self._load_job(background=True)
+
+    # ---- rendering --------------------------------------------------------------------------
+
+    def render_job(self) -> None:
+        job, now = self.job, self.pasqal.clock()
+        head = Text()
+        head.append(f"Job {job.id}  ", style="bold")
+        head.append_text(status_text(self.app, job.status.value))
+        head.append(f"  runs {job.runs if job.runs is not None else '-'}\n")
+        head.append(f"Batch    {job.batch_id}\n")
+        if job.parent_id:
+            head.append(f"Parent   {job.parent_id}  (P opens it)\n")
+        for label, when in (
+            ("Created", job.created_at),
+            ("Started", job.start_timestamp),
+            ("Ended", job.end_timestamp),
+        ):
+            rel = f"  ({relative(when, now)})" if when else ""
+            head.append(f"{label:<8} {absolute(when)}{rel}\n")
+        self.query_one("#job-head", Static).update(head)
+        variables = job.variables or {}
+        lines = [f"{k} = {json.dumps(v)}" for k, v in variables.items()]
+        self.query_one("#job-variables", Static).update(
+            Text("\n".join(lines)) if lines else Text("none", style="dim")
+        )
+        errors = self.query_one("#job-errors", Static)
+        if job.errors:
+            colour = status_colour(self.app, "ERROR")
+            text = Text()
+            for i, error in enumerate(job.errors):
+                text.append(("\n" if i else "") + error.strip(), style=colour)
+            errors.update(text)
+        else:
+            errors.update(Text("none", style="dim"))
+        self.render_results()
+
+    def render_results(self) -> None:
+        widget = self.query_one("#job-results", Static)
+        raw_widget = self.query_one("#job-raw", Static)
+        if self.job.status != JobStatus.DONE:
+            widget.update(Text(f"no results: the job is {self.job.status.value}", style="dim"))
+            raw_widget.display = False
+            return
+        if not self.results_loaded:
+            widget.update(Text("loading…", style="dim"))
+            return
+        counter = (self.results.counter if self.results else None) or {}
+        colour = status_colour(self.app, "DONE")
+        widget.update(histogram_lines(counter, top=TOP_N, width=30, style=colour))
+        raw = (self.results.raw if self.results else None) or []
+        raw_widget.display = self.show_raw
+        if self.show_raw:
+            shown = " ".join(raw[:RAW_SHOWN])
+            more = f"\n… {len(raw) - RAW_SHOWN:,} more" if len(raw) > RAW_SHOWN else ""
+            raw_widget.update(
+                Text(f"Raw samples ({len(raw):,})\n{shown}{more}" if raw else "no raw samples")
+            )
+
+    # ---- actions ----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_copy_id(self) -> None:
+        self.app.copy_to_clipboard(self.job.id)
+        self.notify("Job id copied", timeout=2)
+
+    def action_copy_error(self) -> None:
+        if not self.job.errors:
+            self.notify("This job has no error", timeout=2)
+            return
+        self.app.copy_to_clipboard("\n".join(self.job.errors))
+        self.notify("Error text copied", timeout=2)
+
+    def action_raw(self) -> None:
+        self.show_raw = not self.show_raw
+        self.render_results()
+
+    def action_parent(self) -> None:
+        parent = self.job.parent_id
+        if not parent:
+            self.notify("This job has no parent", timeout=2)
+            return
+        self.pasqal.cloud.request(
+            self, "parent", lambda c: c.get_job(parent), lambda j: JobLoaded(j, False)
+        )
+
+    def action_scroll(self, direction: str) -> None:
+        body = self.query_one("#job-body", VerticalScroll)
+        body.scroll_relative(y=1 if direction == "down" else -1, animate=False)

@@ -1,0 +1,287 @@
+"""The job table of one batch: server-side filters and pages, marks, jump to the first ERROR."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
+
+from pasqal_tui.cloud.client import PasqalClient
+from pasqal_tui.cloud.filters import JobFilters
+from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page
+from pasqal_tui.tui import parsing
+from pasqal_tui.tui.clock import relative
+from pasqal_tui.tui.messages import BatchLoaded, JobsLoaded, Notice
+from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
+from pasqal_tui.tui.widgets.banner import ErrorBanner
+from pasqal_tui.tui.widgets.filter_bar import FilterBar
+from pasqal_tui.tui.widgets.pager import Pager
+from pasqal_tui.tui.widgets.status import counts_bar, counts_summary, status_text
+from pasqal_tui.tui.widgets.table import DiffTable, Row
+
+JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED")
+ORDER_BY = "creation_order"
+COLUMNS = (
+    ("mark", " ", 1),
+    ("id", "Job", 8),
+    ("status", "Status", 9),
+    ("runs", "Runs", 5),
+    ("variables", "Variables", 16),
+    ("error", "Error", 30),
+    ("created", "Created", 9),
+    ("started", "Started", 9),
+    ("ended", "Ended", 9),
+)
+FIELDS = (
+    ("status", "status"),
+    ("errors", "errors y/n"),
+    ("min_runs", "min runs"),
+    ("max_runs", "max runs"),
+    ("from", "from date"),
+    ("to", "to date"),
+    ("id", "job ids"),
+)
+HINT = "Enter applies · Esc closes · statuses by prefix · dates YYYY-MM-DD · ids comma-separated"
+
+
+def compact_variables(variables: dict[str, Any] | None, width: int = 16) -> str:
+    if not variables:
+        return ""
+    text = " ".join(f"{k}={_short_value(v)}" for k, v in variables.items())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _short_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        return (
+            "[" + ",".join(_short_value(v) for v in value[:3]) + (",…]" if len(value) > 3 else "]")
+        )
+    return str(value)
+
+
+def first_error_line(job: Job) -> str:
+    if not job.errors:
+        return ""
+    first = job.errors[0].strip().splitlines()
+    return first[0] if first else ""
+
+
+class JobsScreen(TableScreen[Job]):
+    """Enter opens a job; space marks; e jumps to the first ERROR; o flips the order."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "mark", "Mark", id="jobs.mark"),
+        Binding("e", "first_error", "First error", id="jobs.first_error"),
+        Binding("x", "errors_only", "Errored", id="jobs.errors_only", show=False),
+        Binding("o", "flip_order", "Order", id="jobs.order", show=False),
+        Binding("M", "clear_marks", "Clear marks", id="jobs.clear_marks", show=False),
+        *status_bindings("jobs", JOB_STATUSES),
+    ]
+    STATUSES = JOB_STATUSES
+
+    def __init__(self, batch: Batch) -> None:
+        super().__init__()
+        self.the_batch = batch
+        self.filters = JobFilters(batch_id=[batch.id])
+        self.filter_text: dict[str, str] = {}
+        self.direction = "ASC"
+        self.marks: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ErrorBanner()
+        yield Static("", id="batch-summary")
+        yield FilterBar(FIELDS, HINT)
+        table = DiffTable(id="jobs")
+        table.setup_columns(COLUMNS)
+        yield table
+        with Horizontal(classes="statusline"):
+            yield Pager()
+            yield Static("", classes="spacer")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_batch()
+
+    def show_batch(self) -> None:
+        b = self.the_batch
+        line = Text()
+        line.append(f"Batch {b.id}  ", style="bold")
+        line.append_text(status_text(self.app, b.status.value))
+        line.append(f"  {b.device_type}  {'open' if b.open else 'closed'}  ")
+        line.append_text(counts_bar(self.app, b.jobs_count_per_status, 12))
+        line.append(f"  {b.jobs_count:,} jobs: {counts_summary(b.jobs_count_per_status)}")
+        if b.tags:
+            line.append(f"  tags: {', '.join(b.tags)}")
+        self.query_one("#batch-summary", Static).update(line)
+
+    # ---- loading ----------------------------------------------------------------------------
+
+    def request_page(self, offset: int, *, background: bool, focus_id: str | None = None) -> None:
+        filters, limit, direction = self.filters, self.state.limit, self.direction
+
+        async def load(c: PasqalClient) -> Page[Job]:
+            return await c.list_jobs(
+                filters, offset=offset, limit=limit, order_by=ORDER_BY, order_by_direction=direction
+            )
+
+        self.pasqal.cloud.request(
+            self,
+            "page",
+            load,
+            lambda page: JobsLoaded(page, background, focus_id),
+            background=background,
+        )
+
+    def on_jobs_loaded(self, message: JobsLoaded) -> None:
+        self.show_page(message.page, message.refresh, message.focus_id)
+        if message.focus_id is not None and self.table.current_id() != message.focus_id:
+            self.notify("The first error is near here (several jobs share its time)", timeout=4)
+
+    def refresh_data(self, force: bool) -> None:
+        batch_id = self.the_batch.id
+        if force or not self.the_batch.status.is_terminal or self.the_batch.open:
+            self.pasqal.cloud.request(
+                self,
+                "batch",
+                lambda c: c.get_batch(batch_id),
+                lambda b: BatchLoaded(b, True),
+                background=True,
+            )
+            if self.loaded:
+                self.request_page(self.state.offset, background=True)
+            return
+        super().refresh_data(force)
+
+    def on_batch_loaded(self, message: BatchLoaded) -> None:
+        before = self.the_batch.status
+        self.the_batch = message.batch
+        if before != message.batch.status:
+            self.notify(
+                f"Batch {self.the_batch.id[:8]}: {before.value} → {self.the_batch.status.value}",
+                title="Status change",
+                timeout=6,
+            )
+        self.show_batch()
+
+    def build_row(self, item: Job) -> Row:
+        now = self.pasqal.clock()
+        mark: str | Text = " "
+        if item.id in self.marks:
+            mark = Text("●", style=self.app.theme_variables.get("mark", ""))
+        cells: list[str | Text] = [
+            mark,
+            item.id[:8],
+            status_text(self.app, item.status.value),
+            "" if item.runs is None else f"{item.runs:,}",
+            compact_variables(item.variables),
+            first_error_line(item),
+            relative(item.created_at, now),
+            relative(item.start_timestamp, now),
+            relative(item.end_timestamp, now),
+        ]
+        return item.id, cells
+
+    def is_live(self, item: Job) -> bool:
+        return not JobStatus(item.status).is_terminal
+
+    def summary(self) -> str:
+        marks = f"{len(self.marks):,} marked" if self.marks else ""
+        order = "oldest first" if self.direction == "ASC" else "newest first"
+        return "  ·  ".join(p for p in (filters_summary(self.filter_text), order, marks) if p)
+
+    def apply_filter_text(self, values: dict[str, str]) -> None:
+        start = parsing.date(values.get("from", ""), "from")
+        end = parsing.date(values.get("to", ""), "to", end=True)
+        min_runs = parsing.integer(values.get("min_runs", ""), "min runs")
+        max_runs = parsing.integer(values.get("max_runs", ""), "max runs")
+        if min_runs is not None and max_runs is not None and min_runs > max_runs:
+            raise parsing.InputError("min runs: must not exceed max runs")
+        if start and end and start > end:
+            raise parsing.InputError("from: must be before to")
+        self.filters = JobFilters(
+            batch_id=[self.the_batch.id],
+            status=parsing.statuses(values.get("status", ""), JOB_STATUSES),
+            errors=parsing.flag(values.get("errors", ""), "errors"),
+            min_runs=min_runs,
+            max_runs=max_runs,
+            start_date=start,
+            end_date=end,
+            id=parsing.uuids(values.get("id", ""), "job id"),
+        )
+        self.filter_text = {k: v.strip() for k, v in values.items() if v.strip()}
+
+    # ---- actions ----------------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        row_id = self.table.current_id()
+        if row_id is None:
+            return
+        self.marks.symmetric_difference_update({row_id})
+        self.repaint()
+        if self.table.cursor_row < self.table.row_count - 1:
+            self.table.move_cursor(row=self.table.cursor_row + 1, animate=False)
+
+    def action_clear_marks(self) -> None:
+        self.marks.clear()
+        self.repaint()
+
+    def action_errors_only(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.set_value("errors", "" if bar.values.get("errors") else "yes")
+        self.on_filter_bar_applied(FilterBar.Applied(bar.values))
+
+    def action_flip_order(self) -> None:
+        self.direction = "DESC" if self.direction == "ASC" else "ASC"
+        self.reload()
+
+    def action_first_error(self) -> None:
+        """Find the first ERROR under the current filters and open the page that holds it."""
+        filters, limit, direction = self.filters, self.state.limit, self.direction
+        if filters.status and JobStatus.ERROR not in filters.status:
+            self.notify("The status filter hides ERROR jobs", severity="warning", timeout=4)
+            return
+
+        async def find(c: PasqalClient) -> tuple[Page[Job] | None, str | None]:
+            errored = filters.model_copy(update={"status": [JobStatus.ERROR]})
+            first = await c.list_jobs(
+                errored, offset=0, limit=1, order_by=ORDER_BY, order_by_direction=direction
+            )
+            if not first.items:
+                return None, None
+            job = first.items[0]
+            tick = timedelta(microseconds=1)
+            if direction == "ASC":
+                before = filters.model_copy(update={"end_date": job.created_at - tick})
+            else:
+                before = filters.model_copy(update={"start_date": job.created_at + tick})
+            ahead = await c.list_jobs(before, offset=0, limit=1)
+            offset = (ahead.total // limit) * limit
+            page = await c.list_jobs(
+                filters, offset=offset, limit=limit, order_by=ORDER_BY, order_by_direction=direction
+            )
+            return page, job.id
+
+        def done(result: tuple[Page[Job] | None, str | None]) -> Message:
+            page, focus = result
+            if page is None:
+                return Notice("No ERROR job here")
+            return JobsLoaded(page, False, focus)
+
+        self.pasqal.cloud.request(self, "page", find, done)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from pasqal_tui.tui.screens.job import JobScreen
+
+        job = next((j for j in self.items if j.id == str(event.row_key.value)), None)
+        if job is not None:
+            self.app.push_screen(JobScreen(job))

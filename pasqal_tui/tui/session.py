@@ -1,0 +1,52 @@
+"""Turn a profile and a password into a logged-in client and its projects."""
+
+from __future__ import annotations
+
+from pasqal_tui.cloud import environments
+from pasqal_tui.cloud.auth import PasswordAuth
+from pasqal_tui.cloud.client import PasqalClient
+from pasqal_tui.cloud.environments import Environment
+from pasqal_tui.cloud.models import Project
+from pasqal_tui.config import LOCAL_PROFILE, Profile
+from pasqal_tui.tui.launcher import LocalLauncher
+
+CUSTOM_CLIENT_ID = "pasqal-tui"
+
+
+def environment_for(profile: Profile, launcher: LocalLauncher) -> Environment:
+    if profile.environment == LOCAL_PROFILE:
+        url = launcher.base_url
+        if url is None:
+            raise ValueError("the local cloud is not running")
+        return environments.local(url)
+    if profile.environment == "custom":
+        core = profile.core_url or ""
+        return environments.custom(
+            core_url=core,
+            account_url=profile.account_url or core.rsplit("/core-fast", 1)[0] + "/account",
+            token_url=profile.token_url or "",
+            client_id=CUSTOM_CLIENT_ID,
+        )
+    return environments.get_environment(profile.environment)
+
+
+async def open_client(
+    profile: Profile, password: str, launcher: LocalLauncher
+) -> tuple[PasqalClient, list[Project], str]:
+    """Log in (the project list proves the password) and return the entered client."""
+    if not profile.username:
+        raise ValueError("enter a username")
+    if not password:
+        raise ValueError("enter a password")
+    environment = environment_for(profile, launcher)
+    auth = PasswordAuth(environment, profile.username, password)
+    # One quick retry only: the refresh loop is the retry, and a banner beats a silent wait.
+    client = PasqalClient(environment, auth, project_id=profile.project_id, max_retries=1)
+    await client.__aenter__()
+    try:
+        projects = await client.list_projects()
+    except BaseException:
+        await client.__aexit__(None, None, None)
+        raise
+    where = "local cloud" if profile.environment == LOCAL_PROFILE else environment.name
+    return client, projects, where

@@ -1,0 +1,171 @@
+"""The CloudWorker: the one owner of the PasqalClient, and the live refresh loop.
+
+Screens never await HTTP in a handler: they call :meth:`CloudWorker.request`, which runs the call
+in a Textual worker attached to the screen (exclusive per purpose, cancelled with the screen) and
+posts a typed message back. Failures become one line; connection trouble becomes the app-wide
+banner, and the refresh loop backs off and keeps trying until the server answers again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.timer import Timer
+from textual.worker import Worker
+
+from pasqal_tui.cloud import errors
+from pasqal_tui.tui.messages import Failure, RequestFailed
+
+if TYPE_CHECKING:
+    from pasqal_tui.cloud.client import PasqalClient
+    from pasqal_tui.tui.app import PasqalApp
+
+T = TypeVar("T")
+log = logging.getLogger("pasqal_tui.tui")
+MAX_BACKOFF = 60.0
+_CONNECTION_ERRORS = (errors.NetworkError, errors.ServerError, errors.RateLimitedError)
+
+
+@runtime_checkable
+class Refreshable(Protocol):
+    """A screen that knows what it shows and which of it can still change."""
+
+    def refresh_data(self, force: bool) -> None: ...
+
+
+class CloudWorker:
+    """Runs every request of the app; counts failures to drive backoff and the banner."""
+
+    def __init__(self, app: PasqalApp, interval: float) -> None:
+        self.app = app
+        self.interval = interval
+        self.client: PasqalClient | None = None
+        self.paused = False
+        self.failures = 0
+        self._timer: Timer | None = None
+        self._where = ""
+
+    # ---- the client -------------------------------------------------------------------------
+
+    async def open(self, client: PasqalClient, where: str) -> None:
+        """Adopt a client whose context was entered by the caller (the login worker)."""
+        await self.close()
+        self.client = client
+        self._where = where
+
+    async def close(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                await client.__aexit__(None, None, None)
+            except Exception:  # closing must never take the app down
+                log.debug("closing the client failed", exc_info=True)
+
+    # ---- requests ---------------------------------------------------------------------------
+
+    def request(
+        self,
+        owner: DOMNode,
+        purpose: str,
+        call: Callable[[PasqalClient], Awaitable[T]],
+        done: Callable[[T], Message],
+        *,
+        background: bool = False,
+    ) -> Worker[None] | None:
+        """Run ``call`` off the event handler; post ``done(result)`` or RequestFailed to owner."""
+        client = self.client
+        if client is None:
+            return None
+        if background and self.busy(owner, purpose):
+            return None  # a user's own request is in flight: never cancel it for a refresh
+
+        async def run() -> None:
+            try:
+                result = await call(client)
+            except Exception as exc:  # every failure becomes one line, never a traceback
+                failure = self._failure(purpose, exc, background)
+                owner.post_message(RequestFailed(failure))
+                return
+            self._succeeded()
+            owner.post_message(done(result))
+
+        return owner.run_worker(
+            run(), name=purpose, group=purpose, exclusive=True, exit_on_error=False
+        )
+
+    def busy(self, owner: DOMNode, purpose: str) -> bool:
+        return any(
+            w.group == purpose and w.node is owner and w.is_running for w in self.app.workers
+        )
+
+    def _failure(self, purpose: str, exc: BaseException, background: bool) -> Failure:
+        if isinstance(exc, errors.PasqalError):
+            text = str(exc)
+            kind = type(exc).__name__
+        else:
+            log.error("unexpected error during %s", purpose, exc_info=exc)
+            text = f"unexpected error ({type(exc).__name__}): {' '.join(str(exc).split())}"
+            kind = "UnexpectedError"
+        if isinstance(exc, _CONNECTION_ERRORS):
+            self.failures += 1
+            retry = self.backoff()
+            self.app.connection_problem = (
+                f" ⚠ {self._where or 'server'} is not answering ({_short(text)}); "
+                f"retrying every {retry:.0f} s "
+            )
+        elif isinstance(exc, errors.AuthenticationError):
+            self.app.connection_problem = " ⚠ Session refused: log in again (L) "
+        log.info("%s failed: %s", purpose, text)
+        return Failure(purpose=purpose, message=text, background=background, kind=kind)
+
+    def _succeeded(self) -> None:
+        if self.failures or self.app.connection_problem:
+            self.failures = 0
+            self.app.connection_problem = ""
+            self.app.notify("Connection restored", timeout=3)
+
+    # ---- refresh loop -----------------------------------------------------------------------
+
+    def backoff(self) -> float:
+        if not self.failures:
+            return self.interval
+        return float(min(self.interval * 2 ** min(self.failures, 6), MAX_BACKOFF))
+
+    def start(self) -> None:
+        self.stop()
+        self._timer = self.app.set_timer(self.backoff(), self._tick)
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def toggle_pause(self) -> bool:
+        self.paused = not self.paused
+        return self.paused
+
+    def refresh_now(self) -> None:
+        screen = self.app.screen
+        if isinstance(screen, Refreshable) and self.client is not None:
+            screen.refresh_data(True)
+
+    def _tick(self) -> None:
+        screen = self.app.screen
+        if not self.paused and self.client is not None and isinstance(screen, Refreshable):
+            screen.refresh_data(self.failures > 0)
+        self._timer = self.app.set_timer(self.backoff(), self._tick)
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def describe(exc: Any) -> str:
+    """One line for an exception raised outside a worker (e.g. while starting)."""
+    if isinstance(exc, errors.PasqalError):
+        return str(exc)
+    return " ".join(str(exc).split()) or type(exc).__name__
