@@ -9,20 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
-import time
-from collections.abc import Awaitable, Callable, Sequence
-from types import TracebackType
-from typing import Any
-from urllib.parse import urljoin
+from collections.abc import Sequence
 
-import httpx
-
-from .. import __version__
-from .auth import Auth
-from .environments import Environment
+from .base import ClientBase
 from .errors import InvalidRequestError, ServerError
-from .filters import BatchFilters, CancelJobFilters, JobFilters, RebatchFilters, validate_uuid
+from .filters import BatchFilters, CancelJobFilters, JobFilters, RebatchFilters
 from .models import (
     Batch,
     BatchStatusInfo,
@@ -37,89 +28,19 @@ from .models import (
 )
 from .parsing import MAX_PAGE_SIZE, checked_id, paged, parse, parse_list, parse_page
 from .payloads import CreateBatchRequest, CreateWorkloadRequest, JobInput, jobs_payload
-from .retry import RetryPolicy
-from .session import ApiSession, Params, Safety
 
 __all__ = ["ALL_JOBS_CONCURRENCY", "MAX_PAGE_SIZE", "PasqalClient"]
 
 ALL_JOBS_CONCURRENCY = 8
 
 
-class PasqalClient:
-    """Typed async access to one Pasqal Cloud environment for one account."""
+class PasqalClient(ClientBase):
+    """Typed async access to one Pasqal Cloud environment for one account.
 
-    def __init__(
-        self,
-        environment: Environment,
-        auth: Auth | None = None,
-        *,
-        project_id: str | None = None,
-        timeout: float = 30.0,
-        max_retries: int = 4,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        rng: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
-        user_agent: str = f"pasqal-tui/{__version__}",
-        verify: bool = True,
-    ) -> None:
-        self.environment = environment
-        self._project_id = validate_uuid(project_id, "project_id") if project_id else None
-        self._http = httpx.AsyncClient(
-            timeout=timeout,
-            transport=transport,
-            headers={"user-agent": user_agent},
-            verify=verify,
-            follow_redirects=False,
-        )
-        self._session = ApiSession(
-            self._http,
-            auth,
-            policy=RetryPolicy(max_retries=max_retries),
-            sleep=sleep,
-            rng=rng,
-            clock=clock,
-        )
-
-    # -- lifecycle -----------------------------------------------------------------------------
-
-    async def __aenter__(self) -> PasqalClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool; the client cannot be used afterwards."""
-        await self._http.aclose()
-
-    @property
-    def auth(self) -> Auth | None:
-        """The credentials in use (None: only public endpoints work)."""
-        return self._session.auth
-
-    @auth.setter
-    def auth(self, value: Auth | None) -> None:
-        self._session.auth = value
-
-    @property
-    def project_id(self) -> str | None:
-        """Project that new batches and workloads are created in."""
-        return self._project_id
-
-    @project_id.setter
-    def project_id(self, value: str | None) -> None:
-        self._project_id = checked_id(value, "project_id") if value else None
-
-    def with_project(self, project_id: str) -> PasqalClient:
-        """Select the project for later creations; returns self for chaining."""
-        self.project_id = project_id
-        return self
+    Constructor: ``PasqalClient(environment, auth=None, *, project_id=None, timeout=30.0,
+    max_retries=4, transport=None, sleep=asyncio.sleep, rng=random.random, clock=time.time,
+    user_agent="pasqal-tui/<version>", verify=True)``; see :class:`.base.ClientBase`.
+    """
 
     # -- batches -------------------------------------------------------------------------------
 
@@ -400,49 +321,3 @@ class PasqalClient:
             "GET", self._account("/api/v1/projects"), what, params=[("project_status", "ACTIVE")]
         )
         return parse_list(Project, data, what)
-
-    # -- plumbing ------------------------------------------------------------------------------
-
-    def _core(self, path: str) -> str:
-        return self.environment.core_url + path
-
-    def _account(self, path: str) -> str:
-        return self.environment.account_url + path
-
-    def _link(self, link: str) -> str:
-        return link if "://" in link else urljoin(self.environment.core_url + "/", link)
-
-    def _require_project(self, action: str) -> str:
-        if not self._project_id:
-            raise InvalidRequestError(f"cannot {action}: no project selected (set project_id)")
-        return self._project_id
-
-    async def _call(
-        self,
-        method: str,
-        url: str,
-        what: str,
-        *,
-        params: Params | None = None,
-        json_body: Any = None,
-        gzip_body: bool = False,
-        authenticated: bool = True,
-        safety: Safety = "idempotent",
-    ) -> Any:
-        return await self._session.request(
-            method,
-            url,
-            what=what,
-            params=params,
-            json_body=json_body,
-            has_body=json_body is not None,
-            gzip_body=gzip_body,
-            authenticated=authenticated,
-            safety=safety,
-        )
-
-    async def _data(self, method: str, url: str, what: str, **kwargs: Any) -> Any:
-        body = await self._call(method, url, what, **kwargs)
-        if not isinstance(body, dict) or "data" not in body:
-            raise ServerError(f"{what}: the answer has no 'data' (not the Pasqal Cloud API?)")
-        return body["data"]

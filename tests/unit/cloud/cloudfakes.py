@@ -5,14 +5,24 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 
 from pasqal_tui.cloud import local
+
+# The recorded answers of the real service; CI keeps `shared/` beside the clone, as here.
+RECORDED = Path(
+    os.environ.get(
+        "PASQAL_API_RECORDED",
+        Path(__file__).parents[3].parent / "shared" / "pasqal-api" / "recorded",
+    )
+)
 
 BASE = "http://cloud.test"
 ENV = local(BASE)

@@ -7,7 +7,6 @@ recording whose route has no model fails loudly so someone decides what it is.
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from cloudfakes import RECORDED
 from pydantic import BaseModel, TypeAdapter
 
 from pasqal_tui.cloud import (
@@ -28,13 +28,6 @@ from pasqal_tui.cloud import (
     JobStatus,
     Project,
     Workload,
-)
-
-RECORDED = Path(
-    os.environ.get(
-        "PASQAL_API_RECORDED",
-        Path(__file__).parents[3].parent / "shared" / "pasqal-api" / "recorded",
-    )
 )
 
 RESPONSE_NAME = re.compile(r"^_\.(GET|POST|PUT|PATCH|DELETE)\.json$")

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from test_cloud_recorded import RECORDED
+from cloudfakes import RECORDED
 
 from pasqal_tui.cloud import (
     BatchStatus,
