@@ -93,11 +93,12 @@ class ApiSession:
                 raise _network_error(exc, url, what, maybe_sent=maybe_sent) from exc
 
             status = response.status_code
-            if status == 401 and token is not None and not reauthenticated:
-                assert self.auth is not None
-                if self.auth.refreshable:
-                    reauthenticated = True
-                    token = await self.auth.token(self.http, force=True, rejected=token)
+            auth = self.auth
+            if status == 401 and token is not None and auth is not None and not reauthenticated:
+                # A 401 is refused before any work is done, so even a create may be resent once.
+                reauthenticated = True
+                if auth.refreshable:
+                    token = await auth.token(self.http, force=True, rejected=token)
                     continue
             if (
                 status >= 400

@@ -13,6 +13,8 @@ from cloudfakes import BASE, BATCH, ENV, FakeCloud, batch_json, envelope, fail
 
 from pasqal_tui.cloud import (
     AuthenticationError,
+    CreateBatchRequest,
+    JobInput,
     NetworkError,
     PasqalClient,
     PasswordAuth,
@@ -219,3 +221,18 @@ def test_credentials_are_required() -> None:
     with pytest.raises(ValueError, match="token"):
         TokenAuth("  ")
     assert "static" not in repr(TokenAuth("static"))
+
+
+async def test_a_create_refused_with_401_is_resent_once_with_a_fresh_token(
+    cloud: FakeCloud, make_client: MakeClient
+) -> None:
+    path = "/core-fast/api/v1/batches"
+    cloud.sequence("POST", path, [fail(401, "jwt expired"), OK])
+    request = CreateBatchRequest(sequence_builder="s", jobs=[JobInput(runs=1)])
+    async with make_client() as client:
+        batch = await client.create_batch(request)
+    assert batch.id == BATCH
+    assert [r.headers["authorization"] for r in cloud.api_requests()] == [
+        "Bearer token-1",
+        "Bearer token-2",
+    ]
