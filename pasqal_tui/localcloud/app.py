@@ -1,0 +1,86 @@
+"""The FastAPI application: routers, JSend error handling, and the lifespan that owns the
+store, the emulation pool and the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pasqal_tui.localcloud.context import Cloud
+from pasqal_tui.localcloud.errors import ApiError
+from pasqal_tui.localcloud.schemas import fail
+from pasqal_tui.localcloud.security import LinkSigner, load_or_create_key
+from pasqal_tui.localcloud.settings import Settings
+from pasqal_tui.localcloud.store import Store
+
+log = logging.getLogger("pasqal_tui.localcloud")
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(fail(exc.status_code, exc.message, exc.data), exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": str(e.get("type"))}
+            for e in exc.errors()
+        ]
+        return JSONResponse(fail(422, "Unprocessable Entity", {"description": details}), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = str(exc.detail) if exc.detail else "HTTP error"
+        return JSONResponse(
+            fail(exc.status_code, message, None), exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return JSONResponse(fail(500, f"Internal server error: {type(exc).__name__}", None), 500)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    from pasqal_tui.localcloud.devices import device_specs
+    from pasqal_tui.localcloud.executor import EmulationPool
+    from pasqal_tui.localcloud.routes import all_routers
+    from pasqal_tui.localcloud.scheduler import Scheduler
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.db_path)
+    key = load_or_create_key(settings.data_dir / "link.key")
+    cloud = Cloud(settings=settings, store=store, signer=LinkSigner(key, settings.results_link_ttl))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        cloud.device_specs = await asyncio.to_thread(device_specs)
+        with EmulationPool(max_workers=settings.workers) as pool:
+            scheduler = Scheduler(cloud, pool)
+            cloud.scheduler = scheduler
+            await scheduler.start()
+            try:
+                yield
+            finally:
+                await scheduler.stop()
+                cloud.scheduler = None
+        store.close()
+
+    app = FastAPI(
+        title="Local Pasqal Cloud",
+        description="A local stand-in for Pasqal Cloud Services (core and account APIs).",
+        lifespan=lifespan,
+    )
+    app.state.cloud = cloud
+    _install_error_handlers(app)
+    for router in all_routers():
+        app.include_router(router)
+    return app

@@ -1,0 +1,165 @@
+"""`pasqal-tui local-cloud ...` subcommands. Only the stdlib is imported here: this module is
+loaded whenever `pasqal-tui --help` builds its parser; the server is imported when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port must be an integer, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 0 and 65535, got {value}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"fail rate must be between 0 and 1, got {value}")
+    return value
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return value
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"workers must be an integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"workers must be at least 1, got {value}")
+    return value
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"clock origin must be ISO-8601 like 2025-01-01T12:00:00+00:00, got {text!r}"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def add_subcommands(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="run the local Pasqal Cloud server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
+    serve.add_argument("--port", type=_port, default=8765, help="port; 0 picks a free one")
+    serve.add_argument("--data-dir", type=Path, default=None, help="where the SQLite DB lives")
+    serve.add_argument("--demo", action="store_true", help="seed a demo history on first start")
+    serve.add_argument("--seed", type=int, default=None, help="seed for demo data and sampling")
+    serve.add_argument(
+        "--clock-origin", type=_instant, default=None, help="fixed 'now' for demo timestamps"
+    )
+    serve.add_argument(
+        "--fail-rate", type=_fraction, default=0.0, help="chance of a hardware-like job failure"
+    )
+    serve.add_argument(
+        "--time-scale", type=_positive, default=1.0, help="stretch factor for QPU job time"
+    )
+    serve.add_argument(
+        "--token-ttl", type=_positive, default=3600.0, help="bearer token lifetime (s)"
+    )
+    serve.add_argument(
+        "--open-batch-timeout", type=_positive, default=600.0, help="idle open batch timeout (s)"
+    )
+    serve.add_argument("--workers", type=_workers, default=None, help="emulation processes")
+    serve.add_argument(
+        "--allow-remote", action="store_true", help="allow binding a non-loopback address"
+    )
+    serve.add_argument(
+        "--exit-with-parent", action="store_true", help="stop when the parent process dies"
+    )
+    serve.set_defaults(handler=run_serve)
+
+    add_user = sub.add_parser("add-user", help="add a user (and project) to the local cloud")
+    add_user.add_argument("name", help="user name (the login)")
+    add_user.add_argument("--project", required=True, help="project name (created if new)")
+    add_user.add_argument(
+        "--password-stdin", action="store_true", required=True, help="read the password on stdin"
+    )
+    add_user.add_argument("--data-dir", type=Path, default=None)
+    add_user.set_defaults(handler=run_add_user)
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir is not None:
+        return Path(args.data_dir)
+    from pasqal_tui.paths import local_cloud_dir
+
+    return local_cloud_dir()
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    if not is_loopback(args.host) and not args.allow_remote:
+        print(
+            f"Refusing to bind {args.host}: the local cloud listens on loopback only. "
+            "Pass --allow-remote (after changing the demo password) to expose it.",
+            file=sys.stderr,
+        )
+        return 2
+    from pasqal_tui.localcloud.server import serve
+    from pasqal_tui.localcloud.settings import Settings
+
+    settings = Settings(
+        data_dir=_data_dir(args),
+        host=args.host,
+        port=args.port,
+        demo=args.demo,
+        seed=args.seed,
+        clock_origin=args.clock_origin,
+        fail_rate=args.fail_rate,
+        time_scale=args.time_scale,
+        token_ttl=args.token_ttl,
+        open_batch_timeout=args.open_batch_timeout,
+        workers=args.workers,
+    )
+    return serve(settings, exit_with_parent=args.exit_with_parent)
+
+
+def run_add_user(args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        print("No password on stdin: pipe it in, e.g. `echo secret | ...`.", file=sys.stderr)
+        return 2
+    if not args.name.strip() or not args.project.strip():
+        print("User and project names must not be empty.", file=sys.stderr)
+        return 2
+    from pasqal_tui.localcloud.users import UserExists, add_user
+
+    try:
+        add_user(_data_dir(args), args.name, password, args.project)
+    except UserExists as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Added user {args.name} to project {args.project}.")
+    return 0

@@ -1,0 +1,32 @@
+"""What a request handler needs from the running server, reached via `app.state.cloud`."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pasqal_tui.localcloud.security import LinkSigner
+from pasqal_tui.localcloud.settings import Settings
+from pasqal_tui.localcloud.store import Store
+
+if TYPE_CHECKING:
+    from pasqal_tui.localcloud.scheduler import Scheduler
+
+
+def random_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Cloud:
+    settings: Settings
+    store: Store
+    signer: LinkSigner
+    device_specs: dict[str, str] = field(default_factory=dict)
+    scheduler: Scheduler | None = None
+
+    def wake(self) -> None:
+        """Tell the scheduler that there may be new work (safe from any thread)."""
+        if self.scheduler is not None:
+            self.scheduler.wake_threadsafe()

@@ -1,0 +1,205 @@
+"""Batches: ops 1-10 and 22 of SPEC §4, at their real v1/v2 paths."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends
+from fastapi.responses import JSONResponse
+
+from pasqal_tui.localcloud.bodies import GzipRoute
+from pasqal_tui.localcloud.context import Cloud, random_id
+from pasqal_tui.localcloud.deps import Caller, CallerDep, CloudDep
+from pasqal_tui.localcloud.errors import not_found
+from pasqal_tui.localcloud.lifecycle import (
+    add_jobs,
+    cancel_jobs,
+    close_batch,
+    create_batch,
+    end_batch,
+    rebatch,
+    set_tags,
+)
+from pasqal_tui.localcloud.queries import (
+    BatchFilters,
+    JobFilters,
+    batch_job_ids,
+    batch_jobs,
+    get_batch,
+    list_batches,
+)
+from pasqal_tui.localcloud.routes.filters import (
+    Limit,
+    Offset,
+    batch_filters,
+    cancel_job_filters,
+    rebatch_filters,
+)
+from pasqal_tui.localcloud.schemas import (
+    BatchCreate,
+    CancelBatches,
+    JobItem,
+    batch_out,
+    counts_out,
+    job_out,
+    ok,
+)
+from pasqal_tui.localcloud.submission import check_batch, check_jobs
+from pasqal_tui.localcloud.timeutil import now_iso
+
+router = APIRouter(prefix="/core-fast/api", tags=["batches"], route_class=GzipRoute)
+
+
+def _owned(conn: sqlite3.Connection, batch_id: str, caller: Caller) -> sqlite3.Row:
+    row = get_batch(conn, batch_id, caller.project_ids)
+    if row is None:
+        raise not_found("Batch", batch_id)
+    return row
+
+
+def _with_jobs(conn: sqlite3.Connection, batch_id: str) -> dict[str, Any]:
+    row = conn.execute("SELECT * FROM batches WHERE id = ?", (batch_id,)).fetchone()
+    out = batch_out(row)
+    out["sequence_builder"] = row["sequence_builder"]
+    out["jobs"] = [job_out(j, with_sequence=True) for j in batch_jobs(conn, batch_id)]
+    return out
+
+
+def _changed(cloud: Cloud, batch_id: str) -> JSONResponse:
+    cloud.wake()
+    with cloud.store.read() as conn:
+        return ok(_with_jobs(conn, batch_id))
+
+
+@router.post("/v1/batches", summary="Create a batch (op 1)")
+def create(body: BatchCreate, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    projects = {
+        str(p["id"]): str(p["queue_priority"]) for p in cloud.store.user_projects(caller.user_id)
+    }
+    spec, jobs = check_batch(body, caller.user_id, projects)
+    with cloud.store.transaction() as conn:
+        batch_id = create_batch(conn, spec, jobs, random_id, now_iso())
+    return _changed(cloud, batch_id)
+
+
+@router.get("/v1/batches", summary="List batches, newest first (op 3)")
+def list_(
+    cloud: CloudDep,
+    caller: CallerDep,
+    filters: Annotated[BatchFilters, Depends(batch_filters)],
+    offset: Offset = 0,
+    limit: Limit = 100,
+    order_by_direction: str = "DESC",
+) -> JSONResponse:
+    with cloud.store.read() as conn:
+        rows, total = list_batches(
+            conn, caller.project_ids, filters, offset, limit, order_by_direction.upper() == "ASC"
+        )
+    data = [batch_out(r) for r in rows]
+    return ok(data, {"total": total, "start": offset, "end": offset + len(data)})
+
+
+@router.get("/v2/batches/{batch_id}", summary="Get a batch with its job ids (op 2)")
+def get(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    with cloud.store.read() as conn:
+        row = _owned(conn, batch_id, caller)
+        out = batch_out(row)
+        out["sequence_builder"] = row["sequence_builder"]
+        out["job_ids"] = batch_job_ids(conn, batch_id)
+    return ok(out)
+
+
+@router.get("/v1/batches/{batch_id}/status", summary="Batch status and job counts (op 22)")
+def status(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    with cloud.store.read() as conn:
+        row = _owned(conn, batch_id, caller)
+    return ok({"status": row["status"], "jobs_count_per_status": counts_out(row)})
+
+
+@router.patch("/v2/batches/{batch_id}/complete", summary="Close an open batch (op 4)")
+def complete(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    with cloud.store.transaction() as conn:
+        _owned(conn, batch_id, caller)
+        close_batch(conn, batch_id, now_iso())
+    return _changed(cloud, batch_id)
+
+
+@router.patch("/v2/batches/{batch_id}/cancel", summary="Cancel a batch (op 5)")
+def cancel(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    with cloud.store.transaction() as conn:
+        _owned(conn, batch_id, caller)
+        end_batch(conn, batch_id, "CANCELED", now_iso())
+    return _changed(cloud, batch_id)
+
+
+@router.patch("/v1/batches/cancel", summary="Cancel several batches (op 6)")
+@router.patch("/v2/batches/cancel", include_in_schema=False)
+def cancel_many(body: CancelBatches, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    done: list[str] = []
+    errors: dict[str, str] = {}
+    for batch_id in body.batch_ids:
+        with cloud.store.transaction() as conn:
+            row = get_batch(conn, batch_id, caller.project_ids)
+            if row is None:
+                errors[batch_id] = "Batch not found."
+            elif row["status"] in ("DONE", "ERROR", "CANCELED", "TIMED_OUT"):
+                errors[batch_id] = f"Batch is already {row['status']}."
+            else:
+                end_batch(conn, batch_id, "CANCELED", now_iso())
+                done.append(batch_id)
+    cloud.wake()
+    with cloud.store.read() as conn:
+        batches = [_with_jobs(conn, b) for b in done]
+    return ok({"batches": batches, "errors": errors})
+
+
+@router.post("/v1/batches/{batch_id}/rebatch", summary="Copy jobs into a new batch (op 7)")
+def rebatch_(
+    batch_id: str,
+    cloud: CloudDep,
+    caller: CallerDep,
+    filters: Annotated[JobFilters, Depends(rebatch_filters)],
+) -> JSONResponse:
+    with cloud.store.transaction() as conn:
+        _owned(conn, batch_id, caller)
+        new_id = rebatch(conn, batch_id, filters, random_id, now_iso())
+    return _changed(cloud, new_id)
+
+
+@router.post("/v2/batches/{batch_id}/jobs", summary="Add jobs to an open batch (op 8)")
+def add(
+    batch_id: str, items: Annotated[list[JobItem], Body()], cloud: CloudDep, caller: CallerDep
+) -> JSONResponse:
+    with cloud.store.transaction() as conn:
+        row = _owned(conn, batch_id, caller)
+        jobs = check_jobs(items, row["sequence_builder"] is not None, str(row["device_type"]))
+        add_jobs(conn, batch_id, jobs, random_id, now_iso())
+    return _changed(cloud, batch_id)
+
+
+@router.patch("/v1/batches/{batch_id}/tags", summary="Replace a batch's tags (op 9)")
+def tags(
+    batch_id: str, values: Annotated[list[str], Body()], cloud: CloudDep, caller: CallerDep
+) -> JSONResponse:
+    with cloud.store.transaction() as conn:
+        _owned(conn, batch_id, caller)
+        set_tags(conn, batch_id, values, now_iso())
+    return _changed(cloud, batch_id)
+
+
+@router.patch("/v2/batches/{batch_id}/cancel/jobs", summary="Cancel jobs of a batch (op 10)")
+def cancel_some(
+    batch_id: str,
+    cloud: CloudDep,
+    caller: CallerDep,
+    filters: Annotated[JobFilters, Depends(cancel_job_filters)],
+) -> JSONResponse:
+    with cloud.store.transaction() as conn:
+        _owned(conn, batch_id, caller)
+        ok, errors = cancel_jobs(conn, batch_id, filters, now_iso())
+    cloud.wake()
+    with cloud.store.read() as conn:
+        marks = ",".join("?" * len(ok))
+        rows = conn.execute(f"SELECT * FROM jobs WHERE id IN ({marks}) ORDER BY seq", ok).fetchall()
+    return ok({"jobs": [job_out(r) for r in rows], "errors": errors})

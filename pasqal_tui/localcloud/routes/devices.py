@@ -1,0 +1,26 @@
+"""Device specs: op 19 (authenticated map) and op 20 (public list)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from pasqal_tui.localcloud.deps import CallerDep, CloudDep
+from pasqal_tui.localcloud.schemas import ok
+
+router = APIRouter(prefix="/core-fast/api", tags=["devices"])
+
+
+@router.get("/v1/devices/specs", summary="Specs of every device, by type (op 19)")
+def specs(cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    return ok(dict(cloud.device_specs))
+
+
+@router.get("/v1/devices/public-specs", summary="Public specs list, no auth (op 20)")
+def public_specs(cloud: CloudDep) -> JSONResponse:
+    return ok(
+        [
+            {"device_type": name, "specs": specs, "available": True}
+            for name, specs in cloud.device_specs.items()
+        ]
+    )

@@ -1,0 +1,80 @@
+"""Jobs: ops 11-14 and 23 of SPEC §4."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from pasqal_tui.localcloud.deps import Caller, CallerDep, CloudDep
+from pasqal_tui.localcloud.errors import not_found
+from pasqal_tui.localcloud.lifecycle import cancel_job
+from pasqal_tui.localcloud.queries import JobFilters, get_job, list_jobs, result_doc
+from pasqal_tui.localcloud.routes.filters import Limit, Offset, job_filters
+from pasqal_tui.localcloud.routes.results import signed_url
+from pasqal_tui.localcloud.schemas import job_out, ok
+from pasqal_tui.localcloud.timeutil import now_iso
+
+router = APIRouter(prefix="/core-fast/api", tags=["jobs"])
+
+ORDER_KEYS = ("creation_order", "ordered_id", "created_at")
+
+
+def _owned(conn: sqlite3.Connection, job_id: str, caller: Caller) -> sqlite3.Row:
+    row = get_job(conn, job_id, caller.project_ids)
+    if row is None:
+        raise not_found("Job", job_id)
+    return row
+
+
+@router.get("/v2/jobs", summary="List jobs, newest first unless ordered (op 11)")
+def list_(
+    cloud: CloudDep,
+    caller: CallerDep,
+    filters: Annotated[JobFilters, Depends(job_filters)],
+    offset: Offset = 0,
+    limit: Limit = 100,
+    order_by: str | None = None,
+    order_by_direction: str | None = None,
+) -> JSONResponse:
+    # Every accepted `order_by` means creation order; the default is newest first.
+    ascending = (order_by_direction or ("ASC" if order_by else "DESC")).upper() == "ASC"
+    with cloud.store.read() as conn:
+        rows, total = list_jobs(conn, caller.project_ids, filters, offset, limit, ascending)
+    data = [job_out(r) for r in rows]
+    return ok(data, {"total": total, "start": offset, "end": offset + len(data)})
+
+
+@router.get("/v2/jobs/{job_id}", summary="Get a job with its sequence (op 12)")
+def get(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    with cloud.store.read() as conn:
+        row = _owned(conn, job_id, caller)
+    return ok(job_out(row, with_sequence=True))
+
+
+@router.get("/v1/jobs/{job_id}/status", summary="Job status (op 23)")
+def status(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    with cloud.store.read() as conn:
+        row = _owned(conn, job_id, caller)
+    return ok({"status": row["status"]})
+
+
+@router.patch("/v2/jobs/{job_id}/cancel", summary="Cancel a job (op 13)")
+def cancel(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    with cloud.store.transaction() as conn:
+        row = _owned(conn, job_id, caller)
+        cancel_job(conn, row, now_iso())
+        row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    cloud.wake()
+    return ok(job_out(row, with_sequence=True))
+
+
+@router.get("/v1/jobs/{job_id}/results_link", summary="Signed link to a job's results (op 14)")
+def results_link(job_id: str, request: Request, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    with cloud.store.read() as conn:
+        _owned(conn, job_id, caller)
+        has_result = result_doc(conn, job_id) is not None
+    link = signed_url(request, cloud, "jobs", job_id) if has_result else None
+    return ok({"results_link": link})

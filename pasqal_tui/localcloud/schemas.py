@@ -1,0 +1,165 @@
+"""Wire shapes of the local cloud, separate from storage and from the client's models.
+
+Requests are pydantic models (FastAPI validates them and documents them in `/docs`);
+responses are built from rows by the `*_out` functions, field for field as SPEC §3 lists.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+JOB_STATUS_KEYS = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED")
+
+
+class JobItem(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    runs: int | None = Field(default=None, ge=1, le=100_000)
+    variables: dict[str, Any] | None = None
+    sequence: str | None = None
+
+
+class BatchCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    project_id: str
+    sequence_builder: str | None = None
+    jobs: list[JobItem] = Field(default_factory=list)
+    open: bool | None = None
+    complete: bool | None = None
+    webhook: str | None = None
+    device_type: str | None = None
+    emulator: str | None = None
+    configuration: dict[str, Any] | None = None
+    backend_configuration: str | None = None
+    tags: list[str] | None = None
+
+
+class CancelBatches(BaseModel):
+    batch_ids: list[str]
+
+
+class WorkloadCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    project_id: str
+    workload_type: str = Field(min_length=1)
+    backend: str = Field(min_length=1)
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+def _json(text: Any) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def counts_out(row: sqlite3.Row) -> dict[str, int]:
+    return {
+        "PENDING": int(row["n_pending"]),
+        "RUNNING": int(row["n_running"]),
+        "DONE": int(row["n_done"]),
+        "ERROR": int(row["n_error"]),
+        "CANCELED": int(row["n_canceled"]),
+    }
+
+
+def batch_out(row: sqlite3.Row) -> dict[str, Any]:
+    """The common batch fields; callers add `jobs`, `job_ids` or `sequence_builder`."""
+    is_open = bool(row["open"])
+    return {
+        "id": row["id"],
+        "open": is_open,
+        "complete": not is_open,
+        "status": row["status"],
+        "device_type": row["device_type"],
+        "project_id": row["project_id"],
+        "user_id": row["user_id"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "start_datetime": row["start_datetime"],
+        "end_datetime": row["end_datetime"],
+        "webhook": row["webhook"],
+        "configuration": _json(row["configuration"]),
+        "backend_configuration": row["backend_configuration"],
+        "tags": _json(row["tags"]) or [],
+        "priority": row["priority"],
+        "queue_priority": row["queue_priority"],
+        "device_status": row["device_status"],
+        "parent_id": row["parent_id"],
+        "jobs_count": int(row["jobs_count"]),
+        "jobs_count_per_status": counts_out(row),
+    }
+
+
+def job_out(row: sqlite3.Row, *, with_sequence: bool = False) -> dict[str, Any]:
+    out = {
+        "id": row["id"],
+        "batch_id": row["batch_id"],
+        "project_id": row["project_id"],
+        "user_id": row["user_id"],
+        "status": row["status"],
+        "runs": row["runs"],
+        "variables": _json(row["variables"]),
+        "errors": _json(row["errors"]),
+        "parent_id": row["parent_id"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "start_timestamp": row["start_timestamp"],
+        "end_timestamp": row["end_timestamp"],
+    }
+    if with_sequence:
+        out["sequence"] = row["sequence"]
+    return out
+
+
+def workload_out(row: sqlite3.Row, result_link: str | None) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "project_id": row["project_id"],
+        "user_id": row["user_id"],
+        "status": row["status"],
+        "backend": row["backend"],
+        "workload_type": row["workload_type"],
+        "config": _json(row["config"]),
+        "errors": _json(row["errors"]) or [],
+        "result": None,
+        "result_link": result_link,
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "start_timestamp": row["start_timestamp"],
+        "end_timestamp": row["end_timestamp"],
+    }
+
+
+def project_out(row: sqlite3.Row, device_types: list[str]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "project_id": row["id"],
+        "name": row["name"],
+        "project_status": "ACTIVE",
+        "project_type": "LOCAL",
+        "queue_priority": row["queue_priority"],
+        "allowed_device_types": device_types,
+        "created_at": row["created_at"],
+    }
+
+
+def envelope(data: Any, pagination: dict[str, int] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": "success", "message": "OK.", "code": 200, "data": data}
+    if pagination is not None:
+        body["pagination"] = pagination
+    return body
+
+
+def fail(code: int, message: str, data: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "status": "fail" if code < 500 else "error",
+        "message": message,
+        "code": code,
+        "data": data if data is not None else {"description": message},
+    }
+
+
+def ok(data: Any, pagination: dict[str, int] | None = None) -> JSONResponse:
+    return JSONResponse(envelope(data, pagination))

@@ -1,0 +1,112 @@
+"""`serve`: first-start setup (demo user, demo history), then uvicorn on a bound socket, so
+that `--port 0` can report the real port in the ready line."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import sys
+import time
+
+from pasqal_tui.localcloud.settings import Settings
+
+READY = "Local Pasqal Cloud ready at http://{host}:{port}"
+PARENT_POLL_S = 0.5
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def prepare(settings: Settings) -> bool:
+    """Create the demo user (and the demo history when asked); True if the user is new."""
+    from pasqal_tui.localcloud.demo import DemoIds, seed_demo
+    from pasqal_tui.localcloud.store import Store
+    from pasqal_tui.localcloud.users import demo_password_unchanged, ensure_demo_user, is_loopback
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.db_path)
+    try:
+        ids = DemoIds(settings.seed)
+        created = ensure_demo_user(store, ids.user_id, ids.project_id)
+        if not is_loopback(settings.host) and demo_password_unchanged(store):
+            raise SystemExit(
+                f"Refusing to bind {settings.host}: the demo user still has the password "
+                "'demo'. Change it (add-user / a new data dir) before exposing the server."
+            )
+        if settings.demo:
+            seed_demo(store, settings)
+    finally:
+        store.close()
+    return created
+
+
+async def _watch_parent(server: object) -> None:
+    parent = os.getppid()
+    while True:
+        await asyncio.sleep(PARENT_POLL_S)
+        if os.getppid() != parent:
+            server.should_exit = True  # type: ignore[attr-defined]
+            return
+
+
+async def _announce(server: object, host: str, port: int, demo_created: bool) -> None:
+    while not getattr(server, "started", False):
+        await asyncio.sleep(0.02)
+    print(READY.format(host=host, port=port), flush=True)
+    if demo_created:
+        print("Demo login: demo / demo", flush=True)
+
+
+def serve(settings: Settings, *, exit_with_parent: bool = False) -> int:
+    try:
+        sock = _bind(settings.host, settings.port)
+    except OSError as exc:
+        print(f"Cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
+        return 1
+    port = sock.getsockname()[1]
+    started = time.monotonic()
+    try:
+        demo_created = prepare(settings)
+    except SystemExit as exc:
+        sock.close()
+        print(str(exc), file=sys.stderr)
+        return 2
+    setup_s = time.monotonic() - started
+
+    import uvicorn
+
+    from pasqal_tui.localcloud.app import create_app
+
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
+    )
+    server = uvicorn.Server(config)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+
+    async def main() -> None:
+        helpers = [asyncio.create_task(_announce(server, host, port, demo_created))]
+        if exit_with_parent:
+            helpers.append(asyncio.create_task(_watch_parent(server)))
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            for task in helpers:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    if setup_s > 1.0:
+        print(f"(first-start setup took {setup_s:.1f} s)", file=sys.stderr, flush=True)
+    asyncio.run(main())
+    sock.close()
+    return 0

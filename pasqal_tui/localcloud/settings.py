@@ -1,0 +1,30 @@
+"""Server settings: one frozen object built by the CLI and passed to `create_app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8765
+    demo: bool = False
+    seed: int | None = None
+    clock_origin: datetime | None = None
+    fail_rate: float = 0.0
+    time_scale: float = 1.0
+    token_ttl: float = 3600.0
+    open_batch_timeout: float = 600.0
+    workers: int | None = None
+    # Base seconds a QPU job occupies the machine before `time_scale` stretches it.
+    qpu_job_seconds: float = 2.0
+    results_link_ttl: float = 3600.0
+    max_atoms: int = 12
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "cloud.sqlite3"

@@ -1,0 +1,1 @@
+"""Helpers shared by the test suites (importable as `support.*` thanks to tests/conftest.py)."""
