@@ -53,7 +53,7 @@ class LocalLauncher:
 
         data_dir = paths.local_cloud_dir()
         data_dir.mkdir(parents=True, exist_ok=True)
-        process = LocalCloudProcess(demo=True, data_dir=data_dir)
+        process = LocalCloudProcess(data_dir, ["--demo"])
         self.process = process
         await asyncio.to_thread(process.start)
         return str(process.base_url)

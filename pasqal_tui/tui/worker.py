@@ -94,7 +94,7 @@ class CloudWorker:
             owner.post_message(done(result))
 
         return owner.run_worker(
-            run(), name=purpose, group=purpose, exclusive=True, exit_on_error=False
+            run, name=purpose, group=purpose, exclusive=True, exit_on_error=False
         )
 
     def busy(self, owner: DOMNode, purpose: str) -> bool:

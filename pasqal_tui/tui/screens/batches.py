@@ -123,6 +123,10 @@ class BatchesScreen(TableScreen[Batch]):
     def is_live(self, item: Batch) -> bool:
         return item.open or not BatchStatus(item.status).is_terminal
 
+    def refresh_data(self, force: bool) -> None:
+        """The first page also refreshes when all is finished: new batches appear on top."""
+        super().refresh_data(force or (self.loaded and self.state.offset == 0))
+
     def summary(self) -> str:
         return filters_summary(self.filter_text)
 

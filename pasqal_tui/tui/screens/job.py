@@ -139,6 +139,7 @@ class JobScreen(Screen[None]):
         ):
             rel = f"  ({relative(when, now)})" if when else ""
             head.append(f"{label:<8} {absolute(when)}{rel}\n")
+        head.rstrip()
         self.query_one("#job-head", Static).update(head)
         variables = job.variables or {}
         lines = [f"{k} = {json.dumps(v)}" for k, v in variables.items()]

@@ -1,0 +1,67 @@
+"""The main flow against a real local cloud: batches -> a batch -> ERROR jobs -> a job -> back."""
+
+from __future__ import annotations
+
+from pasqal_tui.tui.screens.batches import BatchesScreen
+from pasqal_tui.tui.screens.job import JobScreen
+from pasqal_tui.tui.screens.jobs import JobsScreen
+from tui.support import cell_text, loaded_rows, make_app, screen_named, wait_for
+
+
+async def test_batches_to_error_job_and_back(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
+        screen = app.screen
+        assert isinstance(screen, BatchesScreen)
+        assert screen.state.total >= 25
+        # The batch with the most errored jobs, found through the table as a user would.
+        errored = max(screen.items, key=lambda b: b.jobs_count_per_status.get("ERROR", 0))
+        assert errored.jobs_count_per_status.get("ERROR", 0) > 0
+        assert screen.table.move_to_id(errored.id)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_named(app, "JobsScreen") and loaded_rows(app) > 0)
+        jobs = app.screen
+        assert isinstance(jobs, JobsScreen)
+        assert jobs.the_batch.id == errored.id
+
+        await pilot.press("4")  # only ERROR
+        expected = errored.jobs_count_per_status["ERROR"]
+        await wait_for(pilot, lambda: jobs.state.total == expected, what="the ERROR filter")
+        statuses = {cell_text(jobs.table.get_row_at(i)[2]) for i in range(jobs.table.row_count)}
+        assert statuses == {"ERROR"}
+        assert jobs.table.row_count == min(expected, 100)
+
+        await pilot.press("down")
+        chosen = jobs.table.current_id()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_named(app, "JobScreen"))
+        detail = app.screen
+        assert isinstance(detail, JobScreen)
+        assert detail.job.id == chosen
+        await wait_for(pilot, lambda: detail.job.errors, what="the job's errors")
+        errors_text = str(detail.query_one("#job-errors").render())
+        assert detail.job.errors is not None
+        assert detail.job.errors[0].strip().splitlines()[0] in errors_text
+
+        await pilot.press("escape")
+        assert app.screen is jobs
+        assert jobs.table.current_id() == chosen  # cursor kept
+        assert jobs.filters.status == ["ERROR"]  # filter kept
+        await pilot.press("escape")
+        assert isinstance(app.screen, BatchesScreen)
+        assert not app.connection_problem
+
+
+async def test_bad_filter_keeps_text_and_says_why(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
+        screen = app.screen
+        assert isinstance(screen, BatchesScreen)
+        before = screen.state.total
+        await pilot.press("slash", *"bogus", "enter")
+        hint = str(screen.query_one(".filter-hint").render())
+        assert "status: 'BOGUS' is not one of" in hint
+        assert screen.query_one("#f-status").value == "bogus"  # type: ignore[attr-defined]
+        assert screen.state.total == before
