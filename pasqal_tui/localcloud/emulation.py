@@ -128,6 +128,7 @@ def _execute(spec: JobSpec) -> tuple[dict[str, int], list[str]]:
         problems.extend(failed.messages)
     if problems or built is None:
         raise JobFailed(problems)
+    _check_not_empty(built)
     strict = bool(config.get("strict_validation"))
     if spec.device_type in VALIDATED_DEVICE_TYPES or strict:
         switched = _validate(built, target_device(spec.device_type), runs)
@@ -194,6 +195,17 @@ def _build(sequence: Sequence, variables: dict[str, Any] | None) -> Sequence:
         names = ", ".join(repr(n) for n in unknown)
         expected = ", ".join(repr(n) for n in declared) or "none"
         problems.append(f"{kind}: unknown variable(s) {names}; the sequence declares: {expected}")
+    bad_values = [
+        f"{kind}: variable {name!r} must be a number or a list of numbers, "
+        f"got {_clip(repr(given[name]))}"
+        for name in declared
+        if name in given and not _is_numeric(given[name])
+    ]
+    if bad_values:
+        missing = [name for name in declared if name not in given]
+        if missing:  # Pulser's own wording, which a build would have given
+            bad_values.append(f"{kind}: Did not receive values for variables: {', '.join(missing)}")
+        raise JobFailed(problems + bad_values)
     if not sequence.is_parametrized():
         if problems:
             raise JobFailed(problems)
@@ -208,6 +220,20 @@ def _build(sequence: Sequence, variables: dict[str, Any] | None) -> Sequence:
     if problems:
         raise JobFailed(problems)
     return built
+
+
+def _is_numeric(value: Any) -> bool:
+    def number(item: Any) -> bool:
+        return isinstance(item, (int, float)) and not isinstance(item, bool)
+
+    if isinstance(value, list):
+        return bool(value) and all(number(item) for item in value)
+    return number(value)
+
+
+def _check_not_empty(sequence: Sequence) -> None:
+    if sequence.is_empty():
+        raise JobFailed(["Sequence invalid: it has no pulse to run (add a pulse to a channel)"])
 
 
 def _validate(sequence: Sequence, device: Device, runs: int) -> Sequence:

@@ -226,3 +226,20 @@ def test_six_atom_sweep_runs_quickly():
     _assert_done(outcome, 100)
     assert all(len(bits) == 6 for bits in outcome.raw)
     assert outcome.duration_s < 10
+
+
+@pytest.mark.parametrize("value", [None, "100", [], {"value": 100}, True])
+def test_non_numeric_variable_values(rabi, value):
+    outcome = _job(rabi, {"omega": 1.0, "duration": value})
+    _assert_error(outcome, "Sequence build failed", "variable 'duration' must be a number")
+    assert len(outcome.errors) == 1
+
+
+def test_sequence_without_pulses():
+    import pulser
+
+    from pasqal_tui.localcloud.devices import emulator_device
+
+    seq = pulser.Sequence(pulser.Register.square(2, spacing=6, prefix="q"), emulator_device())
+    seq.declare_channel("rydberg", "rydberg_global")
+    _assert_error(_job(seq.to_abstract_repr()), "Sequence invalid", "no pulse")
