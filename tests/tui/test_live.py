@@ -1,0 +1,103 @@
+"""Live refresh and resilience, each against its own local cloud process."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from pasqal_tui.cloud import environments
+from pasqal_tui.cloud.auth import PasswordAuth
+from pasqal_tui.cloud.client import PasqalClient
+from pasqal_tui.cloud.payloads import CreateBatchRequest, JobInput
+from pasqal_tui.tui.screens.batches import BatchesScreen
+from pasqal_tui.tui.screens.help import HelpScreen
+from pasqal_tui.tui.screens.jobs import JobsScreen
+from pasqal_tui.tui.widgets.banner import ErrorBanner
+from tui.support import cell_text, loaded_rows, make_app, start_cloud, wait_for
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def create_qpu_batch(base_url: str, jobs: int) -> str:
+    from pasqal_tui.localcloud import sequences
+
+    env = environments.local(base_url)
+    async with PasqalClient(env, PasswordAuth(env, "demo", "demo")) as client:
+        client.project_id = (await client.list_projects())[0].id
+        batch = await client.create_batch(
+            CreateBatchRequest(
+                sequence_builder=sequences.rabi_oscillation(2),
+                jobs=[JobInput(runs=50, variables={"omega": 3.1, "duration": 500})] * jobs,
+                device_type="FRESNEL",
+            )
+        )
+        return batch.id
+
+
+@pytest.mark.slow
+async def test_job_goes_pending_running_done(tmp_path: Path) -> None:
+    cloud = start_cloud(tmp_path / "cloud", ["--time-scale", "1.5", "--seed", "3"])
+    try:
+        batch_id = await create_qpu_batch(cloud.base_url, jobs=3)
+        app = make_app(cloud.base_url, refresh=2.0)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
+            assert isinstance(app.screen, BatchesScreen)
+            app.screen.table.move_to_id(batch_id)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app))
+            jobs = app.screen
+            assert isinstance(jobs, JobsScreen)
+            last = jobs.table.row_ids[-1]  # oldest first: the last job waits for the others
+            seen: list[str] = []
+
+            def status_now() -> bool:
+                status = cell_text(jobs.table.get_row(last)[2])
+                if not seen or seen[-1] != status:
+                    seen.append(status)
+                return status == "DONE"
+
+            await wait_for(pilot, status_now, timeout=40, what="the last job to finish")
+            assert seen == ["PENDING", "RUNNING", "DONE"], seen
+            await wait_for(pilot, lambda: jobs.the_batch.status.value == "DONE", timeout=10)
+            assert "DONE" in str(jobs.query_one("#batch-summary").render())
+    finally:
+        cloud.stop()
+
+
+@pytest.mark.slow
+async def test_server_killed_gives_banner_then_recovers(tmp_path: Path) -> None:
+    cloud = start_cloud(tmp_path / "cloud", ["--port", str(free_port())])
+    try:
+        batch_id = await create_qpu_batch(cloud.base_url, jobs=1)
+        app = make_app(cloud.base_url, refresh=2.0)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: loaded_rows(app) == 1, what="the batch list")
+            screen = app.screen
+            assert isinstance(screen, BatchesScreen)
+            banner = screen.query_one(ErrorBanner)
+            assert not banner.display or not app.connection_problem
+
+            cloud.kill()
+            await wait_for(pilot, lambda: app.connection_problem, timeout=20, what="the banner")
+            assert "not answering" in app.connection_problem
+            assert banner.has_class("-shown")
+            await pilot.press("question_mark")  # input still answers while the server is down
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            assert app.screen is screen
+            assert screen.table.row_ids == [batch_id]  # what was shown stays shown
+
+            cloud.restart()
+            await wait_for(pilot, lambda: not app.connection_problem, timeout=60, what="recovery")
+            assert not banner.has_class("-shown")
+            assert screen.table.row_ids == [batch_id]
+            assert app.is_running
+    finally:
+        cloud.stop()
