@@ -80,7 +80,6 @@ class PasswordAuth(Auth):
         self._clock = clock
         self._cached: tuple[str, float] | None = None
         self._lock = asyncio.Lock()
-        self.fetch_count = 0
 
     def __repr__(self) -> str:
         return (
@@ -124,7 +123,6 @@ class PasswordAuth(Auth):
     async def _fetch(self, client: httpx.AsyncClient) -> tuple[str, float]:
         url = self.environment.token_url
         host = urlsplit(url).netloc or url
-        self.fetch_count += 1
         try:
             response = await client.post(url, data=self._form())
         except httpx.TimeoutException as exc:
