@@ -197,9 +197,11 @@ def cancel_some(
 ) -> JSONResponse:
     with cloud.store.transaction() as conn:
         _owned(conn, batch_id, caller)
-        ok, errors = cancel_jobs(conn, batch_id, filters, now_iso())
+        canceled, errors = cancel_jobs(conn, batch_id, filters, now_iso())
     cloud.wake()
     with cloud.store.read() as conn:
-        marks = ",".join("?" * len(ok))
-        rows = conn.execute(f"SELECT * FROM jobs WHERE id IN ({marks}) ORDER BY seq", ok).fetchall()
+        marks = ",".join("?" * len(canceled))
+        rows = conn.execute(
+            f"SELECT * FROM jobs WHERE id IN ({marks}) ORDER BY seq", canceled
+        ).fetchall()
     return ok({"jobs": [job_out(r) for r in rows], "errors": errors})
