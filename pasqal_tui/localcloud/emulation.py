@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pasqal_tui.localcloud.devices import (
     DEVICE_TYPES,
-    QPU_DEVICE_TYPES,
     VALIDATED_DEVICE_TYPES,
     target_device,
 )
@@ -134,8 +133,10 @@ def _execute(spec: JobSpec) -> tuple[dict[str, int], list[str]]:
         switched = _validate(built, target_device(spec.device_type), runs)
         if spec.device_type in VALIDATED_DEVICE_TYPES:
             built = switched
-    noisy = spec.device_type in QPU_DEVICE_TYPES or spec.device_type == "EMU_FRESNEL"
-    noisy = noisy or (spec.device_type == "EMU_FREE" and bool(config.get("with_noise")))
+    # The QPU and its emulator give hardware-like shots; EMU_FREE only when asked to.
+    noisy = spec.device_type in VALIDATED_DEVICE_TYPES or (
+        spec.device_type == "EMU_FREE" and bool(config.get("with_noise"))
+    )
     return _emulate(built, runs, spec.seed, noisy)
 
 

@@ -162,6 +162,7 @@ def test_atoms_too_close_on_fresnel():
     seq = sequences.atoms_too_close()
     _assert_done(_job(seq), 50)
     _assert_error(_job(seq, device="FRESNEL"), "Validation against FRESNEL failed", "distance")
+    _assert_error(_job(seq, device="EMU_FRESNEL"), "Validation against FRESNEL failed")
     _assert_error(
         _job(seq, device="EMU_SV", config={"strict_validation": True}), "minimal distance"
     )
