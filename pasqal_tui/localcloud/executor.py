@@ -48,6 +48,8 @@ class _Worker:
         self._executor: ProcessPoolExecutor | None = None
 
     def executor(self) -> ProcessPoolExecutor:
+        if self._executor is not None and self._died_idle():
+            self.kill()
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
                 max_workers=1,
@@ -55,6 +57,13 @@ class _Worker:
                 initializer=_init_worker,
             )
         return self._executor
+
+    def _died_idle(self) -> bool:
+        """True when the process died between jobs (OOM killer, kill -9): start a new one."""
+        if getattr(self._executor, "_broken", False):
+            return True
+        processes = getattr(self._executor, "_processes", None) or {}
+        return any(not p.is_alive() for p in processes.values())
 
     def pids(self) -> list[int]:
         processes = getattr(self._executor, "_processes", None) or {}

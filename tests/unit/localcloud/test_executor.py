@@ -115,6 +115,17 @@ async def test_killed_worker_gives_error_and_spares_other_jobs(pool):
     assert [o.status for o in again] == ["DONE", "DONE"]
 
 
+async def test_worker_killed_while_idle_is_replaced_before_the_next_job():
+    with EmulationPool(max_workers=1) as pool:
+        await asyncio.to_thread(pool.warm_up, True)
+        (pid,) = pool.worker_pids()
+        os.kill(pid, signal.SIGKILL)
+        await asyncio.sleep(0.2)
+        outcome = await pool.run(_rabi("after-idle-kill"))
+        assert outcome.status == "DONE", outcome.errors
+        assert pool.worker_pids() and pid not in pool.worker_pids()
+
+
 async def test_cancelling_a_job_stops_its_worker(pool):
     task = asyncio.create_task(pool.run(_long("canceled")))
     pid = (await _wait_running(pool, 1))["canceled"]
