@@ -109,6 +109,9 @@ class LocalCloudProcess:
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            # Its own process group: `kill()` takes the emulation workers down with it, as a
+            # machine crash would, and a Ctrl-C meant for the dashboard does not reach it.
+            start_new_session=True,
         )
         ready = threading.Event()
         self._threads = [
@@ -168,9 +171,10 @@ class LocalCloudProcess:
         return code
 
     def kill(self) -> None:
-        """SIGKILL, like a crash: nothing gets a chance to clean up (durability tests)."""
+        """SIGKILL the server and its workers, like a crash: nothing gets to clean up."""
         if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
             self._proc.wait()
         self._join_readers()
 
