@@ -25,3 +25,18 @@ test: lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The 0.12-series official SDK that users still run, in its own venv (its own dependencies),
+# driven by tests/integration/localcloud/test_sdk012.py.
+SDK012_VENV ?= .venv-sdk012
+
+$(SDK012_VENV)/.installed:
+	$(PYTHON) -m venv $(SDK012_VENV)
+	$(SDK012_VENV)/bin/python -m pip install -q 'pasqal-cloud==0.12.*'
+	touch $@
+
+sdk012: $(SDK012_VENV)/.installed
+
+test: sdk012
+
+.PHONY: sdk012
