@@ -50,6 +50,7 @@ class BatchesScreen(TableScreen[Batch]):
     """Enter opens a batch's jobs; 1-6 show one status; / filters; [ ] page."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "Quit", id="batches.quit"),
         Binding("enter", "open", "Open", id="batches.open", show=False),
         Binding("i", "jump", "Jump to id", id="batches.jump"),
         *status_bindings("batches", BATCH_STATUSES),

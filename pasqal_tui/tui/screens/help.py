@@ -42,7 +42,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", no_wrap=True)
         table.add_column("Does")
         table.add_column("Id (for keymap)", style="dim", no_wrap=True)
-        for key, description, binding_id in sorted(self.rows, key=lambda r: r[2]):
+        # The app's own bindings (with ids) first, grouped by id; Textual's built-ins after.
+        for key, description, binding_id in sorted(self.rows, key=lambda r: (not r[2], r[2])):
             table.add_row(key, description, binding_id)
         title = type(self.behind).__name__.removesuffix("Screen") or "Screen"
         with VerticalScroll(id="help-box"):

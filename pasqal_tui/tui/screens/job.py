@@ -45,6 +45,7 @@ class JobScreen(Screen[None]):
         self.results: JobResults | None = None
         self.results_loaded = False
         self.show_raw = False
+        self.loaded = False
 
     @property
     def pasqal(self) -> PasqalApp:
@@ -99,6 +100,7 @@ class JobScreen(Screen[None]):
             return
         before = self.job.status
         self.job = message.job
+        self.loaded = True
         if message.refresh and before != self.job.status:
             self.notify(f"Job {self.job.id[:8]}: {before.value} → {self.job.status.value}")
         self.render_job()
@@ -137,7 +139,9 @@ class JobScreen(Screen[None]):
             ("Started", job.start_timestamp),
             ("Ended", job.end_timestamp),
         ):
-            rel = f"  ({relative(when, now)})" if when else ""
+            ago = relative(when, now) if when else ""
+            is_date = len(ago) == 10 and ago[4] == "-"  # old enough to be a plain date
+            rel = f"  ({ago})" if ago and not is_date else ""
             head.append(f"{label:<8} {absolute(when)}{rel}\n")
         head.rstrip()
         self.query_one("#job-head", Static).update(head)
@@ -176,7 +180,7 @@ class JobScreen(Screen[None]):
             shown = " ".join(raw[:RAW_SHOWN])
             more = f"\n… {len(raw) - RAW_SHOWN:,} more" if len(raw) > RAW_SHOWN else ""
             raw_widget.update(
-                Text(f"Raw samples ({len(raw):,})\n{shown}{more}" if raw else "no raw samples")
+                Text(f"\nRaw samples ({len(raw):,})\n{shown}{more}" if raw else "\nno raw samples")
             )
 
     # ---- actions ----------------------------------------------------------------------------

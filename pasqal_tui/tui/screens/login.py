@@ -105,12 +105,16 @@ class LoginScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.initial is not None and self.initial.name != LOCAL_PROFILE:
             self._fill(self.initial)
+        elif self.initial is not None and self.initial.environment in _ENV_CHOICES:
+            self.query_one("#environment", Select).value = self.initial.environment
         if self.starting:
             self.set_status("Starting the local cloud with demo data…")
         elif self.problem:
             self.set_status(self.problem)
         self._show_custom()
-        focus_id = "#password" if self.initial else "#name"
+        focus_id = "#name"
+        if self.initial is not None:
+            focus_id = "#password" if self.initial.username else "#username"
         self.query_one(focus_id, Input).focus()
 
     def set_status(self, text: str) -> None:
