@@ -1,0 +1,128 @@
+"""The queue as a user sees it: QPU one batch at a time, emulators side by side, open batches
+timing out, hardware-like failures, and a clean stop."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from support.localcloud import api_client, data, wait_until
+
+from pasqal_tui.localcloud import sequences
+from pasqal_tui.localcloud.process import LocalCloudProcess
+
+CORE = "/core-fast/api"
+PI_PULSE = {"omega": math.pi, "duration": 1000}
+
+
+def _create(api: httpx.Client, device: str, n_jobs: int, *, open_: bool = False) -> dict[str, Any]:
+    project = data(api.get("/account/api/v1/projects"))[0]["id"]
+    body = {
+        "project_id": project,
+        "sequence_builder": sequences.rabi_oscillation(2),
+        "device_type": device,
+        "open": open_,
+        "jobs": [{"runs": 10, "variables": PI_PULSE} for _ in range(n_jobs)],
+    }
+    return dict(data(api.post(f"{CORE}/v1/batches", json=body)))
+
+
+def _batch(api: httpx.Client, batch_id: str) -> dict[str, Any]:
+    return dict(data(api.get(f"{CORE}/v2/batches/{batch_id}")))
+
+
+@pytest.fixture(scope="module")
+def queue_cloud(local_cloud_factory: Callable[..., LocalCloudProcess]) -> LocalCloudProcess:
+    # A QPU job takes 0.4 s; an idle open batch times out after 1.5 s.
+    return local_cloud_factory(
+        ["--time-scale", "0.2", "--open-batch-timeout", "1.5", "--workers", "1"]
+    )
+
+
+def test_qpu_runs_one_batch_at_a_time_and_emulators_pass_by(queue_cloud: LocalCloudProcess) -> None:
+    with api_client(queue_cloud) as api:
+        holder = _create(api, "FRESNEL", 1, open_=True)
+        wait_until(lambda: _batch(api, holder["id"])["jobs_count_per_status"]["DONE"] == 1)
+        waiting = _create(api, "FRESNEL", 2)
+        emulated = _create(api, "EMU_FREE", 2)
+        # The open QPU batch holds the QPU; the emulator batch is not blocked by it.
+        wait_until(lambda: _batch(api, emulated["id"])["status"] == "DONE", timeout=60)
+        assert _batch(api, waiting["id"])["status"] == "PENDING"
+        assert _batch(api, holder["id"])["status"] == "RUNNING"
+        data(api.patch(f"{CORE}/v2/batches/{holder['id']}/complete"))
+        wait_until(lambda: _batch(api, waiting["id"])["status"] == "DONE", timeout=60)
+        held = _batch(api, holder["id"])
+        after = _batch(api, waiting["id"])
+    assert held["status"] == "DONE"
+    assert after["start_datetime"] >= held["end_datetime"]
+
+
+def test_idle_open_batch_times_out(queue_cloud: LocalCloudProcess) -> None:
+    with api_client(queue_cloud) as api:
+        batch = _create(api, "EMU_FREE", 1, open_=True)
+        wait_until(lambda: _batch(api, batch["id"])["status"] == "TIMED_OUT", timeout=30)
+        final = _batch(api, batch["id"])
+    assert final["open"] is False and final["end_datetime"] is not None
+    assert final["jobs_count_per_status"]["DONE"] == 1
+
+
+def test_cancel_stops_pending_qpu_jobs(queue_cloud: LocalCloudProcess) -> None:
+    with api_client(queue_cloud) as api:
+        batch = _create(api, "FRESNEL", 4)
+        wait_until(lambda: _batch(api, batch["id"])["status"] == "RUNNING", timeout=30)
+        canceled = data(api.patch(f"{CORE}/v2/batches/{batch['id']}/cancel"))
+        assert canceled["status"] == "CANCELED" and canceled["open"] is False
+        counts = canceled["jobs_count_per_status"]
+        assert counts["CANCELED"] >= 2 and counts["PENDING"] == counts["RUNNING"] == 0
+        assert counts["CANCELED"] + counts["DONE"] == 4
+
+
+def test_fail_rate_gives_hardware_like_errors(
+    local_cloud_factory: Callable[..., LocalCloudProcess],
+) -> None:
+    cloud = local_cloud_factory(["--fail-rate", "1", "--time-scale", "0.01", "--workers", "1"])
+    with api_client(cloud) as api:
+        batch = _create(api, "FRESNEL", 2)
+        wait_until(lambda: _batch(api, batch["id"])["status"] == "DONE", timeout=60)
+        jobs = data(api.get(f"{CORE}/v2/jobs", params={"batch_id": batch["id"]}))
+    assert [j["status"] for j in jobs] == ["ERROR", "ERROR"]
+    assert all("job aborted" in j["errors"][0] for j in jobs)
+
+
+def test_sigterm_stops_cleanly(local_cloud_factory: Callable[..., LocalCloudProcess]) -> None:
+    cloud = local_cloud_factory(["--workers", "1"])
+    with api_client(cloud) as api:
+        batch = _create(api, "EMU_FREE", 1)
+        wait_until(lambda: _batch(api, batch["id"])["status"] == "DONE", timeout=60)
+    workers = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(cloud.pid)], capture_output=True, text=True
+    ).stdout.split()
+    assert workers
+    cloud.stop()
+    # The worker is shut down; multiprocessing's resource tracker follows within moments.
+    wait_until(lambda: not [pid for pid in workers if Path(f"/proc/{pid}").exists()], timeout=10)
+    # A clean close checkpoints the WAL into the database file.
+    wal = cloud.data_dir / "cloud.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_remote_bind_needs_flag_and_a_changed_demo_password(tmp_path: Path) -> None:
+    base = [sys.executable, "-m", "pasqal_tui", "local-cloud", "serve", "--port", "0"]
+    no_flag = subprocess.run(
+        [*base, "--host", "0.0.0.0", "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert no_flag.returncode == 2 and "--allow-remote" in no_flag.stderr
+    demo_pw = subprocess.run(
+        [*base, "--host", "0.0.0.0", "--allow-remote", "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert demo_pw.returncode == 2 and "password" in demo_pw.stderr
+    bad = subprocess.run([*base, "--fail-rate", "2"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "fail rate must be between 0 and 1" in bad.stderr
