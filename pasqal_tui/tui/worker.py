@@ -22,6 +22,7 @@ from pasqal_tui.tui.messages import Failure, RequestFailed
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
+    from pasqal_tui.cloud.environments import Environment
     from pasqal_tui.tui.app import PasqalApp
 
 T = TypeVar("T")
@@ -91,6 +92,32 @@ class CloudWorker:
                 owner.post_message(RequestFailed(failure))
                 return
             self._succeeded()
+            owner.post_message(done(result))
+
+        return owner.run_worker(
+            run, name=purpose, group=purpose, exclusive=True, exit_on_error=False
+        )
+
+    def request_public(
+        self,
+        owner: DOMNode,
+        purpose: str,
+        environment: Environment,
+        call: Callable[[PasqalClient], Awaitable[T]],
+        done: Callable[[T], Message],
+    ) -> Worker[None]:
+        """Like :meth:`request` before any login: a short-lived client that sends no token."""
+        from pasqal_tui.cloud.client import PasqalClient
+
+        async def run() -> None:
+            try:
+                async with PasqalClient(environment, max_retries=1) as client:
+                    result = await call(client)
+            except Exception as exc:  # one line, and no app-wide banner: nobody is logged in
+                text = str(exc) if isinstance(exc, errors.PasqalError) else describe(exc)
+                failure = Failure(purpose, text, background=False, kind=type(exc).__name__)
+                owner.post_message(RequestFailed(failure))
+                return
             owner.post_message(done(result))
 
         return owner.run_worker(

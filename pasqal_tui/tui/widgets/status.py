@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from rich.text import Text
 from textual.app import App
+from textual.color import Color, ColorParseError
 from textual.widgets import Static
 
 from pasqal_tui.tui.themes import STATUSES, status_variable
@@ -13,8 +14,19 @@ from pasqal_tui.tui.themes import STATUSES, status_variable
 BAR_ORDER = ("DONE", "RUNNING", "PENDING", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
 
 
+def rich_colour(value: str) -> str:
+    """A theme colour as Rich reads it: Textual's ``ansi_red`` becomes ANSI ``color(1)``."""
+    if not value:
+        return ""
+    try:
+        colour = Color.parse(value)
+    except ColorParseError:
+        return ""
+    return colour.rich_color.name
+
+
 def status_colour(app: App[object], status: str) -> str:
-    return app.theme_variables.get(status_variable(status), "")
+    return rich_colour(app.theme_variables.get(status_variable(status), ""))
 
 
 def status_text(app: App[object], status: str) -> Text:
