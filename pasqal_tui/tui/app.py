@@ -62,6 +62,7 @@ class PasqalApp(App[None]):
         Binding("p", "toggle_pause", "Pause", id="app.pause"),
         Binding("R", "refresh_now", "Refresh", id="app.refresh", show=False),
         Binding("L", "login", "Login", id="app.login", show=False),
+        Binding("D", "devices", "Devices", id="app.devices", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
     ]
 
@@ -220,11 +221,18 @@ class PasqalApp(App[None]):
 
         self.push_screen(LoginScreen(self.profile))
 
+    def action_devices(self) -> None:
+        from pasqal_tui.tui.screens.devices import DevicesScreen
+
+        if not isinstance(self.screen, DevicesScreen):
+            self.push_screen(DevicesScreen())
+
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys of this screen", self.action_help)
         yield SystemCommand("Pause or resume live refresh", "Key p", self.action_toggle_pause)
         yield SystemCommand("Log in", "Choose or create a profile", self.action_login)
+        yield SystemCommand("Device specs", "Limits of each device (D)", self.action_devices)
 
     async def on_unmount(self) -> None:
         self.cloud.stop()
