@@ -1,0 +1,126 @@
+"""Device specs screen against a real local cloud: every device renders with the API's values,
+raw JSON on a key, the comparison shows a known difference, public specs before logging in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from support.localcloud import api_client, data
+
+from pasqal_tui.tui.screens.devices import DeviceCompareScreen, DevicesScreen
+from pasqal_tui.tui.widgets.device_model import parse_device
+from pasqal_tui.tui.widgets.device_sheet import DIFF_MARK
+from tui.support import loaded_rows, make_app, screen_named, wait_for
+
+
+def api_specs(cloud: Any) -> dict[str, dict[str, Any]]:
+    with api_client(cloud) as http:
+        raw = data(http.get("/core-fast/api/v1/devices/specs"))
+    return {name: json.loads(text) for name, text in raw.items()}
+
+
+def rendered(app: Any, selector: str) -> str:
+    """What a Static shows, as plain text (Rich tables rendered at the widget's width)."""
+    widget = app.screen.query_one(selector)
+    console = app.console
+    lines = console.render_lines(widget.content, console.options.update_width(150))
+    return "\n".join("".join(seg.text for seg in line) for line in lines)
+
+
+async def open_devices(app: Any, pilot: Any) -> DevicesScreen:
+    await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
+    await pilot.press("D")
+    await wait_for(pilot, lambda: screen_named(app, "DevicesScreen") and app.screen.loaded)
+    screen = app.screen
+    assert isinstance(screen, DevicesScreen)
+    return screen
+
+
+async def test_every_device_renders_its_limits(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    expected = api_specs(demo_cloud)
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_devices(app, pilot)
+        assert screen.public is False
+        table = screen.query_one("#device-list")
+        assert sorted(table.row_ids) == sorted(expected)  # type: ignore[attr-defined]
+        seen = set()
+        for index in range(len(expected)):
+            table.move_cursor(row=index)  # type: ignore[attr-defined]
+            await pilot.pause()
+            spec = screen.current()
+            assert spec is not None and spec.problem is None
+            api = expected[spec.device_type]
+            text = rendered(app, "#device-body")
+            assert spec.device_type in rendered(app, "#device-title")
+            for label in ("Max atoms", "Min atom distance", "Max radial distance", "Rydberg level"):
+                assert label in text
+            assert f"{api['max_atom_num']:,}" in text
+            assert f"{api['min_atom_distance']:g} µm" in text
+            assert f"{api['rydberg_level']}" in text
+            for channel in api["channels"]:
+                assert f"Channel {channel['id']}" in text
+                assert f"{channel['max_amp']:.2f} rad/µs" in text
+            for layout in api.get("pre_calibrated_layouts", []):
+                assert f"({len(layout['coordinates'])} traps)" in text
+            seen.add(spec.device_type)
+        assert seen == set(expected)
+
+        await pilot.press("r")  # raw JSON of the highlighted device
+        raw = rendered(app, "#device-body")
+        assert '"max_atom_num"' in raw and "raw JSON" in rendered(app, "#device-title")
+        await pilot.press("r")
+        assert '"max_atom_num"' not in rendered(app, "#device-body")
+
+
+async def test_comparison_highlights_a_known_difference(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    expected = api_specs(demo_cloud)
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_devices(app, pilot)
+        table = screen.query_one("#device-list")
+        table.move_to_id("FRESNEL")  # type: ignore[attr-defined]
+        await pilot.press("space")
+        assert screen.marked == ["FRESNEL"]
+        table.move_to_id("EMU_FREE")  # type: ignore[attr-defined]
+        await pilot.press("c")
+        await wait_for(pilot, lambda: screen_named(app, "DeviceCompareScreen"))
+        compare = app.screen
+        assert isinstance(compare, DeviceCompareScreen)
+        atoms = next(r for r in compare.rows if r.label == "Max atoms")
+        fresnel, emu = expected["FRESNEL"]["max_atom_num"], expected["EMU_FREE"]["max_atom_num"]
+        assert fresnel != emu
+        assert (atoms.left, atoms.right) == (f"{fresnel:,}", f"{emu:,}")
+        assert atoms.differs
+        lines = rendered(app, "#compare-table").splitlines()
+        atoms_line = next(line for line in lines if "Max atoms" in line)
+        assert atoms_line.lstrip().startswith(DIFF_MARK)
+        dims = next(line for line in lines if "Dimensions" in line)
+        assert DIFF_MARK not in dims  # same on both: not highlighted
+        await pilot.press("d")  # only the differences
+        assert "Dimensions" not in rendered(app, "#compare-table")
+        assert "Max atoms" in rendered(app, "#compare-table")
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_public_specs_before_logging_in(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_cloud.base_url, start_local=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: screen_named(app, "LoginScreen"))
+        assert app.cloud.client is None
+        app.action_devices()
+        await wait_for(pilot, lambda: screen_named(app, "DevicesScreen") and app.screen.loaded)
+        screen = app.screen
+        assert isinstance(screen, DevicesScreen) and screen.public
+        assert {d.device_type for d in screen.devices} == set(api_specs(demo_cloud))
+        assert "public specs" in str(screen.query_one("#devices-status").render())
+
+
+def test_broken_specs_say_what_is_wrong() -> None:
+    spec = parse_device("FRESNEL", '{"name": "FRESNEL", "max_atom_num": 80,')
+    assert spec.problem is not None
+    assert spec.problem.startswith("FRESNEL: the specs are not valid JSON")
+    odd = parse_device("EMU_X", json.dumps({"name": "EMU_X", "max_atom_num": "many"}))
+    assert odd.problem is None and odd.max_atoms == "\u2013"
