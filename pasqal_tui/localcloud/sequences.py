@@ -4,20 +4,30 @@ The good ones target the Fresnel-like device with a register from its calibrated
 they run on every device type, the QPU included. The broken ones fail for the reasons real
 jobs fail: they are valid on the roomy emulator device but break Fresnel's limits.
 
-`declared_variables` reads JSON only (no Pulser), so it also works without the `local` extra.
+`declared_variables` lives in :mod:`pasqal_tui.sequence_info` (no Pulser needed) and is re-exported.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pasqal_tui.localcloud.devices import emulator_device, fresnel_device
+from pasqal_tui.sequence_info import declared_variables
 
 if TYPE_CHECKING:
     from pulser.register.base_register import BaseRegister
     from pulser.register.special_layouts import TriangularLatticeLayout
+
+__all__ = [
+    "adiabatic_sweep",
+    "amplitude_above_limit",
+    "atoms_too_close",
+    "bell_like",
+    "declared_variables",
+    "rabi_oscillation",
+    "too_many_atoms",
+]
 
 # Atoms of the Rabi register sit at least this far apart (µm), so that they barely interact.
 RABI_SPACING_UM = 10.0
@@ -152,31 +162,3 @@ def amplitude_above_limit() -> str:
 def atoms_too_close() -> str:
     """Two atoms 4 µm apart: fine on the emulator device, under Fresnel's 5 µm minimum."""
     return _emulator_pair(spacing=4.0, amplitude=1.0)
-
-
-def declared_variables(sequence_json: str) -> dict[str, dict[str, Any]]:
-    """The variables a serialized sequence declares: name -> {"dtype": "float"|"int", "size"}.
-
-    Lets a client check a job's variables before sending it, without Pulser installed.
-    """
-    try:
-        document = json.loads(sequence_json)
-    except (TypeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"sequence is not valid JSON: {exc}") from None
-    if not isinstance(document, dict):
-        raise ValueError("sequence JSON must be an object (a Pulser abstract representation)")
-    if "register" not in document or "operations" not in document:
-        raise ValueError("sequence JSON is not a Pulser abstract representation: no register")
-    variables = document.get("variables", {})
-    if not isinstance(variables, dict):
-        raise ValueError("sequence JSON has a 'variables' entry that is not an object")
-    declared: dict[str, dict[str, Any]] = {}
-    for name, entry in variables.items():
-        if not (
-            isinstance(entry, dict)
-            and entry.get("type") in ("int", "float")
-            and isinstance(entry.get("value"), list)
-        ):
-            raise ValueError(f"sequence JSON declares variable {name!r} without a type and value")
-        declared[name] = {"dtype": entry["type"], "size": len(entry["value"])}
-    return declared
