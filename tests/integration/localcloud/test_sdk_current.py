@@ -186,3 +186,40 @@ def test_device_specs_load_into_pulser(
     assert devices["FRESNEL"].max_atom_num and devices["FRESNEL"].max_atom_num > 12
     anonymous = PasqalCloudClient(endpoints=sdk._client.endpoints)
     assert anonymous.get_device_specs_dict() == specs  # public list, no credentials
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::UserWarning")
+def test_readme_quickstart_pulser_qpu_backend(
+    local_cloud: LocalCloudProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SDK README's quickstart: Pulser's QPUBackend over `PasqalCloudConnection`."""
+    from pasqal_cloud import PasqalCloudConnection
+    from pulser import Pulse, Register, Sequence
+    from pulser.backend import QPUBackend
+
+    fast_polling(monkeypatch)
+    sdk = make_sdk(local_cloud)
+    connection = PasqalCloudConnection(
+        username="demo",
+        password="demo",
+        project_id=sdk.project_id,
+        endpoints=sdk._client.endpoints,
+        auth_config=sdk._client.authenticator.token_provider.config,  # type: ignore[union-attr]
+    )
+    device = connection.fetch_available_devices()["FRESNEL"]
+    register = Register.square(2, spacing=6, prefix="q").with_automatic_layout(device)
+    sequence = Sequence(register, device)
+    sequence.declare_channel("rydberg", "rydberg_global")
+    omega_max = sequence.declare_variable("omega_max")
+    sequence.add(Pulse.ConstantPulse(100, omega_max, 2, 0.0), "rydberg")
+    backend = QPUBackend(sequence=sequence, connection=connection)
+    results = backend.run(
+        job_params=[
+            {"runs": 5, "variables": {"omega_max": 12}},
+            {"runs": 10, "variables": {"omega_max": 6}},
+        ],
+        wait=True,
+    )
+    counts = [r.bitstring_counts for r in results.results]
+    assert [sum(c.values()) for c in counts] == [5, 10]
+    assert all(len(bits) == 4 for c in counts for bits in c)
