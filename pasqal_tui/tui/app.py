@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.theme import Theme
 
 from pasqal_tui.config import (
     LOCAL_PROFILE,
@@ -102,7 +103,12 @@ class PasqalApp(App[None]):
         if wanted in self.available_themes:
             self.theme = wanted
         else:
-            problems.append(f"unknown theme {wanted!r}; using {self.theme}")
+            if themes.DEFAULT_THEME in self.available_themes:
+                self.theme = themes.DEFAULT_THEME
+            problems.append(f"theme {wanted!r} is not available; using {self.theme}")
+        # Subscribed after the start-up choice is published (call_next): only a user's switch
+        # is saved, never --theme or the fallback.
+        self.call_next(self.theme_changed_signal.subscribe, self, self._remember_theme)
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         for problem in [self.config_problem, *problems]:
@@ -110,6 +116,16 @@ class PasqalApp(App[None]):
                 self.notify(problem, title="Configuration", severity="warning", timeout=10)
         self.cloud.start()
         self._start()
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """A theme chosen in the command palette is the next start's theme too."""
+        if theme.name == self.settings.theme:
+            return
+        try:
+            self.settings = self.settings.model_copy(update={"theme": theme.name})
+            save_config(self.settings, self.config_path)
+        except OSError as exc:
+            self.notify(f"Could not save {self.config_path}: {exc.strerror}", severity="warning")
 
     def _start(self) -> None:
         from pasqal_tui.tui.screens.login import LoginScreen
