@@ -6,10 +6,12 @@ theme that does not define them (Textual's built-ins) gets values derived from i
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
+from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from pasqal_tui import paths
@@ -31,26 +33,58 @@ _FIELDS = (
     "luminosity_spread",
     "text_alpha",
     "variables",
+    "ansi",
 )
+_COLOURS = _FIELDS[: _FIELDS.index("dark")]
+DEFAULT_THEME = "pasqal"
 
 
 def status_variable(status: str) -> str:
     return "status-" + status.lower().replace("_", "-")
 
 
+def bundled_dir() -> Path:
+    """The shipped themes: inside the package when installed from a wheel (pyproject maps the
+    top-level ``themes/`` to ``pasqal_tui/themes``), else the source tree's ``themes/``."""
+    packaged = Path(str(resources.files("pasqal_tui") / "themes"))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "themes"
+
+
 def theme_dirs() -> list[Path]:
     """Bundled themes first, then the user's, so a user file can override a bundled one."""
-    bundled = Path(__file__).resolve().parents[2] / "themes"
-    return [bundled, paths.config_dir() / "themes"]
+    return [bundled_dir(), paths.config_dir() / "themes"]
+
+
+class ThemeError(ValueError):
+    """A theme file problem; ``field`` lets the loader point at the line."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def theme_from_mapping(data: dict[str, Any]) -> Theme:
+    """Check every field (a typo or a bad colour names the field) and build the Theme."""
     name = data.get("name")
     if not isinstance(name, str) or not name or "primary" not in data:
-        raise ValueError("a theme needs a name and a primary colour")
+        raise ThemeError("a theme needs a name and a primary colour")
+    unknown = [str(k) for k in data if k not in (*_FIELDS, "name")]
+    if unknown:
+        raise ThemeError(f"unknown field {unknown[0]!r}", unknown[0])
     kwargs = {key: data[key] for key in _FIELDS if key in data}
     variables = kwargs.get("variables") or {}
+    if not isinstance(variables, dict):
+        raise ThemeError("variables: must be a mapping of names to values", "variables")
     kwargs["variables"] = {str(k): str(v) for k, v in variables.items()}
+    colours = {k: kwargs[k] for k in _COLOURS if k in kwargs}
+    colours.update({k: v for k, v in kwargs["variables"].items() if k.startswith("status-")})
+    for key, value in colours.items():
+        try:
+            Color.parse(str(value))
+        except ColorParseError:
+            raise ThemeError(f"{key}: {value!r} is not a colour", key) from None
     return Theme(name=name, **kwargs)
 
 
@@ -62,16 +96,44 @@ def load_themes(dirs: list[Path] | None = None) -> tuple[list[Theme], list[str]]
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.yaml")):
+            text = ""
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+                data = yaml.safe_load(text)
                 if not isinstance(data, dict):
-                    raise ValueError("the file must hold a mapping")
+                    raise ThemeError("the file must hold a mapping")
                 theme = theme_from_mapping(data)
-            except (OSError, yaml.YAMLError, ValueError, TypeError) as exc:
-                problems.append(f"theme {path}: {' '.join(str(exc).split())}")
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f":{mark.line + 1}" if mark is not None else ""
+                problems.append(f"theme {path}{where}: {getattr(exc, 'problem', None) or exc}")
+                continue
+            except (OSError, ValueError, TypeError) as exc:
+                line = _line_of(text, getattr(exc, "field", None))
+                where = f":{line}" if line else ""
+                problems.append(f"theme {path}{where}: {' '.join(str(exc).split())}")
                 continue
             themes[theme.name] = theme
     return list(themes.values()), problems
+
+
+def _line_of(text: str, field: str | None) -> int | None:
+    """The 1-based line where ``field`` is set (top level or under ``variables``)."""
+    if not field or not text:
+        return None
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    nodes = [root] if isinstance(root, yaml.MappingNode) else []
+    while nodes:
+        node = nodes.pop(0)
+        for key, value in node.value:
+            if key.value == field:
+                return int(key.start_mark.line) + 1
+            if isinstance(value, yaml.MappingNode):
+                nodes.append(value)
+    return None
 
 
 def status_defaults(palette: dict[str, str]) -> dict[str, str]:
