@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.worker import Worker
 
+from pasqal_tui.audit import AuditEntry, AuditLog
 from pasqal_tui.cloud import errors
 from pasqal_tui.tui.messages import Failure, RequestFailed
 
@@ -47,6 +48,8 @@ class CloudWorker:
         self.client: PasqalClient | None = None
         self.paused = False
         self.failures = 0
+        self.in_flight: set[str] = set()
+        self.audit = AuditLog()
         self._timer: Timer | None = None
         self._where = ""
 
@@ -123,6 +126,49 @@ class CloudWorker:
         return owner.run_worker(
             run, name=purpose, group=purpose, exclusive=True, exit_on_error=False
         )
+
+    def mutate(
+        self,
+        owner: DOMNode,
+        action: str,
+        ids: list[str],
+        call: Callable[[PasqalClient], Awaitable[T]],
+        done: Callable[[T], Message],
+        *,
+        produced: Callable[[T], list[str]] | None = None,
+    ) -> Worker[None] | None:
+        """Send one mutating request, once: refused in read-only mode and while the same action
+        is in flight, never retried here, never cancelled with the screen, always audited."""
+        client = self.client
+        if client is None:
+            return None
+        if self.app.read_only:
+            self.app.notify(f"Read-only mode: {action} refused", severity="warning", timeout=4)
+            return None
+        if action in self.in_flight:
+            self.app.notify(f"{action} is already in flight", severity="warning", timeout=4)
+            return None
+        self.in_flight.add(action)
+        self.app.refresh_bindings()
+        profile = self.app.profile.name if self.app.profile else ""
+
+        async def run() -> None:
+            try:
+                result = await call(client)
+            except Exception as exc:  # one line on screen and in the audit log
+                failure = self._failure(action, exc, False)
+                self.audit.append(AuditEntry(action, profile, ids, failure.message))
+                owner.post_message(RequestFailed(failure))
+                return
+            finally:
+                self.in_flight.discard(action)
+                self.app.refresh_bindings()
+            self._succeeded()
+            made = {"created": produced(result)} if produced else {}
+            self.audit.append(AuditEntry(action, profile, ids, "ok", made))
+            owner.post_message(done(result))
+
+        return self.app.run_worker(run, name=action, group="mutation", exit_on_error=False)
 
     def busy(self, owner: DOMNode, purpose: str) -> bool:
         return any(
