@@ -126,3 +126,30 @@ def test_remote_bind_needs_flag_and_a_changed_demo_password(tmp_path: Path) -> N
     assert demo_pw.returncode == 2 and "password" in demo_pw.stderr
     bad = subprocess.run([*base, "--fail-rate", "2"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "fail rate must be between 0 and 1" in bad.stderr
+
+
+def test_exit_with_parent(tmp_path: Path) -> None:
+    """A launcher that dies never leaves the server behind."""
+    launcher = (
+        "import sys; from pasqal_tui.localcloud.process import LocalCloudProcess; "
+        f"c = LocalCloudProcess({str(tmp_path)!r}, ['--workers', '1']).start(); "
+        "print(c.pid, flush=True); import os; os._exit(0)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", launcher], capture_output=True, text=True, timeout=60, check=True
+    )
+    server_pid = int(out.stdout.split()[0])
+    wait_until(lambda: not Path(f"/proc/{server_pid}").exists(), timeout=15)
+
+
+def test_bulk_cancel_reports_per_batch(queue_cloud: LocalCloudProcess) -> None:
+    with api_client(queue_cloud) as api:
+        live = _create(api, "EMU_FREE", 1, open_=True)
+        gone = _create(api, "EMU_FREE", 1)
+        wait_until(lambda: _batch(api, gone["id"])["status"] == "DONE", timeout=60)
+        missing = "00000000-0000-4000-8000-000000000000"
+        body = {"batch_ids": [live["id"], gone["id"], missing]}
+        result = data(api.patch(f"{CORE}/v1/batches/cancel", json=body))
+    assert [b["id"] for b in result["batches"]] == [live["id"]]
+    assert result["batches"][0]["status"] == "CANCELED"
+    assert set(result["errors"]) == {gone["id"], missing}
