@@ -64,6 +64,7 @@ class PasqalApp(App[None]):
         Binding("R", "refresh_now", "Refresh", id="app.refresh", show=False),
         Binding("L", "login", "Login", id="app.login", show=False),
         Binding("D", "devices", "Devices", id="app.devices", show=False),
+        Binding("W", "workloads", "Workloads", id="app.workloads", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
     ]
 
@@ -83,6 +84,7 @@ class PasqalApp(App[None]):
         self.launcher = LocalLauncher(self.options.local_url)
         self.profile: Profile | None = None
         self.project_name = ""
+        self.session_title = ""
         mouse = self.options.mouse
         if mouse is None:
             mouse = mouse_enabled(self.settings.mouse)
@@ -129,6 +131,7 @@ class PasqalApp(App[None]):
 
     def _start(self) -> None:
         from pasqal_tui.tui.screens.login import LoginScreen
+        from pasqal_tui.tui.screens.start import StartScreen
 
         name = selected_profile_name(self.settings, self.options.profile)
         if self.options.env:
@@ -141,24 +144,26 @@ class PasqalApp(App[None]):
             if problem or not self.options.start_local:
                 self.push_screen(LoginScreen(None, problem=problem))
             else:
-                self.push_screen(LoginScreen(None, starting=True))
+                self.push_screen(StartScreen("Starting the local cloud with demo data…"))
                 self._start_local()
             return
         saved = self.settings.profile(name)
         if saved is None:
             self.push_screen(LoginScreen(None, problem=f"no profile named {name!r}"))
             return
-        self.push_screen(LoginScreen(saved))
         password = self.secrets.get(saved.name)
         if password:
+            self.push_screen(StartScreen(f"Logging in to {saved.environment} as {saved.username}…"))
             self.login(saved, password, remember=False)
+        else:
+            self.push_screen(LoginScreen(saved))
 
     @work(group="launch", exclusive=True, exit_on_error=False)
     async def _start_local(self) -> None:
         try:
             await self.launcher.start()
         except Exception as exc:
-            self._login_failed(f"The local cloud did not start: {describe(exc)}")
+            self._login_failed(f"The local cloud did not start: {describe(exc)}", None)
             return
         self.login(self.launcher.profile(), self.launcher.password, remember=False)
 
@@ -172,7 +177,7 @@ class PasqalApp(App[None]):
         try:
             client, projects, where = await open_client(profile, password, self.launcher)
         except Exception as exc:
-            self._login_failed(describe(exc))
+            self._login_failed(describe(exc), profile)
             return
         await self.cloud.open(client, where)
         self.profile = profile
@@ -184,12 +189,16 @@ class PasqalApp(App[None]):
             self._save_profile(profile)
         self.screen.post_message(LoggedIn(projects))
 
-    def _login_failed(self, message: str) -> None:
+    def _login_failed(self, message: str, profile: Profile | None) -> None:
         from pasqal_tui.tui.screens.login import LoginScreen
+        from pasqal_tui.tui.screens.start import StartScreen
 
         screen = self.screen
         if isinstance(screen, LoginScreen):
             screen.show_error(message)
+        elif isinstance(screen, StartScreen):
+            shown = profile if profile is not None and profile.name != LOCAL_PROFILE else None
+            self.switch_screen(LoginScreen(shown, error=message))
         else:
             self.notify(message, severity="error")
 
@@ -213,7 +222,11 @@ class PasqalApp(App[None]):
             self.profile = profile.model_copy(update={"project_id": project_id})
             self._save_profile(self.profile)
         where = profile.name if profile else ""
-        self.sub_title = f"{where} · {project_name}" + (" · read-only" if self.read_only else "")
+        # Each screen shows this in its own header (Screen.sub_title): changing the app's
+        # sub_title here would race with the header of the login screen being removed.
+        self.session_title = f"{where} · {project_name}" + (
+            " · read-only" if self.read_only else ""
+        )
         self.switch_screen(BatchesScreen())
 
     # ---- actions ----------------------------------------------------------------------------
@@ -243,12 +256,21 @@ class PasqalApp(App[None]):
         if not isinstance(self.screen, DevicesScreen):
             self.push_screen(DevicesScreen())
 
+    def action_workloads(self) -> None:
+        from pasqal_tui.tui.screens.workloads import WorkloadsScreen
+
+        if self.cloud.client is None:
+            self.notify("Log in first (L): workloads live in a project", severity="warning")
+        elif not isinstance(self.screen, WorkloadsScreen):
+            self.push_screen(WorkloadsScreen())
+
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys of this screen", self.action_help)
         yield SystemCommand("Pause or resume live refresh", "Key p", self.action_toggle_pause)
         yield SystemCommand("Log in", "Choose or create a profile", self.action_login)
         yield SystemCommand("Device specs", "Limits of each device (D)", self.action_devices)
+        yield SystemCommand("Workloads", "Create, open, cancel (W)", self.action_workloads)
 
     async def on_unmount(self) -> None:
         self.cloud.stop()

@@ -97,6 +97,7 @@ class TableScreen(Screen[None], Generic[ItemT]):
     # ---- loading ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.sub_title = self.pasqal.session_title
         self.query_one(FilterBar).display = False
         self.table.focus()
         self.reload()

@@ -8,16 +8,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from pasqal_tui.cloud.filters import BatchFilters
 from pasqal_tui.cloud.models import Batch, BatchStatus
 from pasqal_tui.tui import parsing
+from pasqal_tui.tui.actions import BatchActions
 from pasqal_tui.tui.clock import relative
 from pasqal_tui.tui.messages import BatchesLoaded, BatchLoaded
 from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
+from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, status_text
 from pasqal_tui.tui.widgets.table import DiffTable, Row
@@ -46,7 +48,7 @@ FIELDS = (
 HINT = "Enter applies · Esc closes · statuses by prefix, comma-separated · dates YYYY-MM-DD"
 
 
-class BatchesScreen(TableScreen[Batch]):
+class BatchesScreen(BatchActions, TableScreen[Batch]):
     """Enter opens a batch's jobs; 1-6 show one status; / filters; [ ] page."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,7 +66,7 @@ class BatchesScreen(TableScreen[Batch]):
         self._known_status: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield ErrorBanner()
         yield FilterBar(FIELDS, HINT)
         table = DiffTable(id="batches")

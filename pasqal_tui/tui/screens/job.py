@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from pasqal_tui.cloud.models import Job, JobResults, JobStatus
 from pasqal_tui.tui.clock import absolute, relative
 from pasqal_tui.tui.messages import JobLoaded, Notice, RequestFailed, ResultsLoaded
 from pasqal_tui.tui.widgets.banner import ErrorBanner
+from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.histogram import histogram_lines
 from pasqal_tui.tui.widgets.status import status_colour, status_text
 
@@ -55,7 +56,7 @@ class JobScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield ErrorBanner()
         with VerticalScroll(id="job-body"):
             yield Static(id="job-head")
@@ -69,6 +70,7 @@ class JobScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.sub_title = self.pasqal.session_title
         self.query_one("#job-body").focus()
         self.render_job()
         self._load_job(background=False)

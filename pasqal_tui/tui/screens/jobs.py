@@ -10,17 +10,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.filters import JobFilters
 from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page
 from pasqal_tui.tui import parsing
+from pasqal_tui.tui.actions import JobActions
 from pasqal_tui.tui.clock import relative
 from pasqal_tui.tui.messages import BatchLoaded, JobsLoaded, Notice
 from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
+from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, counts_summary, status_text
 from pasqal_tui.tui.widgets.table import DiffTable, Row
@@ -74,7 +76,7 @@ def first_error_line(job: Job) -> str:
     return first[0] if first else ""
 
 
-class JobsScreen(TableScreen[Job]):
+class JobsScreen(JobActions, TableScreen[Job]):
     """Enter opens a job; space marks; e jumps to the first ERROR; o flips the order."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -96,7 +98,7 @@ class JobsScreen(TableScreen[Job]):
         self.marks: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield ErrorBanner()
         yield Static("", id="batch-summary")
         yield FilterBar(FIELDS, HINT)

@@ -15,7 +15,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     Footer,
-    Header,
     Input,
     Label,
     OptionList,
@@ -27,9 +26,10 @@ from textual.widgets.option_list import Option
 from pasqal_tui.cloud.models import Project
 from pasqal_tui.config import ENVIRONMENTS, LOCAL_PROFILE, Profile
 from pasqal_tui.tui.messages import LoggedIn
+from pasqal_tui.tui.widgets.header import AppHeader
 
 NEW = "__new__"
-_ENV_CHOICES = [*ENVIRONMENTS, "custom"]
+_ENV_CHOICES = [*ENVIRONMENTS, "custom", LOCAL_PROFILE]
 
 
 class LoginScreen(Screen[None]):
@@ -41,12 +41,12 @@ class LoginScreen(Screen[None]):
     ]
 
     def __init__(
-        self, profile: Profile | None, *, problem: str | None = None, starting: bool = False
+        self, profile: Profile | None, *, problem: str | None = None, error: str | None = None
     ) -> None:
         super().__init__()
         self.initial = profile
         self.problem = problem
-        self.starting = starting
+        self.error = error
 
     def compose(self) -> ComposeResult:
         from pasqal_tui.tui.app import PasqalApp
@@ -54,7 +54,7 @@ class LoginScreen(Screen[None]):
         app = self.app
         assert isinstance(app, PasqalApp)
         profiles = [(p.name, p.name) for p in app.settings.profiles if p.name != LOCAL_PROFILE]
-        yield Header()
+        yield AppHeader()
         with Vertical(id="login-box"):
             yield Static("Log in to Pasqal Cloud", id="login-title")
             yield Static("", id="login-status")
@@ -107,10 +107,10 @@ class LoginScreen(Screen[None]):
             self._fill(self.initial)
         elif self.initial is not None and self.initial.environment in _ENV_CHOICES:
             self.query_one("#environment", Select).value = self.initial.environment
-        if self.starting:
-            self.set_status("Starting the local cloud with demo data…")
-        elif self.problem:
+        if self.problem:
             self.set_status(self.problem)
+        if self.error:
+            self.show_error(self.error)
         self._show_custom()
         focus_id = "#name"
         if self.initial is not None:

@@ -1,0 +1,63 @@
+"""DiffTable writes nothing when nothing changed and repaints one row when one row changed."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from pasqal_tui.tui.widgets.pager import PageState
+from pasqal_tui.tui.widgets.table import DiffTable
+
+COLUMNS = [("id", "Id", 4), ("status", "Status", 8)]
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        table = DiffTable()
+        table.setup_columns(COLUMNS)
+        yield table
+
+
+def rows(statuses: list[str]) -> list[tuple[str, list[str | Text]]]:
+    return [(f"r{i}", [f"r{i}", Text(s, style="bold")]) for i, s in enumerate(statuses)]
+
+
+async def test_sync_repaints_only_changed_rows() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(DiffTable)
+        assert table.sync(rows(["PENDING"] * 5)) == 5
+        table.move_cursor(row=3)
+        await pilot.pause()
+        assert table.sync(rows(["PENDING"] * 5)) == 0
+        refreshed: list[int] = []
+        original = table.refresh_row
+
+        def spy(index: int) -> DiffTable:
+            refreshed.append(index)
+            return original(index)
+
+        table.refresh_row = spy  # type: ignore[method-assign]
+        assert table.sync(rows(["PENDING", "PENDING", "RUNNING", "PENDING", "PENDING"])) == 1
+        assert refreshed == [2]
+        assert table.get_row("r2")[1] == Text("RUNNING", style="bold")
+        assert table.cursor_row == 3
+
+
+async def test_new_rows_keep_the_cursor_on_the_same_id() -> None:
+    app = TableApp()
+    async with app.run_test():
+        table = app.query_one(DiffTable)
+        table.sync(rows(["DONE"] * 4))
+        table.move_cursor(row=2)
+        shifted = [("new", ["new", "PENDING"]), *rows(["DONE"] * 4)]
+        table.sync(shifted)
+        assert table.current_id() == "r2"
+
+
+def test_pager_label_and_bounds() -> None:
+    state = PageState(offset=100, limit=100, total=2345)
+    assert state.label(100).startswith("101\u2013200 of 2,345")
+    assert state.next() == 200 and state.previous() == 0 and state.last() == 2300
+    assert PageState(offset=2300, limit=100, total=2345).next() is None
+    assert PageState(total=0).label(0) == "no results"
