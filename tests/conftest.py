@@ -32,9 +32,9 @@ def local_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud
     cloud.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def local_cloud_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CloudFactory]:
-    """Start extra servers (own data dir, own flags); all are stopped at the end."""
+    """Start extra servers (own data dir, own flags); they stop when the test ends."""
     started: list[LocalCloudProcess] = []
 
     def start(args: Sequence[str] = (), data_dir: Path | None = None) -> LocalCloudProcess:

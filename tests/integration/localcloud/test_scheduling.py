@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +38,11 @@ def _batch(api: httpx.Client, batch_id: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def queue_cloud(local_cloud_factory: Callable[..., LocalCloudProcess]) -> LocalCloudProcess:
+def queue_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloudProcess]:
     # A QPU job takes 0.4 s; an idle open batch times out after 1.5 s.
-    return local_cloud_factory(
-        ["--time-scale", "0.2", "--open-batch-timeout", "1.5", "--workers", "1"]
-    )
+    args = ["--time-scale", "0.2", "--open-batch-timeout", "1.5", "--workers", "1"]
+    with LocalCloudProcess(tmp_path_factory.mktemp("queue-cloud"), args) as cloud:
+        yield cloud
 
 
 def test_qpu_runs_one_batch_at_a_time_and_emulators_pass_by(queue_cloud: LocalCloudProcess) -> None:
