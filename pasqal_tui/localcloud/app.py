@@ -19,6 +19,7 @@ from pasqal_tui.localcloud.schemas import fail
 from pasqal_tui.localcloud.security import LinkSigner, load_or_create_key
 from pasqal_tui.localcloud.settings import Settings
 from pasqal_tui.localcloud.store import Store
+from pasqal_tui.localcloud.timeutil import Clock
 
 log = logging.getLogger("pasqal_tui.localcloud")
 
@@ -58,7 +59,12 @@ def create_app(settings: Settings) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.db_path)
     key = load_or_create_key(settings.data_dir / "link.key")
-    cloud = Cloud(settings=settings, store=store, signer=LinkSigner(key, settings.results_link_ttl))
+    cloud = Cloud(
+        settings=settings,
+        store=store,
+        signer=LinkSigner(key, settings.results_link_ttl),
+        clock=Clock(settings.clock_origin),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pasqal_tui.localcloud.security import LinkSigner
 from pasqal_tui.localcloud.settings import Settings
 from pasqal_tui.localcloud.store import Store
+from pasqal_tui.localcloud.timeutil import Clock
 
 if TYPE_CHECKING:
     from pasqal_tui.localcloud.scheduler import Scheduler
@@ -23,6 +24,7 @@ class Cloud:
     settings: Settings
     store: Store
     signer: LinkSigner
+    clock: Clock = field(default_factory=Clock)
     device_specs: dict[str, str] = field(default_factory=dict)
     scheduler: Scheduler | None = None
 

@@ -26,7 +26,6 @@ from pasqal_tui.localcloud.devices import DEVICE_TYPES, QPU_DEVICE_TYPES
 from pasqal_tui.localcloud.emulation import JobOutcome, JobSpec
 from pasqal_tui.localcloud.executor import EmulationPool
 from pasqal_tui.localcloud.lifecycle import end_batch, finish_job, requeue_running, start_job
-from pasqal_tui.localcloud.timeutil import now_iso
 from pasqal_tui.localcloud.workload_store import (
     WORKLOAD_TYPES,
     finish_workload,
@@ -97,8 +96,8 @@ class Scheduler:
 
     def _recover(self) -> int:
         with self._cloud.store.transaction() as conn:
-            requeue_running_workloads(conn, now_iso())
-            return requeue_running(conn, now_iso())
+            requeue_running_workloads(conn, self._cloud.clock.now_iso())
+            return requeue_running(conn, self._cloud.clock.now_iso())
 
     async def _run_forever(self) -> None:
         while True:
@@ -130,7 +129,7 @@ class Scheduler:
         self, in_flight: dict[str, str | None], qpu_busy: bool
     ) -> tuple[list[tuple[str, Planned]], list[str]]:
         store = self._cloud.store
-        now = now_iso()
+        now = self._cloud.clock.now_iso()
         with store.transaction() as conn:
             self._expire_open_batches(conn, now)
             stale = self._stale(conn, list(in_flight))
@@ -326,7 +325,7 @@ class Scheduler:
         return JobOutcome.error([self._rng.choice(HARDWARE_FAILURES)], outcome.duration_s)
 
     def _record(self, ident: str, plan: Planned, outcome: JobOutcome) -> None:
-        now = now_iso()
+        now = self._cloud.clock.now_iso()
         with self._cloud.store.transaction() as conn:
             if plan.kind == "workload":
                 result = None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import time
+from datetime import datetime, timedelta, timezone
 
 
 def iso(dt: datetime) -> str:
@@ -28,3 +29,21 @@ def parse_datetime(value: str) -> datetime:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt
+
+
+class Clock:
+    """The server's 'now'. With an origin (`--clock-origin`), time starts there when the
+    server starts and runs at wall speed, so live activity lands just after a demo history
+    dated relative to the same origin (stable snapshots); without one, it is the wall clock."""
+
+    def __init__(self, origin: datetime | None = None) -> None:
+        self._origin = origin
+        self._started = time.monotonic()
+
+    def now(self) -> datetime:
+        if self._origin is None:
+            return datetime.now(timezone.utc)
+        return self._origin + timedelta(seconds=time.monotonic() - self._started)
+
+    def now_iso(self) -> str:
+        return iso(self.now())

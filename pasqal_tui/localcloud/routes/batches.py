@@ -46,7 +46,6 @@ from pasqal_tui.localcloud.schemas import (
     ok,
 )
 from pasqal_tui.localcloud.submission import check_batch, check_jobs
-from pasqal_tui.localcloud.timeutil import now_iso
 
 router = APIRouter(prefix="/core-fast/api", tags=["batches"], route_class=GzipRoute)
 
@@ -79,7 +78,7 @@ def create(body: BatchCreate, cloud: CloudDep, caller: CallerDep) -> JSONRespons
     }
     spec, jobs = check_batch(body, caller.user_id, projects)
     with cloud.store.transaction() as conn:
-        batch_id = create_batch(conn, spec, jobs, random_id, now_iso())
+        batch_id = create_batch(conn, spec, jobs, random_id, cloud.clock.now_iso())
     return _changed(cloud, batch_id)
 
 
@@ -121,7 +120,7 @@ def status(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
 def complete(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.transaction() as conn:
         _owned(conn, batch_id, caller)
-        close_batch(conn, batch_id, now_iso())
+        close_batch(conn, batch_id, cloud.clock.now_iso())
     return _changed(cloud, batch_id)
 
 
@@ -129,7 +128,7 @@ def complete(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
 def cancel(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.transaction() as conn:
         _owned(conn, batch_id, caller)
-        end_batch(conn, batch_id, "CANCELED", now_iso())
+        end_batch(conn, batch_id, "CANCELED", cloud.clock.now_iso())
     return _changed(cloud, batch_id)
 
 
@@ -146,7 +145,7 @@ def cancel_many(body: CancelBatches, cloud: CloudDep, caller: CallerDep) -> JSON
             elif row["status"] in ("DONE", "ERROR", "CANCELED", "TIMED_OUT"):
                 errors[batch_id] = f"Batch is already {row['status']}."
             else:
-                end_batch(conn, batch_id, "CANCELED", now_iso())
+                end_batch(conn, batch_id, "CANCELED", cloud.clock.now_iso())
                 done.append(batch_id)
     cloud.wake()
     with cloud.store.read() as conn:
@@ -163,7 +162,7 @@ def rebatch_(
 ) -> JSONResponse:
     with cloud.store.transaction() as conn:
         _owned(conn, batch_id, caller)
-        new_id = rebatch(conn, batch_id, filters, random_id, now_iso())
+        new_id = rebatch(conn, batch_id, filters, random_id, cloud.clock.now_iso())
     return _changed(cloud, new_id)
 
 
@@ -174,7 +173,7 @@ def add(
     with cloud.store.transaction() as conn:
         row = _owned(conn, batch_id, caller)
         jobs = check_jobs(items, row["sequence_builder"] is not None, str(row["device_type"]))
-        add_jobs(conn, batch_id, jobs, random_id, now_iso())
+        add_jobs(conn, batch_id, jobs, random_id, cloud.clock.now_iso())
     return _changed(cloud, batch_id)
 
 
@@ -184,7 +183,7 @@ def tags(
 ) -> JSONResponse:
     with cloud.store.transaction() as conn:
         _owned(conn, batch_id, caller)
-        set_tags(conn, batch_id, values, now_iso())
+        set_tags(conn, batch_id, values, cloud.clock.now_iso())
     return _changed(cloud, batch_id)
 
 
@@ -197,7 +196,7 @@ def cancel_some(
 ) -> JSONResponse:
     with cloud.store.transaction() as conn:
         _owned(conn, batch_id, caller)
-        canceled, errors = cancel_jobs(conn, batch_id, filters, now_iso())
+        canceled, errors = cancel_jobs(conn, batch_id, filters, cloud.clock.now_iso())
     cloud.wake()
     with cloud.store.read() as conn:
         marks = ",".join("?" * len(canceled))

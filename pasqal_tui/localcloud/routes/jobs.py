@@ -15,7 +15,6 @@ from pasqal_tui.localcloud.queries import JobFilters, get_job, list_jobs, result
 from pasqal_tui.localcloud.routes.filters import Limit, Offset, job_filters
 from pasqal_tui.localcloud.routes.results import signed_url
 from pasqal_tui.localcloud.schemas import job_out, ok
-from pasqal_tui.localcloud.timeutil import now_iso
 
 router = APIRouter(prefix="/core-fast/api", tags=["jobs"])
 
@@ -65,7 +64,7 @@ def status(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
 def cancel(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.transaction() as conn:
         row = _owned(conn, job_id, caller)
-        cancel_job(conn, row, now_iso())
+        cancel_job(conn, row, cloud.clock.now_iso())
         row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
     cloud.wake()
     return ok(job_out(row, with_sequence=True))

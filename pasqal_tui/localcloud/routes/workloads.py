@@ -13,7 +13,6 @@ from pasqal_tui.localcloud.errors import ApiError, not_found
 from pasqal_tui.localcloud.queries import get_workload
 from pasqal_tui.localcloud.routes.results import signed_url
 from pasqal_tui.localcloud.schemas import WorkloadCreate, ok, workload_out
-from pasqal_tui.localcloud.timeutil import now_iso
 from pasqal_tui.localcloud.workload_store import cancel_workload, create_workload
 
 router = APIRouter(prefix="/core-fast/api", tags=["workloads"])
@@ -49,7 +48,7 @@ def create(
             workload_type=body.workload_type,
             backend=body.backend,
             config=body.config,
-            now=now_iso(),
+            now=cloud.clock.now_iso(),
         )
         row = conn.execute("SELECT * FROM workloads WHERE id = ?", (workload_id,)).fetchone()
     cloud.wake()
@@ -67,6 +66,6 @@ def get(workload_id: str, request: Request, cloud: CloudDep, caller: CallerDep) 
 def cancel(workload_id: str, request: Request, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.transaction() as conn:
         row = _owned(conn, workload_id, caller)
-        cancel_workload(conn, row, now_iso())
+        cancel_workload(conn, row, cloud.clock.now_iso())
         row = conn.execute("SELECT * FROM workloads WHERE id = ?", (workload_id,)).fetchone()
     return _out(request, cloud, row)
