@@ -110,6 +110,14 @@ def add_subcommands(sub: Any) -> None:
     add_user.add_argument("--data-dir", type=Path, default=None)
     add_user.set_defaults(handler=run_add_user)
 
+    set_pw = sub.add_parser("set-password", help="change a user's password (e.g. demo's)")
+    set_pw.add_argument("name", help="user name")
+    set_pw.add_argument(
+        "--password-stdin", action="store_true", required=True, help="read the password on stdin"
+    )
+    set_pw.add_argument("--data-dir", type=Path, default=None)
+    set_pw.set_defaults(handler=run_set_password)
+
 
 def _data_dir(args: argparse.Namespace) -> Path:
     if args.data_dir is not None:
@@ -162,4 +170,20 @@ def run_add_user(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     print(f"Added user {args.name} to project {args.project}.")
+    return 0
+
+
+def run_set_password(args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        print("No password on stdin: pipe it in, e.g. `echo secret | ...`.", file=sys.stderr)
+        return 2
+    from pasqal_tui.localcloud.users import UnknownUser, set_password
+
+    try:
+        set_password(_data_dir(args), args.name, password)
+    except UnknownUser as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Password changed for {args.name}.")
     return 0

@@ -43,7 +43,8 @@ def prepare(settings: Settings) -> bool:
         if not is_loopback(settings.host) and demo_password_unchanged(store):
             raise SystemExit(
                 f"Refusing to bind {settings.host}: the demo user still has the password "
-                "'demo'. Change it (add-user / a new data dir) before exposing the server."
+                "'demo'. Change it first: `pasqal-tui local-cloud set-password demo "
+                "--password-stdin`."
             )
         if settings.demo:
             seed_demo(store, settings)

@@ -18,6 +18,10 @@ class UserExists(Exception):
     pass
 
 
+class UnknownUser(Exception):
+    pass
+
+
 def create_user(
     store: Store,
     username: str,
@@ -48,6 +52,16 @@ def add_user(data_dir: Path, username: str, password: str, project: str) -> str:
     store = Store(data_dir / "cloud.sqlite3")
     try:
         return create_user(store, username, password, project)
+    finally:
+        store.close()
+
+
+def set_password(data_dir: Path, username: str, password: str) -> None:
+    store = Store(data_dir / "cloud.sqlite3")
+    try:
+        if store.user_by_name(username) is None:
+            raise UnknownUser(f"No user {username!r} in {data_dir}.")
+        store.set_password(username, hash_password(password))
     finally:
         store.close()
 

@@ -123,7 +123,17 @@ def test_remote_bind_needs_flag_and_a_changed_demo_password(tmp_path: Path) -> N
         [*base, "--host", "0.0.0.0", "--allow-remote", "--data-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert demo_pw.returncode == 2 and "password" in demo_pw.stderr
+    assert demo_pw.returncode == 2 and "set-password" in demo_pw.stderr
+    changed = subprocess.run(
+        [sys.executable, "-m", "pasqal_tui", "local-cloud", "set-password", "demo",
+         "--password-stdin", "--data-dir", str(tmp_path)],
+        input="a-better-secret\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    remote = LocalCloudProcess(tmp_path, ["--allow-remote", "--workers", "1"], host="0.0.0.0")
+    with remote:
+        assert remote.base_url.startswith("http://0.0.0.0:")
+        assert remote.stdout_lines == [f"Local Pasqal Cloud ready at {remote.base_url}"]
     bad = subprocess.run([*base, "--fail-rate", "2"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "fail rate must be between 0 and 1" in bad.stderr
 
