@@ -14,12 +14,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.device_model import DeviceSpec, compare, parse_devices
 from pasqal_tui.tui.widgets.device_sheet import DeviceSheet, comparison_table
+from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.status import rich_colour
 from pasqal_tui.tui.widgets.table import DiffTable
 
@@ -83,7 +84,7 @@ class DevicesScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield ErrorBanner()
         with Horizontal(id="devices-body"):
             table = DiffTable(id="device-list")
@@ -95,6 +96,7 @@ class DevicesScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.sub_title = self.pasqal.session_title
         self.query_one(DiffTable).focus()
         self.load()
 
@@ -218,13 +220,14 @@ class DeviceCompareScreen(Screen[None]):
         self.rows = compare(left, right)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("", id="compare-title", classes="section-title")
         with VerticalScroll(id="compare-body"):
             yield Static("", id="compare-table")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.sub_title = getattr(self.app, "session_title", "")
         self.query_one("#compare-body").focus()
         self._paint()
 
