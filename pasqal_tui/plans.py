@@ -1,0 +1,248 @@
+"""What a mutating action will do, counted through the API before anything is sent.
+
+A plan says how many jobs and how many runs an action touches and which of the jobs the user
+picked will be left out and why, so the confirmation shows facts, not guesses. Plain async
+functions over :class:`PasqalClient`: no Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pasqal_tui.cloud.client import PasqalClient
+from pasqal_tui.cloud.filters import CancelJobFilters, JobFilters, RebatchFilters
+from pasqal_tui.cloud.models import Job, JobStatus
+from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
+
+__all__ = [
+    "CANCELLABLE",
+    "MAX_PLAN_PAGES",
+    "JobCount",
+    "Plan",
+    "cancel_batch_plan",
+    "cancel_jobs_plan",
+    "count_jobs",
+    "rebatch_plan",
+    "short",
+]
+
+CANCELLABLE = frozenset({JobStatus.PENDING, JobStatus.RUNNING})
+#: Runs are summed over at most this many pages (10,000 jobs); beyond, the figure is a floor.
+MAX_PLAN_PAGES = 100
+
+
+def short(identifier: str) -> str:
+    """The 8-character prefix screens show."""
+    return identifier[:8]
+
+
+@dataclass
+class JobCount:
+    """Jobs matching some filters: the server's total, and runs summed over what was read."""
+
+    total: int = 0
+    runs: int = 0
+    read: int = 0
+    jobs: list[Job] = field(default_factory=list)
+
+    @property
+    def runs_exact(self) -> bool:
+        return self.read >= self.total
+
+    def runs_text(self) -> str:
+        prefix = "" if self.runs_exact else "at least "
+        return f"{prefix}{self.runs:,} runs"
+
+
+@dataclass
+class Plan:
+    """One confirmation: a title, the facts, and what the action needs to run."""
+
+    action: str
+    title: str
+    lines: list[str]
+    batch_id: str
+    jobs: int = 0
+    runs: int = 0
+    job_ids: list[str] = field(default_factory=list)
+    ineligible: dict[str, str] = field(default_factory=dict)
+    filters: RebatchFilters | CancelJobFilters | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.jobs == 0
+
+
+async def count_jobs(
+    client: PasqalClient,
+    filters: JobFilters,
+    *,
+    keep: bool = False,
+    max_pages: int = MAX_PLAN_PAGES,
+) -> JobCount:
+    """Total through ``Page.total``; runs summed page by page up to ``max_pages``."""
+    count = JobCount()
+    offset = 0
+    for _ in range(max_pages):
+        page = await client.list_jobs(filters, offset=offset, limit=MAX_PAGE_SIZE)
+        count.total = page.total
+        count.read += len(page.items)
+        count.runs += sum(j.runs or 0 for j in page.items)
+        if keep:
+            count.jobs.extend(page.items)
+        if not page.has_more:
+            break
+        offset = page.end
+    return count
+
+
+def rebatch_job_filters(batch_id: str, filters: RebatchFilters) -> JobFilters:
+    """The job-list filters that select exactly what a rebatch with ``filters`` copies."""
+    return JobFilters(
+        batch_id=[batch_id],
+        id=filters.id,
+        status=filters.status,
+        min_runs=filters.min_runs,
+        max_runs=filters.max_runs,
+        start_date=filters.start_date,
+        end_date=filters.end_date,
+    )
+
+
+async def rebatch_plan(
+    client: PasqalClient,
+    batch_id: str,
+    filters: RebatchFilters,
+    marked: Iterable[str] = (),
+) -> Plan:
+    """How many jobs (and runs) a rebatch copies, and why marked jobs would be left out."""
+    count = await count_jobs(client, rebatch_job_filters(batch_id, filters), keep=True)
+    chosen = {j.id for j in count.jobs}
+    ineligible: dict[str, str] = {}
+    wanted = sorted(set(marked))
+    if wanted:
+        missing = [j for j in wanted if j not in chosen]
+        if missing:
+            found = await count_jobs(client, JobFilters(batch_id=[batch_id], id=missing), keep=True)
+            by_id = {j.id: j for j in found.jobs}
+            for job_id in missing:
+                job = by_id.get(job_id)
+                ineligible[job_id] = _why_not(job, filters) if job else "not in this batch"
+    lines = [
+        f"Resubmit {count.total:,} jobs ({count.runs_text()}) of batch {short(batch_id)} "
+        "into a new batch.",
+        f"Filters: {describe_filters(filters)}",
+    ]
+    lines.extend(_ineligible_lines(ineligible))
+    return Plan(
+        action="rebatch",
+        title=f"Rebatch {short(batch_id)}",
+        lines=lines,
+        batch_id=batch_id,
+        jobs=count.total,
+        runs=count.runs,
+        job_ids=[j.id for j in count.jobs],
+        ineligible=ineligible,
+        filters=filters,
+    )
+
+
+async def cancel_jobs_plan(client: PasqalClient, batch_id: str, marked: Sequence[str]) -> Plan:
+    """Which marked jobs can still be cancelled (pending or running), and why the others not."""
+    found = await count_jobs(client, JobFilters(batch_id=[batch_id], id=list(marked)), keep=True)
+    by_id = {j.id: j for j in found.jobs}
+    eligible = [j for j in found.jobs if j.status in CANCELLABLE]
+    ineligible: dict[str, str] = {}
+    for job_id in marked:
+        job = by_id.get(job_id)
+        if job is None:
+            ineligible[job_id] = "not in this batch"
+        elif job.status not in CANCELLABLE:
+            ineligible[job_id] = f"already {job.status.value}"
+    runs = sum(j.runs or 0 for j in eligible)
+    if eligible:
+        lines = [
+            f"Cancel {len(eligible):,} marked jobs ({runs:,} runs) of batch {short(batch_id)}."
+        ]
+        lines.extend(_ineligible_lines(ineligible))
+    else:
+        lines = [f"None of the {len(marked):,} marked jobs can be cancelled:"]
+        lines.extend(f"{short(j)} {why}" for j, why in list(ineligible.items())[:5])
+    ids = [j.id for j in eligible]
+    return Plan(
+        action="cancel-jobs",
+        title=f"Cancel jobs of {short(batch_id)}",
+        lines=lines,
+        batch_id=batch_id,
+        jobs=len(eligible),
+        runs=runs,
+        job_ids=ids,
+        ineligible=ineligible,
+        filters=CancelJobFilters(id=ids) if ids else None,
+    )
+
+
+async def cancel_batch_plan(client: PasqalClient, batch_id: str, device: str) -> Plan:
+    """Cancelling a batch stops its pending and running jobs; finished ones stay as they are."""
+    live = await count_jobs(
+        client, JobFilters(batch_id=[batch_id], status=[JobStatus.PENDING, JobStatus.RUNNING])
+    )
+    lines = [
+        f"Cancel batch {short(batch_id)} on {device}: {live.total:,} pending or running jobs "
+        f"({live.runs_text()}) stop; finished jobs keep their results.",
+        "The batch closes: no job can be added to it afterwards.",
+    ]
+    return Plan(
+        action="cancel-batch",
+        title=f"Cancel batch {short(batch_id)}",
+        lines=lines,
+        batch_id=batch_id,
+        jobs=live.total,
+        runs=live.runs,
+    )
+
+
+def describe_filters(filters: RebatchFilters) -> str:
+    parts: list[str] = []
+    if filters.status:
+        parts.append("status " + ",".join(s.value for s in filters.status))
+    if filters.id:
+        parts.append(f"{len(filters.id):,} chosen ids")
+    if filters.min_runs is not None or filters.max_runs is not None:
+        low = "" if filters.min_runs is None else f"{filters.min_runs:,}"
+        high = "" if filters.max_runs is None else f"{filters.max_runs:,}"
+        parts.append(f"runs {low}..{high}")
+    if filters.start_date:
+        parts.append(f"from {filters.start_date:%Y-%m-%d %H:%M}")
+    if filters.end_date:
+        parts.append(f"to {filters.end_date:%Y-%m-%d %H:%M}")
+    return ", ".join(parts) or "none (every job of the batch)"
+
+
+def _why_not(job: Job, filters: RebatchFilters) -> str:
+    if filters.status and job.status not in filters.status:
+        return f"status {job.status.value} is not {'/'.join(s.value for s in filters.status)}"
+    runs = job.runs or 0
+    if filters.min_runs is not None and runs < filters.min_runs:
+        return f"{runs:,} runs is under the minimum {filters.min_runs:,}"
+    if filters.max_runs is not None and runs > filters.max_runs:
+        return f"{runs:,} runs is over the maximum {filters.max_runs:,}"
+    if filters.start_date and job.created_at < filters.start_date:
+        return "created before the date range"
+    if filters.end_date and job.created_at > filters.end_date:
+        return "created after the date range"
+    if filters.id and job.id not in filters.id:
+        return "not among the chosen ids"
+    return "left out by the filters"
+
+
+def _ineligible_lines(ineligible: dict[str, str], limit: int = 5) -> list[str]:
+    if not ineligible:
+        return []
+    lines = [f"{len(ineligible):,} marked jobs are left out:"]
+    for job_id, why in list(ineligible.items())[:limit]:
+        lines.append(f"  {short(job_id)}: {why}")
+    if len(ineligible) > limit:
+        lines.append(f"  … and {len(ineligible) - limit:,} more")
+    return lines
