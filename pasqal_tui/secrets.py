@@ -6,8 +6,7 @@ this object only, for the session, and :attr:`SecretStore.session_only` lets the
 
 from __future__ import annotations
 
-import keyring
-from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+from typing import Any
 
 SERVICE = "pasqal-tui"
 
@@ -26,8 +25,10 @@ class SecretStore:
             return self._session[profile]
         if self.session_only:
             return None
+        keyring, KeyringError, NoKeyringError, _ = _keyring()
         try:
-            return keyring.get_password(self._service, profile)
+            secret: str | None = keyring.get_password(self._service, profile)
+            return secret
         except NoKeyringError:
             self._fall_back("no keyring backend on this machine")
         except KeyringError as exc:
@@ -37,6 +38,7 @@ class SecretStore:
     def set(self, profile: str, secret: str) -> bool:
         """Store the secret; False means it is kept for this session only."""
         if not self.session_only:
+            keyring, KeyringError, NoKeyringError, _ = _keyring()
             try:
                 keyring.set_password(self._service, profile, secret)
                 self._session.pop(profile, None)
@@ -55,6 +57,7 @@ class SecretStore:
         self._session.pop(profile, None)
         if self.session_only:
             return
+        keyring, KeyringError, NoKeyringError, PasswordDeleteError = _keyring()
         try:
             keyring.delete_password(self._service, profile)
         except (PasswordDeleteError, NoKeyringError):
@@ -65,6 +68,14 @@ class SecretStore:
     def _fall_back(self, why: str) -> None:
         self.session_only = True
         self.problem = f"{why}: passwords are kept for this session only"
+
+
+def _keyring() -> tuple[Any, type[Exception], type[Exception], type[Exception]]:
+    """Imported on first use: the embedded local profile never needs the keyring."""
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
+    return keyring, KeyringError, NoKeyringError, PasswordDeleteError
 
 
 def _one_line(exc: BaseException) -> str:
