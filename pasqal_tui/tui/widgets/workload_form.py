@@ -22,6 +22,7 @@ TEMPLATE = """\
 # The workload's config, in YAML (sent as a JSON object).
 # `!file PATH` inserts a file's text, e.g. a Pulser sequence's abstract-repr JSON.
 sequence: !file examples/rabi.json
+variables: {omega: 6.283185, duration: 500}
 runs: 100
 """
 
