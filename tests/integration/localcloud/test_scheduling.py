@@ -163,3 +163,32 @@ def test_bulk_cancel_reports_per_batch(queue_cloud: LocalCloudProcess) -> None:
     assert [b["id"] for b in result["batches"]] == [live["id"]]
     assert result["batches"][0]["status"] == "CANCELED"
     assert set(result["errors"]) == {gone["id"], missing}
+
+
+def test_concurrent_clients_keep_counters_true(queue_cloud: LocalCloudProcess) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with api_client(queue_cloud) as api:
+        _create(api, "EMU_FREE", 1)  # warm the worker up
+
+        def submit(_: int) -> str:
+            batch = _create(api, "EMU_MPS", 3, open_=True)
+            data(
+                api.post(
+                    f"{CORE}/v2/batches/{batch['id']}/jobs",
+                    json=[{"runs": 5, "variables": PI_PULSE}],
+                )
+            )
+            data(api.patch(f"{CORE}/v2/batches/{batch['id']}/complete"))
+            return str(batch["id"])
+
+        with ThreadPoolExecutor(8) as pool:
+            ids = list(pool.map(submit, range(8)))
+        wait_until(lambda: all(_batch(api, b)["status"] == "DONE" for b in ids), timeout=120)
+        for batch_id in ids:
+            batch = _batch(api, batch_id)
+            jobs = data(api.get(f"{CORE}/v2/jobs", params={"batch_id": batch_id}))
+            statuses = [j["status"] for j in jobs]
+            assert batch["jobs_count"] == len(jobs) == 4 == len(batch["job_ids"])
+            assert batch["jobs_count_per_status"]["DONE"] == statuses.count("DONE") == 4
+            assert all(j["start_timestamp"] <= j["end_timestamp"] for j in jobs)
