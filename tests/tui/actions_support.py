@@ -6,17 +6,40 @@ did not change, whatever the screen says.
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from support.localcloud import api_client, data
 
 from pasqal_tui.cloud import environments
 from pasqal_tui.cloud.auth import PasswordAuth
 from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.payloads import CreateBatchRequest, EmuFreeConfig, JobInput
+from pasqal_tui.tui.screens.batches import BatchesScreen
+from tui.support import loaded_rows, wait_for
 
 RABI_VARS = {"omega": 3.1, "duration": 500}
+JOB = {"runs": 50, "variables": RABI_VARS}
+
+
+@pytest.fixture(scope="module", name="cloud")
+def cloud_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A local cloud of the module's own, without demo data. An open FRESNEL batch holds the
+    QPU, so the FRESNEL batches a test makes keep their jobs PENDING until it acts on them."""
+    from tui.support import start_cloud
+
+    process = start_cloud(
+        tmp_path_factory.mktemp("actions-cloud"),
+        ["--seed", "5", "--time-scale", "0.02", "--workers", "1"],
+    )
+    asyncio.run(make_batch(process.base_url, "FRESNEL", [JOB], open_=True))
+    yield process
+    process.stop()
 
 
 def rabi() -> str:
@@ -89,3 +112,37 @@ def children_of(cloud: Any, parent_id: str) -> list[dict[str, Any]]:
             http.get("/core-fast/api/v1/batches", params={"limit": 100})
         )
     return [b for b in found if b.get("parent_id") == parent_id]
+
+
+def audit_lines(state_home: Path) -> list[dict[str, Any]]:
+    """The app's audit log under the test's own XDG_STATE_HOME."""
+    path = state_home / "pasqal-tui" / "audit.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+async def open_browser(pilot: Any, batch_id: str) -> BatchesScreen:
+    """Wait for the batch list, then put the cursor on ``batch_id``."""
+    app = pilot.app
+    await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
+    screen = app.screen
+    assert isinstance(screen, BatchesScreen)
+    await wait_for(pilot, lambda: screen.table.move_to_id(batch_id), what="the new batch")
+    return screen
+
+
+async def open_jobs(pilot: Any, batch_id: str) -> Any:
+    """From the batch list to the job table of ``batch_id``."""
+    from pasqal_tui.tui.screens.jobs import JobsScreen
+
+    app = pilot.app
+    await open_browser(pilot, batch_id)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+    return app.screen
+
+
+def settled(cloud: Any, batch_id: str) -> bool:
+    """Whether every job of the batch has finished (polled through the API)."""
+    return all(j["status"] in ("DONE", "ERROR", "CANCELED") for j in jobs_of(cloud, batch_id))

@@ -1,54 +1,25 @@
-"""Close, cancel a batch, cancel marked jobs, tags: through the TUI, checked through the API.
-
-One local cloud for the module, without demo data: an open FRESNEL batch holds the QPU, so the
-FRESNEL batches made by each test keep their jobs PENDING until the test acts on them.
-"""
+"""Close, cancel a batch, cancel marked jobs, tags, read-only: through the TUI (Pilot), each
+checked through the API of a real local cloud (see `actions_support.cloud`)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
 from pasqal_tui.tui.screens.tags import TagsScreen
-from tui.actions_support import RABI_VARS, batch, batch_count, jobs_of, make_batch
-from tui.support import loaded_rows, make_app, start_cloud, wait_for
-
-JOB = {"runs": 50, "variables": RABI_VARS}
-
-
-@pytest.fixture(scope="module")
-def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    process = start_cloud(
-        tmp_path_factory.mktemp("actions-cloud"),
-        ["--seed", "5", "--time-scale", "0.02", "--workers", "1"],
-    )
-    asyncio.run(make_batch(process.base_url, "FRESNEL", [JOB], open_=True))  # holds the QPU
-    yield process
-    process.stop()
-
-
-def audit_lines(state_home: Path) -> list[dict[str, Any]]:
-    path = state_home / "pasqal-tui" / "audit.jsonl"
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-async def open_browser(pilot: Any, batch_id: str) -> BatchesScreen:
-    app = pilot.app
-    await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-    screen = app.screen
-    assert isinstance(screen, BatchesScreen)
-    await wait_for(pilot, lambda: screen.table.move_to_id(batch_id), what="the new batch")
-    return screen
+from tui.actions_support import (
+    JOB,
+    audit_lines,
+    batch,
+    batch_count,
+    cloud_fixture,  # noqa: F401  (the module's own cloud)
+    jobs_of,
+    make_batch,
+    open_browser,
+)
+from tui.support import loaded_rows, make_app, wait_for
 
 
 async def test_close_asks_y_and_closes(cloud: Any, xdg_dirs: Path) -> None:
