@@ -56,7 +56,7 @@ def detail(app: App[object], workload: Workload, now: datetime) -> RenderableTyp
     error_colour = rich_colour(app.theme_variables.get("status-error", ""))
     for error in workload.errors or []:
         parts.append(Text(error.strip(), style=error_colour))
-    parts.append(result_summary(app, workload.result))
+    parts += [Text(""), result_summary(app, workload.result)]
     return Group(*parts)
 
 
