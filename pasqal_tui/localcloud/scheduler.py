@@ -68,6 +68,9 @@ class Scheduler:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._batch_of: dict[str, str | None] = {}
         self._qpu_job: str | None = None
+        # When each emulator batch last got a worker: the least recently served goes next.
+        self._served: dict[str, int] = {}
+        self._serial = 0
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._main: asyncio.Task[None] | None = None
@@ -114,19 +117,25 @@ class Scheduler:
     async def _tick(self) -> None:
         in_flight = dict(self._batch_of)
         qpu_busy = self._qpu_job is not None
-        plans, stale = await asyncio.to_thread(self._plan, in_flight, qpu_busy)
+        plans, stale = await asyncio.to_thread(self._plan, in_flight, qpu_busy, dict(self._served))
         for job_id in stale:
             task = self._tasks.get(job_id)
             if task is not None:
                 task.cancel()
         for ident, plan in plans:
             self._batch_of[ident] = plan.batch_id
+            if plan.batch_id is not None and not plan.qpu:
+                self._serial += 1
+                self._served[plan.batch_id] = self._serial
             if plan.qpu:
                 self._qpu_job = ident
             self._tasks[ident] = asyncio.create_task(self._execute(ident, plan), name=ident)
+        if len(self._served) > 10_000:  # forget batches served long ago
+            recent = sorted(self._served.items(), key=lambda kv: kv[1])[-5_000:]
+            self._served = dict(recent)
 
     def _plan(
-        self, in_flight: dict[str, str | None], qpu_busy: bool
+        self, in_flight: dict[str, str | None], qpu_busy: bool, served: dict[str, int]
     ) -> tuple[list[tuple[str, Planned]], list[str]]:
         store = self._cloud.store
         now = self._cloud.clock.now_iso()
@@ -141,7 +150,7 @@ class Scheduler:
             )
             if emu_slots > 0:
                 per_batch = Counter(b for j, b in in_flight.items() if j != self._qpu_job)
-                plans.extend(self._plan_emulators(conn, emu_slots, per_batch, now))
+                plans.extend(self._plan_emulators(conn, emu_slots, per_batch, served, now))
                 emu_slots -= sum(1 for _, p in plans if not p.qpu)
             if emu_slots > 0:
                 plans.extend(self._plan_workloads(conn, emu_slots, now))
@@ -204,7 +213,12 @@ class Scheduler:
         return [(str(job["id"]), Planned("job", str(holder["id"]), True, self._spec(holder, job)))]
 
     def _plan_emulators(
-        self, conn: sqlite3.Connection, slots: int, per_batch: Counter[str | None], now: str
+        self,
+        conn: sqlite3.Connection,
+        slots: int,
+        per_batch: Counter[str | None],
+        served: dict[str, int],
+        now: str,
     ) -> list[tuple[str, Planned]]:
         qpus = ",".join(f"'{d}'" for d in QPU_DEVICE_TYPES)
         batches = conn.execute(
@@ -214,8 +228,16 @@ class Scheduler:
         plans: list[tuple[str, Planned]] = []
         queues: dict[str, list[sqlite3.Row]] = {}
         while slots > 0 and batches:
-            # Round robin: the batch with the fewest jobs in flight goes next.
-            batch = min(batches, key=lambda b: per_batch[str(b["id"])])
+            # Round robin within a priority: fewest jobs in flight, then least recently
+            # served, so a 5,000-job batch never starves a new one.
+            batch = min(
+                batches,
+                key=lambda b: (
+                    -b["priority"],
+                    per_batch[str(b["id"])],
+                    served.get(str(b["id"]), 0),
+                ),
+            )
             bid = str(batch["id"])
             if bid not in queues:
                 queues[bid] = conn.execute(
@@ -230,6 +252,7 @@ class Scheduler:
             if start_job(conn, str(job["id"]), now):
                 plans.append((str(job["id"]), Planned("job", bid, False, self._spec(batch, job))))
                 per_batch[bid] += 1
+                served[bid] = max(served.values(), default=0) + 1
                 slots -= 1
         return plans
 

@@ -192,3 +192,14 @@ def test_concurrent_clients_keep_counters_true(queue_cloud: LocalCloudProcess) -
             assert batch["jobs_count"] == len(jobs) == 4 == len(batch["job_ids"])
             assert batch["jobs_count_per_status"]["DONE"] == statuses.count("DONE") == 4
             assert all(j["start_timestamp"] <= j["end_timestamp"] for j in jobs)
+
+
+def test_big_emulator_batch_does_not_starve_a_new_one(queue_cloud: LocalCloudProcess) -> None:
+    with api_client(queue_cloud) as api:
+        big = _create(api, "EMU_FREE", 60, open_=True)
+        wait_until(lambda: _batch(api, big["id"])["jobs_count_per_status"]["DONE"] >= 2)
+        small = _create(api, "EMU_SV", 2)
+        wait_until(lambda: _batch(api, small["id"])["status"] == "DONE", timeout=60)
+        left = _batch(api, big["id"])["jobs_count_per_status"]
+        data(api.patch(f"{CORE}/v2/batches/{big['id']}/cancel"))
+    assert left["PENDING"] > 30, left  # the small batch did not wait for the big one
