@@ -87,7 +87,13 @@ def _add_app_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="live refresh interval, at least 2 (default 3, or the config's refresh_interval)",
     )
-    app.add_argument("--theme", metavar="NAME", help="colour theme (default: pasqal)")
+    app.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="colour theme: pasqal (default), pasqal-light, high-contrast, ansi-16 (the terminal's "
+        "16 colours), or one of yours in ~/.config/pasqal-tui/themes/*.yaml; Ctrl+P > Theme "
+        "switches and saves the choice",
+    )
     app.add_argument(
         "--mouse",
         action=argparse.BooleanOptionalAction,
