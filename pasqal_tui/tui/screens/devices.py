@@ -26,6 +26,7 @@ from pasqal_tui.tui.widgets.table import DiffTable
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.environments import Environment
+    from pasqal_tui.config import Profile
     from pasqal_tui.tui.app import PasqalApp
 
 COLUMNS = (("mark", " ", 1), ("device", "Device", 12), ("atoms", "Atoms", 8))
@@ -43,7 +44,7 @@ def public_environment(app: PasqalApp) -> Environment | None:
     """Where to ask for public specs before logging in: the profile or local cloud at hand."""
     from pasqal_tui.tui.session import environment_for
 
-    candidates = [app.profile] if app.profile else []
+    candidates: list[Profile | None] = [app.profile]
     if app.launcher.base_url:
         candidates.append(app.launcher.profile())
     candidates.append(app.settings.profile(app.settings.default_profile))

@@ -92,7 +92,7 @@ def parse_device(device_type: str, raw: str) -> DeviceSpec:
     spec = DeviceSpec(device_type=device_type, raw=raw)
     try:
         data = json.loads(raw)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         spec.problem = f"{device_type}: the specs are not valid JSON ({exc.msg}, line {exc.lineno})"
         return spec
     if not isinstance(data, dict):
