@@ -47,6 +47,7 @@ class JobScreen(Screen[None]):
         self.results_loaded = False
         self.show_raw = False
         self.loaded = False
+        self._shown: dict[str, Text] = {}
 
     @property
     def pasqal(self) -> PasqalApp:
@@ -146,22 +147,25 @@ class JobScreen(Screen[None]):
             rel = f"  ({ago})" if ago and not is_date else ""
             head.append(f"{label:<8} {absolute(when)}{rel}\n")
         head.rstrip()
-        self.query_one("#job-head", Static).update(head)
+        self._set("#job-head", head)
         variables = job.variables or {}
         lines = [f"{k} = {json.dumps(v)}" for k, v in variables.items()]
-        self.query_one("#job-variables", Static).update(
-            Text("\n".join(lines)) if lines else Text("none", style="dim")
-        )
-        errors = self.query_one("#job-errors", Static)
+        self._set("#job-variables", Text("\n".join(lines)) if lines else Text("none", style="dim"))
         if job.errors:
             colour = status_colour(self.app, "ERROR")
             text = Text()
             for i, error in enumerate(job.errors):
                 text.append(("\n" if i else "") + error.strip(), style=colour)
-            errors.update(text)
+            self._set("#job-errors", text)
         else:
-            errors.update(Text("none", style="dim"))
+            self._set("#job-errors", Text("none", style="dim"))
         self.render_results()
+
+    def _set(self, selector: str, content: Text) -> None:
+        """Update a section only when it changed: a quiet refresh writes nothing."""
+        if self._shown.get(selector) != content:
+            self._shown[selector] = content
+            self.query_one(selector, Static).update(content)
 
     def render_results(self) -> None:
         widget = self.query_one("#job-results", Static)

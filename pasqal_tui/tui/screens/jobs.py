@@ -96,6 +96,7 @@ class JobsScreen(JobActions, TableScreen[Job]):
         self.filter_text: dict[str, str] = {}
         self.direction = "ASC"
         self.marks: set[str] = set()
+        self._summary: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -124,7 +125,9 @@ class JobsScreen(JobActions, TableScreen[Job]):
         line.append(f"  {b.jobs_count:,} jobs: {counts_summary(b.jobs_count_per_status)}")
         if b.tags:
             line.append(f"  tags: {', '.join(b.tags)}")
-        self.query_one("#batch-summary", Static).update(line)
+        if line != self._summary:  # an unchanged batch line costs no bytes on the wire
+            self._summary = line
+            self.query_one("#batch-summary", Static).update(line)
 
     # ---- loading ----------------------------------------------------------------------------
 

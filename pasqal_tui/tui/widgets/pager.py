@@ -39,7 +39,12 @@ class Pager(Static):
     """Shows where the current page sits in the whole result."""
 
     DEFAULT_CSS = "Pager { width: auto; }"
+    _shown: str | None = None
 
     def show(self, state: PageState, shown: int, extra: str = "") -> None:
+        """Repaint only when the line changes: a refresh that changed nothing writes nothing."""
         text = state.label(shown)
-        self.update(f"{text}  ·  {extra}" if extra else text)
+        line = f"{text}  ·  {extra}" if extra else text
+        if line != self._shown:
+            self._shown = line
+            self.update(line)

@@ -1,0 +1,62 @@
+"""Cold start to the first frame that shows batches, against a bare Textual app.
+
+Starts a demo local cloud once, then alternates runs of `pasqal-tui --local-url URL` and of a
+bare Header + DataTable + Footer app in a 160x45 pty, timing each from exec to the first frame
+holding the marker (the pager line, drawn with the rows; the bare app's one row). Prints the
+medians and their ratio (target <= 1.5).
+
+    .venv/bin/python benchmarks/bench_tui_start.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from _tui_pty import PtyApp
+
+from pasqal_tui.localcloud.process import LocalCloudProcess
+
+HERE = Path(__file__).resolve().parent
+
+
+def one(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
+    app = PtyApp(argv, 160, 45, env)
+    try:
+        return app.wait_for(marker, timeout=60)
+    finally:
+        app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        LocalCloudProcess(Path(tmp) / "cloud", ["--demo", "--seed", "1"]) as cloud,
+    ):
+        env = {f"XDG_{k}_HOME": f"{tmp}/{k.lower()}" for k in ("CONFIG", "STATE", "DATA")}
+        ours_argv = [sys.executable, "-m", "pasqal_tui", "--local-url", cloud.base_url]
+        bare_argv = [sys.executable, str(HERE / "_bare_app.py")]
+        one(ours_argv, b" of 3", env)  # warm the OS file cache for both
+        one(bare_argv, b"READY-MARK", env)
+        ours, bare = [], []
+        for _ in range(args.runs):
+            ours.append(one(ours_argv, b" of 3", env))
+            bare.append(one(bare_argv, b"READY-MARK", env))
+        m_ours, m_bare = statistics.median(ours), statistics.median(bare)
+        print(f"pasqal-tui first frame with batches: median {m_ours:.3f} s  runs {ours_fmt(ours)}")
+        print(f"bare Header+DataTable+Footer app:    median {m_bare:.3f} s  runs {ours_fmt(bare)}")
+        print(f"ratio: {m_ours / m_bare:.2f}x (target <= 1.5x)")
+
+
+def ours_fmt(values: list[float]) -> str:
+    return " ".join(f"{v:.3f}" for v in values)
+
+
+if __name__ == "__main__":
+    main()
