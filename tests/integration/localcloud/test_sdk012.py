@@ -40,7 +40,7 @@ def test_sdk_012_scenarios(local_cloud: LocalCloudProcess) -> None:
         text=True,
         timeout=240,
     )
-    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.returncode == 0, f"stdout:\n{run.stdout[-1500:]}\nstderr:\n{run.stderr[-3000:]}"
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert report["specs"] == sorted(
         ["FRESNEL", "EMU_FREE", "EMU_TN", "EMU_MPS", "EMU_SV", "EMU_FRESNEL"]
