@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer
 
 from pasqal_tui.cloud.filters import BatchFilters
 from pasqal_tui.cloud.models import Batch, BatchStatus
@@ -74,7 +74,6 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
         yield table
         with Horizontal(classes="statusline"):
             yield Pager()
-            yield Static("", classes="spacer")
         yield Footer()
 
     def request_page(self, offset: int, *, background: bool, focus_id: str | None = None) -> None:

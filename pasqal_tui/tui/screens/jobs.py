@@ -108,7 +108,6 @@ class JobsScreen(JobActions, TableScreen[Job]):
         yield table
         with Horizontal(classes="statusline"):
             yield Pager()
-            yield Static("", classes="spacer")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -38,7 +38,7 @@ class PageState:
 class Pager(Static):
     """Shows where the current page sits in the whole result."""
 
-    DEFAULT_CSS = "Pager { width: auto; }"
+    DEFAULT_CSS = "Pager { width: 1fr; height: 1; }"
     _shown: str | None = None
 
     def show(self, state: PageState, shown: int, extra: str = "") -> None:
@@ -47,4 +47,4 @@ class Pager(Static):
         line = f"{text}  ·  {extra}" if extra else text
         if line != self._shown:
             self._shown = line
-            self.update(line)
+            self.update(line, layout=False)  # fixed size: no relayout of the whole screen

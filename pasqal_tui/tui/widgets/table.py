@@ -48,6 +48,10 @@ class DiffTable(DataTable[Cell]):
 
     def sync(self, rows: Sequence[Row], *, keep_cursor: bool = True) -> int:
         """Apply ``rows``; return how many rows were repainted (0: nothing was written)."""
+        # Plain strings would be parsed as console markup on every render: pass Text instead.
+        rows = [
+            (key, [c if isinstance(c, Text) else Text(c) for c in cells]) for key, cells in rows
+        ]
         new_ids = [key for key, _ in rows]
         if new_ids == self.row_ids:
             return self._patch(rows)

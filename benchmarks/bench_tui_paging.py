@@ -1,0 +1,146 @@
+"""Job table: page change and filter change to the repainted frame, and memory after paging.
+
+Runs the real app headless (Textual still composes every frame; it only skips the terminal
+write) against a demo local cloud. For each key press it records when the page's data reached
+the screen (the JobsLoaded handler) and when the next frame was composed, and prints the
+medians of data->frame (target <= 50 ms) and key->frame (includes the HTTP request), then RSS
+after 100 page changes (target <= 150 MB).
+
+    .venv/bin/python benchmarks/bench_tui_paging.py [--pages 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+
+from pasqal_tui.localcloud.process import LocalCloudProcess
+from pasqal_tui.tui.app import AppOptions, PasqalApp
+from pasqal_tui.tui.screens.batches import BatchesScreen
+from pasqal_tui.tui.screens.jobs import JobsScreen
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Probe:
+    """Timestamps of data arrival and of the frames composed after it."""
+
+    def __init__(self, app: PasqalApp) -> None:
+        self.data: float | None = None
+        self.frame: float | None = None
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            original(screen, renderable)
+            if renderable is not None and self.data is not None and self.frame is None:
+                self.frame = time.perf_counter()
+
+        app._display = display  # type: ignore[method-assign]
+
+    def loaded(self) -> None:
+        self.data = time.perf_counter()
+        self.frame = None
+
+
+async def until(pilot: Any, condition: Any, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met")
+        await pilot.pause(0.005)
+
+
+async def measure(url: str, pages: int) -> None:
+    app = PasqalApp(AppOptions(local_url=url))
+    async with app.run_test(size=(160, 45)) as pilot:
+        probe = Probe(app)
+        original = JobsScreen.on_jobs_loaded
+
+        def hooked(self: JobsScreen, message: Any) -> None:
+            probe.loaded()
+            original(self, message)
+
+        JobsScreen.on_jobs_loaded = hooked  # type: ignore[method-assign]
+        await until(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.items)
+        batches = app.screen
+        assert isinstance(batches, BatchesScreen)
+        big = next(b for b in batches.items if b.jobs_count == 5000)
+        mixed = max(batches.items, key=lambda b: b.jobs_count_per_status.get("ERROR", 0))
+
+        async def step(key: str, screen: JobsScreen, done: Any) -> tuple[float, float]:
+            probe.data = probe.frame = None
+            start = time.perf_counter()
+            await pilot.press(key)
+            await until(pilot, lambda: done() and probe.frame is not None)
+            assert probe.data is not None and probe.frame is not None
+            return probe.frame - probe.data, probe.frame - start
+
+        async def open_batch(batch_id: str) -> JobsScreen:
+            batches.table.move_to_id(batch_id)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded)
+            screen = app.screen
+            assert isinstance(screen, JobsScreen)
+            return screen
+
+        jobs = await open_batch(big.id)
+        page_after, page_total = [], []
+        for i in range(pages):
+            forward = (i // 49) % 2 == 0
+            offset = jobs.state.offset + (100 if forward else -100)
+            key = "right_square_bracket" if forward else "left_square_bracket"
+            after, total = await step(key, jobs, lambda o=offset: jobs.state.offset == o)
+            page_after.append(after)
+            page_total.append(total)
+        rss = rss_mb()
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is batches)
+        jobs = await open_batch(mixed.id)
+        filter_after, filter_total = [], []
+        for i in range(20):
+            key, status = ("4", "ERROR") if i % 2 == 0 else ("3", "DONE")
+            after, total = await step(
+                key, jobs, lambda s=status: [x.value for x in jobs.filters.status or []] == [s]
+            )
+            filter_after.append(after)
+            filter_total.append(total)
+
+    def ms(values: list[float]) -> str:
+        return f"median {statistics.median(values) * 1000:.1f} ms, max {max(values) * 1000:.1f} ms"
+
+    print(f"page change ({pages} pages of the 5,000-job batch, 160x45):")
+    print(f"  data arrived -> frame composed: {ms(page_after)} (target median <= 50 ms)")
+    print(f"  key -> frame (includes HTTP):    {ms(page_total)}")
+    print(f"filter change (ERROR <-> DONE on batch {mixed.id[:8]}, 20 changes):")
+    print(f"  data arrived -> frame composed: {ms(filter_after)}")
+    print(f"  key -> frame (includes HTTP):    {ms(filter_total)}")
+    print(f"RSS after {pages} page changes: {rss:.0f} MB (target <= 150 MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=100)
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        LocalCloudProcess(Path(tmp) / "cloud", ["--demo", "--seed", "1"]) as cloud,
+    ):
+        os.environ.update({f"XDG_{k}_HOME": f"{tmp}/{k.lower()}" for k in ("CONFIG", "STATE")})
+        asyncio.run(measure(cloud.base_url, args.pages))
+
+
+if __name__ == "__main__":
+    main()
