@@ -109,8 +109,10 @@ def _add_app_options(parser: argparse.ArgumentParser) -> None:
 
 def run_app(args: argparse.Namespace) -> int:
     """Start the dashboard; textual is imported only here, so --help stays instant."""
+    from pasqal_tui.tui import logs
     from pasqal_tui.tui.app import AppOptions, PasqalApp
 
+    logs.setup()
     options = AppOptions(
         profile=args.profile,
         env=args.env,
