@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
+from textual.app import ScreenStackError
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.timer import Timer
@@ -227,7 +228,11 @@ class CloudWorker:
             screen.refresh_data(True)
 
     def _tick(self) -> None:
-        screen = self.app.screen
+        try:
+            screen = self.app.screen
+        except ScreenStackError:  # the app is closing: its screens are gone, so is the loop
+            self._timer = None
+            return
         if not self.paused and self.client is not None and isinstance(screen, Refreshable):
             screen.refresh_data(self.failures > 0)
         self._timer = self.app.set_timer(self.backoff(), self._tick)
