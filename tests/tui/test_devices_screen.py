@@ -124,3 +124,20 @@ def test_broken_specs_say_what_is_wrong() -> None:
     assert spec.problem.startswith("FRESNEL: the specs are not valid JSON")
     odd = parse_device("EMU_X", json.dumps({"name": "EMU_X", "max_atom_num": "many"}))
     assert odd.problem is None and odd.max_atoms == "\u2013"
+
+
+async def test_unreachable_cloud_says_so_in_one_line() -> None:
+    app = make_app("http://127.0.0.1:9", start_local=False)  # nothing listens on port 9
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: screen_named(app, "LoginScreen"))
+        app.action_devices()
+        await wait_for(pilot, lambda: screen_named(app, "DevicesScreen"))
+
+        def status() -> str:
+            return str(app.screen.query_one("#devices-status").content)
+
+        await wait_for(pilot, lambda: "Could not" in status(), timeout=30)
+        text = status()
+        assert text.startswith("Could not load device specs: ")
+        assert "\n" not in text and "Traceback" not in text
+        assert app.screen.devices == []

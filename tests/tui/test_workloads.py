@@ -16,7 +16,7 @@ from pasqal_tui.tui.screens.workload_dialogs import (
     WorkloadResultScreen,
 )
 from pasqal_tui.tui.screens.workloads import WorkloadsScreen
-from pasqal_tui.tui.workload_history import WorkloadHistory
+from pasqal_tui.tui.workload_history import Remembered, WorkloadHistory
 from tui.support import cell_text, loaded_rows, make_app, screen_named, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -201,3 +201,17 @@ async def test_read_only_refuses_to_create(demo_cloud) -> None:  # type: ignore[
         await pilot.press("n")
         assert app.screen is screen
         assert any("Read-only" in n.message for n in app._notifications)
+
+
+def test_damaged_history_is_set_aside(xdg_dirs: Path) -> None:
+    first = WorkloadHistory("work/eu")  # a profile name that is not a file name
+    first.remember(Remembered("11111111-1111-4111-8111-111111111111", "t", "EMU_FREE"))
+    assert first.path.name == "work_eu.json"
+    first.path.write_text("[{not json", encoding="utf-8")
+    again = WorkloadHistory("work/eu")
+    assert again.items == []
+    assert again.problem is not None
+    assert again.problem.startswith(f"{first.path}: unreadable (")
+    assert first.path.with_suffix(".json.bad").read_text(encoding="utf-8") == "[{not json"
+    again.remember(Remembered("22222222-2222-4222-8222-222222222222"))
+    assert WorkloadHistory("work/eu").ids == ["22222222-2222-4222-8222-222222222222"]

@@ -86,7 +86,7 @@ async def fetch_workloads(client: PasqalClient, ids: list[str]) -> dict[str, Wor
 
 
 class WorkloadsScreen(Screen[None]):
-    """n creates, o opens by id, x cancels, Enter shows the result, d forgets."""
+    """n creates, o opens by id, x cancels, v or Enter shows the result, d forgets."""
 
     CSS_PATH = "workloads.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,7 +94,7 @@ class WorkloadsScreen(Screen[None]):
         Binding("n", "new", "New", id="workloads.new"),
         Binding("o", "open", "Open id", id="workloads.open"),
         Binding("x", "cancel", "Cancel", id="workloads.cancel"),
-        Binding("enter", "result", "Result", id="workloads.result"),
+        Binding("v", "result", "View result", id="workloads.result"),
         Binding("d", "forget", "Forget", id="workloads.forget", show=False),
         Binding("c", "copy_id", "Copy id", id="workloads.copy_id", show=False),
     ]
