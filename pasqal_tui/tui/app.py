@@ -172,7 +172,7 @@ class PasqalApp(App[None]):
     @work(group="login", exclusive=True, exit_on_error=False)
     async def login(self, profile: Profile, password: str, remember: bool) -> None:
         """Log in and list the projects; the login screen gets LoggedIn or an error line."""
-        from pasqal_tui.tui.session import open_client
+        from pasqal_tui.tui.session import open_client, tls_verified
 
         try:
             client, projects, where = await open_client(profile, password, self.launcher)
@@ -181,6 +181,13 @@ class PasqalApp(App[None]):
             return
         await self.cloud.open(client, where)
         self.profile = profile
+        if not tls_verified():
+            self.notify(
+                "PASQAL_SKIP_SSL_VERIFY is set: TLS certificates are NOT checked",
+                title="Security",
+                severity="warning",
+                timeout=15,
+            )
         if profile.name != LOCAL_PROFILE:
             if remember and not self.secrets.set(profile.name, password):
                 self.notify(self.secrets.problem or "", severity="warning", timeout=8)

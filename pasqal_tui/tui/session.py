@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pasqal_tui.cloud import environments
 from pasqal_tui.cloud.auth import PasswordAuth
 from pasqal_tui.cloud.client import PasqalClient
@@ -30,6 +32,11 @@ def environment_for(profile: Profile, launcher: LocalLauncher) -> Environment:
     return environments.get_environment(profile.environment)
 
 
+def tls_verified() -> bool:
+    """The official SDK's switch, honoured the same way (and said on screen by the app)."""
+    return not os.environ.get("PASQAL_SKIP_SSL_VERIFY")
+
+
 async def open_client(
     profile: Profile, password: str, launcher: LocalLauncher
 ) -> tuple[PasqalClient, list[Project], str]:
@@ -41,7 +48,9 @@ async def open_client(
     environment = environment_for(profile, launcher)
     auth = PasswordAuth(environment, profile.username, password)
     # One quick retry only: the refresh loop is the retry, and a banner beats a silent wait.
-    client = PasqalClient(environment, auth, project_id=profile.project_id, max_retries=1)
+    client = PasqalClient(
+        environment, auth, project_id=profile.project_id, max_retries=1, verify=tls_verified()
+    )
     await client.__aenter__()
     try:
         projects = await client.list_projects()
