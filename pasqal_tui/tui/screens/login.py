@@ -215,6 +215,8 @@ def choose_project(screen: Screen[None], projects: list[Project]) -> None:
         project = next((p for p in projects if p.id == project_id), None)
         if project is not None:
             app.choose_project(project.id, project.name)
+        elif isinstance(screen, LoginScreen):
+            screen.show_error("Choose a project to continue (log in again to see the list).")
 
     app.push_screen(ProjectScreen(projects), picked)
 
