@@ -165,7 +165,7 @@ async def test_cancel_a_running_workload(demo_cloud, tmp_path: Path) -> None:  #
         [created] = screen.table.row_ids
         assert status_of(screen, created) in ("PENDING", "RUNNING")
         await pilot.press("x")
-        await wait_for(pilot, lambda: screen_named(app, "ConfirmCancelScreen"))
+        await wait_for(pilot, lambda: screen_named(app, "ConfirmScreen"))
         await pilot.press("y")
         await wait_for(pilot, lambda: status_of(screen, created) == "CANCELED", timeout=20)
         assert api_workload(demo_cloud, created)["status"] == "CANCELED"

@@ -96,27 +96,6 @@ class OpenWorkloadScreen(ModalScreen[str | None]):
         self.dismiss(workload_id)
 
 
-class ConfirmCancelScreen(ModalScreen[bool]):
-    """Only `y` cancels; Enter, Escape and `n` back out, so a habit key never sends anything."""
-
-    CSS_PATH = "workloads.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "dismiss(True)", "Yes, cancel it", id="workload_cancel.yes"),
-        Binding("n,escape,q,enter", "dismiss(False)", "No", id="workload_cancel.no"),
-    ]
-
-    def __init__(self, workload: Workload) -> None:
-        super().__init__()
-        self.workload = workload
-
-    def compose(self) -> ComposeResult:
-        w = self.workload
-        with Vertical(id="workload-cancel", classes="dialog"):
-            yield Static("Cancel this workload?", classes="dialog-title")
-            yield Static(f"{w.id}\n{w.workload_type} on {w.backend}, {w.status.value}")
-            yield Static("Press y to cancel it, n or Esc to back out.", classes="dialog-hint")
-
-
 class WorkloadResultScreen(Screen[None]):
     """The whole result: counts as a histogram when there are counts, and the JSON."""
 

@@ -23,8 +23,8 @@ from pasqal_tui.cloud.models import Workload
 from pasqal_tui.cloud.payloads import CreateWorkloadRequest
 from pasqal_tui.tui.clock import relative
 from pasqal_tui.tui.messages import RequestFailed
+from pasqal_tui.tui.screens.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.workload_dialogs import (
-    ConfirmCancelScreen,
     CreateWorkloadScreen,
     OpenWorkloadScreen,
     WorkloadResultScreen,
@@ -313,11 +313,17 @@ class WorkloadsScreen(Screen[None]):
             self.notify(f"Workload {found.id[:8]} is {found.status.value}: nothing to cancel")
             return
 
+        if self.pasqal.read_only:
+            self.notify("Read-only mode: cancelling workloads is off", severity="warning")
+            return
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self._send_cancel(found.id)
 
-        self.app.push_screen(ConfirmCancelScreen(found), answered)
+        lines = [found.id, f"{found.workload_type} on {found.backend}, {found.status.value}"]
+        confirm = ConfirmScreen("Cancel this workload?", lines, verb="cancel it")
+        self.app.push_screen(confirm, answered)
 
     def _send_cancel(self, workload_id: str) -> None:
         self.pasqal.cloud.mutate(
