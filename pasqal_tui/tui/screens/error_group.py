@@ -1,0 +1,78 @@
+"""The jobs of one error group: which batch and device each came from; Enter opens a job."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from pasqal_tui.cloud.models import Job
+from pasqal_tui.triage import ErrorGroup
+from pasqal_tui.tui.widgets.header import AppHeader
+
+
+def first_line(job: Job) -> str:
+    text = (job.errors or [""])[0].strip()
+    return text.splitlines()[0] if text else ""
+
+
+class ErrorGroupScreen(Screen[None]):
+    """A plain list of the group's jobs, newest failure first."""
+
+    CSS_PATH = "errors_view.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "Back", id="error_group.back"),
+    ]
+
+    def __init__(self, group: ErrorGroup, jobs: list[Job], devices: dict[str, str]) -> None:
+        super().__init__()
+        self.group = group
+        self.jobs = sorted(jobs, key=lambda j: j.end_timestamp or j.updated_at, reverse=True)
+        self.devices = devices
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static(
+            f"{self.group.count:,} jobs in {len(self.group.batches)} batches: {self.group.example}",
+            id="group-title",
+            markup=False,
+        )
+        table: DataTable[str] = DataTable(id="group-jobs", cursor_type="row")
+        for key, label, width in (
+            ("id", "Job", 8),
+            ("batch", "Batch", 8),
+            ("device", "Device", 11),
+            ("runs", "Runs", 6),
+            ("ended", "Ended", 16),
+            ("error", "Error", 70),
+        ):
+            table.add_column(label, key=key, width=width)
+        for job in self.jobs:
+            ended = job.end_timestamp or job.updated_at
+            table.add_row(
+                job.id[:8],
+                job.batch_id[:8],
+                self.devices.get(job.batch_id, ""),
+                f"{job.runs or 0:,}",
+                ended.strftime("%Y-%m-%d %H:%M"),
+                first_line(job),
+                key=job.id,
+            )
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from pasqal_tui.tui.screens.job import JobScreen
+
+        job = next((j for j in self.jobs if j.id == event.row_key.value), None)
+        if job is not None:
+            self.app.push_screen(JobScreen(job))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
