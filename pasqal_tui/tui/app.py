@@ -271,6 +271,14 @@ class PasqalApp(App[None]):
         elif not isinstance(self.screen, WorkloadsScreen):
             self.push_screen(WorkloadsScreen())
 
+    def action_errors(self) -> None:
+        from pasqal_tui.tui.screens.errors_view import ErrorsScreen
+
+        if self.cloud.client is None:
+            self.notify("Log in first (L)", severity="warning")
+        elif not isinstance(self.screen, ErrorsScreen):
+            self.push_screen(ErrorsScreen())
+
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys of this screen", self.action_help)
@@ -278,6 +286,9 @@ class PasqalApp(App[None]):
         yield SystemCommand("Log in", "Choose or create a profile", self.action_login)
         yield SystemCommand("Device specs", "Limits of each device (D)", self.action_devices)
         yield SystemCommand("Workloads", "Create, open, cancel (W)", self.action_workloads)
+        yield SystemCommand(
+            ":errors", "Errored jobs of recent batches, grouped by message (e)", self.action_errors
+        )
 
     async def on_unmount(self) -> None:
         self.cloud.stop()
