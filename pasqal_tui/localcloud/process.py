@@ -6,6 +6,7 @@ Used by the tests and by the dashboard's launcher. The server runs with `--port 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import re
@@ -21,6 +22,7 @@ from types import TracebackType
 
 READY_RE = re.compile(r"^Local Pasqal Cloud ready at (http://\S+)$")
 DEMO_USER = "demo"
+STDERR_LINES = 400
 DEMO_PASSWORD = "demo"
 
 
@@ -59,7 +61,8 @@ class LocalCloudProcess:
         self.password = password
         self.base_url = ""
         self.stdout_lines: list[str] = []
-        self._stderr: list[str] = []
+        # Only the tail is kept: a long-running server must not grow the launcher's memory.
+        self._stderr: collections.deque[str] = collections.deque(maxlen=STDERR_LINES)
         self._proc: subprocess.Popen[str] | None = None
         self._threads: list[threading.Thread] = []
 
@@ -101,7 +104,8 @@ class LocalCloudProcess:
             raise LocalCloudError("the local cloud is already running")
         env = dict(os.environ if self.env is None else self.env)
         env.setdefault("PYTHONUNBUFFERED", "1")
-        self.stdout_lines, self._stderr, self.base_url = [], [], ""
+        self.stdout_lines, self.base_url = [], ""
+        self._stderr.clear()
         self._proc = subprocess.Popen(
             self.command(),
             stdin=subprocess.DEVNULL,
@@ -139,7 +143,8 @@ class LocalCloudProcess:
     def _read_stdout(self, ready: threading.Event) -> None:
         assert self._proc is not None and self._proc.stdout is not None
         for line in self._proc.stdout:
-            self.stdout_lines.append(line.rstrip("\n"))
+            if len(self.stdout_lines) < STDERR_LINES:
+                self.stdout_lines.append(line.rstrip("\n"))
             match = READY_RE.match(line.strip())
             if match and not ready.is_set():
                 self.base_url = match.group(1)
