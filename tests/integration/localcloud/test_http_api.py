@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 
 import httpx
@@ -77,18 +78,19 @@ def test_token_endpoint_takes_json_password_realm(local_cloud: LocalCloudProcess
 
 
 def test_other_projects_batches_are_404(local_cloud: LocalCloudProcess) -> None:
-    _add_user(local_cloud, "bob", "Bob's lab", "s3cret-bob")
-    bob_token = get_token(local_cloud, "bob", "s3cret-bob")
-    with api_client(local_cloud) as demo, api_client(local_cloud, bob_token) as bob:
+    bob = f"bob-{uuid.uuid4().hex[:6]}"  # the server is shared: a name of our own
+    _add_user(local_cloud, bob, f"{bob}'s lab", "s3cret-bob")
+    bob_token = get_token(local_cloud, bob, "s3cret-bob")
+    with api_client(local_cloud) as demo, api_client(local_cloud, bob_token) as other:
         demo_batch = data(demo.get(f"{CORE}/v1/batches", params={"limit": 1}))[0]
-        _assert_fail_envelope(bob.get(f"{CORE}/v2/batches/{demo_batch['id']}"), 404)
-        _assert_fail_envelope(bob.patch(f"{CORE}/v2/batches/{demo_batch['id']}/cancel"), 404)
+        _assert_fail_envelope(other.get(f"{CORE}/v2/batches/{demo_batch['id']}"), 404)
+        _assert_fail_envelope(other.patch(f"{CORE}/v2/batches/{demo_batch['id']}/cancel"), 404)
         job_id = data(demo.get(f"{CORE}/v2/jobs", params={"limit": 1}))[0]["id"]
-        _assert_fail_envelope(bob.get(f"{CORE}/v2/jobs/{job_id}"), 404)
-        assert bob.get(f"{CORE}/v1/batches").json()["pagination"]["total"] == 0
-        bob_projects = data(bob.get("/account/api/v1/projects"))
-        assert [p["name"] for p in bob_projects] == ["Bob's lab"]
-        refused = bob.post(
+        _assert_fail_envelope(other.get(f"{CORE}/v2/jobs/{job_id}"), 404)
+        assert other.get(f"{CORE}/v1/batches").json()["pagination"]["total"] == 0
+        bob_projects = data(other.get("/account/api/v1/projects"))
+        assert [p["name"] for p in bob_projects] == [f"{bob}'s lab"]
+        refused = other.post(
             f"{CORE}/v1/batches",
             json={"project_id": _project(demo), "sequence_builder": "{}", "jobs": [{"runs": 1}]},
         )
