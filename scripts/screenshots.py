@@ -104,6 +104,8 @@ async def workloads(pilot: Any) -> None:
     done = [w.id for w in screen.workloads.values() if w.status.value == "DONE"]
     if done:
         screen.table.move_to_id(done[0])
+        await wait_for(pilot, lambda: screen.shown_id == done[0], "the workload's detail")
+        await pilot.pause()
 
 
 async def devices(pilot: Any) -> None:
@@ -113,6 +115,9 @@ async def devices(pilot: Any) -> None:
     await wait_for(pilot, lambda: type(app.screen).__name__ == "DevicesScreen", "devices")
     await wait_for(pilot, lambda: app.screen.loaded, "the device specs")
     app.screen.query_one("#device-list").move_to_id("FRESNEL")
+    sheet = app.screen.query_one("#device-sheet")
+    await wait_for(pilot, lambda: sheet.spec.device_type == "FRESNEL", "the FRESNEL sheet")
+    await pilot.pause()  # one more frame: the new content's layout (and scrollbar)
 
 
 async def comparison(pilot: Any) -> None:

@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from tui.support import loaded_rows, make_app, wait_for
 
 from pasqal_tui.tui.screens.devices import DeviceCompareScreen, DevicesScreen
+from pasqal_tui.tui.widgets.device_sheet import DeviceSheet
 
 SIZE = (120, 40)
 
@@ -31,7 +32,9 @@ async def devices(pilot: Pilot[Any], highlight: str = "FRESNEL") -> DevicesScree
     screen = app.screen
     assert isinstance(screen, DevicesScreen)
     screen.query_one("#device-list").move_to_id(highlight)  # type: ignore[attr-defined]
-    await pilot.pause()
+    sheet = screen.query_one(DeviceSheet)
+    await wait_for(pilot, lambda: sheet.spec is not None and sheet.spec.device_type == highlight)
+    await pilot.pause()  # one more frame: the new content's layout (and scrollbar)
     return screen
 
 

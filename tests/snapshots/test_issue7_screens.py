@@ -44,6 +44,7 @@ async def workloads(pilot: Pilot[Any]) -> None:
     await wait_for(pilot, lambda: len(screen.workloads) == 3, what="the three workloads")
     done = next(w.id for w in screen.workloads.values() if w.status.value == "DONE")
     screen.table.move_to_id(done)
+    await wait_for(pilot, lambda: screen.shown_id == done, what="the workload's detail")
     await pilot.pause()
 
 

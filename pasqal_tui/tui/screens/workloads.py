@@ -104,6 +104,7 @@ class WorkloadsScreen(Screen[None]):
         self.history: WorkloadHistory | None = None
         self.workloads: dict[str, Workload] = {}
         self.problems: dict[str, str] = {}
+        self.shown_id: str | None = None  # the workload in the detail pane
         self.loaded = False
 
     @property
@@ -237,6 +238,7 @@ class WorkloadsScreen(Screen[None]):
     def _show_detail(self) -> None:
         body = self.query_one("#workload-detail-body", Static)
         row_id = self.table.current_id()
+        self.shown_id = row_id
         found = self.workloads.get(row_id) if row_id else None
         if found is not None:
             body.update(detail(self.app, found, self.pasqal.clock()))
