@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -99,5 +102,37 @@ async def test_server_killed_gives_banner_then_recovers(tmp_path: Path) -> None:
             assert not banner.has_class("-shown")
             assert screen.table.row_ids == [batch_id]
             assert app.is_running
+    finally:
+        cloud.stop()
+
+
+@pytest.mark.slow
+async def test_keys_answer_while_the_server_hangs(tmp_path: Path) -> None:
+    """SIGSTOP the server: requests hang (TCP accepted, no answer), the UI must not."""
+    cloud = start_cloud(tmp_path / "cloud", [])
+    try:
+        await create_qpu_batch(cloud.base_url, jobs=1)
+        app = make_app(cloud.base_url, refresh=2.0)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: loaded_rows(app) == 1, what="the batch list")
+            screen = app.screen
+            assert isinstance(screen, BatchesScreen)
+            os.kill(cloud.pid, signal.SIGSTOP)
+            try:
+                await pilot.pause(2.5)  # a refresh is now in flight and hanging
+                assert any(w.is_running for w in app.workers), "no request in flight"
+                for _ in range(3):
+                    started = time.monotonic()
+                    await pilot.press("question_mark")
+                    assert isinstance(app.screen, HelpScreen)
+                    await pilot.press("escape")
+                    assert app.screen is screen
+                    # Far below the 30 s the hanging request waits (help composes in ~0.1 s).
+                    assert time.monotonic() - started < 2.0
+                await pilot.press("slash")  # the filter bar opens and takes typing
+                await pilot.press(*"done")
+                assert screen.query_one("#f-status").value == "done"  # type: ignore[attr-defined]
+            finally:
+                os.kill(cloud.pid, signal.SIGCONT)
     finally:
         cloud.stop()
