@@ -67,7 +67,7 @@ async def wait_for(
         await asyncio.sleep(0)
 
 
-def make_app(base_url: str, **options: object):  # type: ignore[no-untyped-def]
+def make_app(base_url: str | None, **options: object):  # type: ignore[no-untyped-def]
     """The real app, logged in to the local cloud at ``base_url`` as the demo user."""
     from pasqal_tui.tui.app import AppOptions, PasqalApp
     from pasqal_tui.tui.clock import fixed_clock

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
@@ -118,10 +119,10 @@ class LoginScreen(Screen[None]):
         self.query_one(focus_id, Input).focus()
 
     def set_status(self, text: str) -> None:
-        self.query_one("#login-status", Static).update(text)
+        self.query_one("#login-status", Static).update(Text(text))  # not markup: "[local]"
 
     def show_error(self, message: str) -> None:
-        self.query_one("#login-error", Static).update(message)
+        self.query_one("#login-error", Static).update(Text(message))
         self.set_status("")
         self.query_one("#login", Button).disabled = False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 
@@ -17,5 +18,5 @@ class ErrorBanner(Static):
         self.watch(self.app, "connection_problem", self._show, init=True)
 
     def _show(self, problem: str) -> None:
-        self.update(problem)
+        self.update(Text(problem))  # server words are not markup
         self.set_class(bool(problem), "-shown")

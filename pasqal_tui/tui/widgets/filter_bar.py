@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -42,7 +43,7 @@ class FilterBar(Vertical):
         with Horizontal(classes="filter-fields"):
             for key, placeholder in self.fields:
                 yield Input(placeholder=placeholder, id=f"f-{key}", compact=True)
-        yield Static(self.hint, classes="filter-hint")
+        yield Static(Text(self.hint), classes="filter-hint")
 
     @property
     def values(self) -> dict[str, str]:
@@ -57,12 +58,12 @@ class FilterBar(Vertical):
 
     def show_error(self, message: str) -> None:
         hint = self.query_one(".filter-hint", Static)
-        hint.update(message)
+        hint.update(Text(message))  # what the user typed is not markup
         hint.add_class("-error")
 
     def clear_error(self) -> None:
         hint = self.query_one(".filter-hint", Static)
-        hint.update(self.hint)
+        hint.update(Text(self.hint))
         hint.remove_class("-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

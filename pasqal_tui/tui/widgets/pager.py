@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.widgets import Static
 
 
@@ -47,4 +48,4 @@ class Pager(Static):
         line = f"{text}  ·  {extra}" if extra else text
         if line != self._shown:
             self._shown = line
-            self.update(line, layout=False)  # fixed size: no relayout of the whole screen
+            self.update(Text(line), layout=False)  # fixed size: no relayout of the whole screen
