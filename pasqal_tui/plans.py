@@ -23,6 +23,7 @@ __all__ = [
     "cancel_batch_plan",
     "cancel_jobs_plan",
     "count_jobs",
+    "jobs",
     "rebatch_plan",
     "short",
 ]
@@ -35,6 +36,12 @@ MAX_PLAN_PAGES = 100
 def short(identifier: str) -> str:
     """The 8-character prefix screens show."""
     return identifier[:8]
+
+
+def jobs(n: int, word: str = "jobs") -> str:
+    """ "1 job", "2 jobs", "1 marked job": a count with its noun in the right number."""
+    text = f"{n:,} {word}"
+    return text[:-1] if n == 1 and text.endswith("s") else text
 
 
 @dataclass
@@ -130,7 +137,7 @@ async def rebatch_plan(
                 job = by_id.get(job_id)
                 ineligible[job_id] = _why_not(job, filters) if job else "not in this batch"
     lines = [
-        f"Resubmit {count.total:,} jobs ({count.runs_text()}) of batch {short(batch_id)} "
+        f"Resubmit {jobs(count.total)} ({count.runs_text()}) of batch {short(batch_id)} "
         "into a new batch.",
         f"Filters: {describe_filters(filters)}",
     ]
@@ -162,12 +169,11 @@ async def cancel_jobs_plan(client: PasqalClient, batch_id: str, marked: Sequence
             ineligible[job_id] = f"already {job.status.value}"
     runs = sum(j.runs or 0 for j in eligible)
     if eligible:
-        lines = [
-            f"Cancel {len(eligible):,} marked jobs ({runs:,} runs) of batch {short(batch_id)}."
-        ]
+        marked_text = jobs(len(eligible), "marked jobs")
+        lines = [f"Cancel {marked_text} ({runs:,} runs) of batch {short(batch_id)}."]
         lines.extend(_ineligible_lines(ineligible))
     else:
-        lines = [f"None of the {len(marked):,} marked jobs can be cancelled:"]
+        lines = [f"None of the {jobs(len(marked), 'marked jobs')} can be cancelled:"]
         lines.extend(f"{short(j)} {why}" for j, why in list(ineligible.items())[:5])
     ids = [j.id for j in eligible]
     return Plan(
@@ -188,8 +194,9 @@ async def cancel_batch_plan(client: PasqalClient, batch_id: str, device: str) ->
     live = await count_jobs(
         client, JobFilters(batch_id=[batch_id], status=[JobStatus.PENDING, JobStatus.RUNNING])
     )
+    stopping = jobs(live.total, "pending or running jobs")
     lines = [
-        f"Cancel batch {short(batch_id)} on {device}: {live.total:,} pending or running jobs "
+        f"Cancel batch {short(batch_id)} on {device}: {stopping} "
         f"({live.runs_text()}) stop; finished jobs keep their results.",
         "The batch closes: no job can be added to it afterwards.",
     ]
@@ -240,7 +247,7 @@ def _why_not(job: Job, filters: RebatchFilters) -> str:
 def _ineligible_lines(ineligible: dict[str, str], limit: int = 5) -> list[str]:
     if not ineligible:
         return []
-    lines = [f"{len(ineligible):,} marked jobs are left out:"]
+    lines = [f"{jobs(len(ineligible), 'marked jobs')} left out:"]
     for job_id, why in list(ineligible.items())[:limit]:
         lines.append(f"  {short(job_id)}: {why}")
     if len(ineligible) > limit:

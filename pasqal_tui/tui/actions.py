@@ -19,7 +19,7 @@ from textual.screen import Screen
 from pasqal_tui.cloud.filters import RebatchFilters
 from pasqal_tui.cloud.models import Batch, CancelJobsResult, Job, JobStatus
 from pasqal_tui.cloud.payloads import JobInput
-from pasqal_tui.plans import Plan, cancel_batch_plan, cancel_jobs_plan, short
+from pasqal_tui.plans import Plan, cancel_batch_plan, cancel_jobs_plan, jobs, short
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
 
@@ -150,7 +150,7 @@ class ActionScreen(Screen[None]):
 
     def send_rebatch(self, batch_id: str, filters: RebatchFilters, count: int) -> None:
         def done(new: Batch) -> Message:
-            text = f"Rebatched {new.total_jobs:,} jobs of {short(batch_id)} into {short(new.id)}"
+            text = f"Rebatched {jobs(new.total_jobs)} of {short(batch_id)} into {short(new.id)}"
             return Mutated(text, new, open_it=True)
 
         self.pasqal.cloud.mutate(
@@ -199,7 +199,7 @@ class ActionScreen(Screen[None]):
             return
         bid = batch.id
         lines = [
-            f"Close batch {short(bid)} on {batch.device_type} ({batch.total_jobs:,} jobs).",
+            f"Close batch {short(bid)} on {batch.device_type} ({jobs(batch.total_jobs)}).",
             "No job can be added afterwards; the batch finishes when its jobs are done.",
         ]
 
@@ -303,7 +303,7 @@ class ActionScreen(Screen[None]):
 
 def cancel_outcome(batch_id: str, result: CancelJobsResult) -> str:
     """ "Cancelled 3 jobs of b1c2…; 1 refused (job 7f3e…: already DONE)"."""
-    text = f"Cancelled {len(result.jobs):,} jobs of {short(batch_id)}"
+    text = f"Cancelled {jobs(len(result.jobs))} of {short(batch_id)}"
     if result.errors:
         job_id, why = next(iter(result.errors.items()))
         text += f"; {len(result.errors):,} refused ({short(job_id)}: {why})"

@@ -30,7 +30,7 @@ async def test_close_asks_y_and_closes(cloud: Any, xdg_dirs: Path) -> None:
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the dialog")
         body = str(app.screen.query_one("#confirm-body").render())
-        assert f"Close batch {bid[:8]} on FRESNEL (1 jobs)" in body
+        assert f"Close batch {bid[:8]} on FRESNEL (1 job)" in body
         await pilot.press("enter")  # Enter never confirms
         await pilot.pause(0.3)
         assert isinstance(app.screen, ConfirmScreen)
@@ -112,7 +112,7 @@ async def test_cancel_marked_says_which_are_ineligible(cloud: Any) -> None:
         await pilot.pause(0.5)
         assert not isinstance(app.screen, ConfirmScreen)  # nothing to do, nothing asked
         shown = [n.message for n in app._notifications]
-        assert f"None of the 1 marked jobs can be cancelled: {second[:8]} already CANCELED" in shown
+        assert f"None of the 1 marked job can be cancelled: {second[:8]} already CANCELED" in shown
     assert [j["status"] for j in jobs_of(cloud, bid)] == ["CANCELED", "CANCELED"]
     assert first
 

@@ -86,7 +86,7 @@ async def test_groups_open_and_rebatch_per_batch(cloud: Any, xdg_dirs: Path) -> 
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the plan")
         body = str(app.screen.query_one("#confirm-body").render())
         assert "Resubmit 2 errored jobs (42 runs) into 2 new batches:" in body
-        assert f"{first[:8]}: 1 jobs, 30 runs" in body and f"{second[:8]}: 1 jobs, 12 runs" in body
+        assert f"{first[:8]}: 1 job, 30 runs" in body and f"{second[:8]}: 1 job, 12 runs" in body
         await pilot.press("y")
         await wait_for(pilot, lambda: children_of(cloud, first) and children_of(cloud, second))
     copies = [

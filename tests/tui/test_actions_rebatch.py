@@ -98,9 +98,9 @@ async def test_rebatch_marked_rows_says_which_are_left_out(cloud: Any) -> None:
         dialog.query_one("#rb-status").value = "err"  # type: ignore[attr-defined]
         dialog.query_one("#rb-status").focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "Resubmit 1 jobs (30 runs)" in rebatch_plan_text(app))
+        await wait_for(pilot, lambda: "Resubmit 1 job (30 runs)" in rebatch_plan_text(app))
         plan = rebatch_plan_text(app)
-        assert "1 marked jobs are left out:" in plan
+        assert "1 marked job left out:" in plan
         assert f"{ids[0][:8]}: status DONE is not ERROR" in plan
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")

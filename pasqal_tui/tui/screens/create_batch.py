@@ -33,6 +33,7 @@ from pasqal_tui.jobfiles import (
     load_sequence,
     parse_typed_job,
 )
+from pasqal_tui.plans import jobs as count_jobs
 from pasqal_tui.plans import short
 from pasqal_tui.sequence_info import declared_variables
 from pasqal_tui.tui.messages import BatchLoaded, RequestFailed
@@ -270,8 +271,9 @@ class CreateBatchScreen(Screen[Batch | None]):
         runs = sum(j.runs for j in jobs)
         if request is None:
             assert self.batch is not None
+            where = short(self.batch.id)
             lines = [
-                f"Add {len(jobs):,} jobs ({runs:,} runs) to open batch {short(self.batch.id)}.",
+                f"Add {count_jobs(len(jobs))} ({runs:,} runs) to open batch {where}.",
                 f"Jobs: {source}",
             ]
             title = f"Add jobs to {short(self.batch.id)}"
@@ -279,7 +281,8 @@ class CreateBatchScreen(Screen[Batch | None]):
             assert self.sequence is not None
             kind = "an open" if request.open else "a closed"
             lines = [
-                f"Create {kind} batch on {request.device_type}: {len(jobs):,} jobs, {runs:,} runs.",
+                f"Create {kind} batch on {request.device_type}: "
+                f"{count_jobs(len(jobs))}, {runs:,} runs.",
                 f"Sequence: {self.sequence.path.name}",
                 f"Jobs: {source}",
                 f"Configuration: {describe_config(_config_of(request))}",
@@ -338,7 +341,9 @@ class CreateBatchScreen(Screen[Batch | None]):
                 "create",
                 [],
                 lambda c: c.create_batch(request),
-                lambda b: Mutated(f"Created batch {short(b.id)} with {b.total_jobs:,} jobs", b),
+                lambda b: Mutated(
+                    f"Created batch {short(b.id)} with {count_jobs(b.total_jobs)}", b
+                ),
                 produced=lambda b: [b.id],
             )
         else:
@@ -350,7 +355,7 @@ class CreateBatchScreen(Screen[Batch | None]):
                 "add-jobs",
                 [bid],
                 lambda c: c.add_jobs(bid, inputs),
-                lambda b: Mutated(f"Added {len(inputs):,} jobs to batch {short(bid)}", b),
+                lambda b: Mutated(f"Added {count_jobs(len(inputs))} to batch {short(bid)}", b),
             )
         if worker is not None:
             self.sending = True

@@ -20,6 +20,7 @@ from pasqal_tui.cloud.filters import BatchFilters, JobFilters, RebatchFilters
 from pasqal_tui.cloud.models import Batch, Job, JobStatus
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.plans import Plan, rebatch_plan, short
+from pasqal_tui.plans import jobs as count_jobs
 from pasqal_tui.triage import ErrorGroup, group_errors
 from pasqal_tui.tui import parsing
 from pasqal_tui.tui.actions import Mutated
@@ -136,7 +137,7 @@ class ErrorsScreen(Screen[None]):
         table: DataTable[str] = DataTable(id="errors", cursor_type="row", zebra_stripes=False)
         table.add_column("Jobs", key="jobs", width=6)
         table.add_column("Runs", key="runs", width=7)
-        table.add_column("Error (ids and numbers stripped)", key="message", width=60)
+        table.add_column("Error (ids and numbers stripped)", key="message", width=72)
         table.add_column("Batches", key="batches", width=7)
         table.add_column("Devices", key="devices", width=18)
         table.add_column("First seen", key="first", width=16)
@@ -191,7 +192,7 @@ class ErrorsScreen(Screen[None]):
         text = (
             f"Errored jobs of the last {self.last} batches{bounds}{when}: "
             f"{errored} with errors, "
-            f"{len(report.jobs):,} jobs in {len(self.groups)} groups"
+            f"{count_jobs(len(report.jobs))} in {len(self.groups)} groups"
         )
         if report.total_errored > len(report.jobs):
             text += f" (first {len(report.jobs):,} of {report.total_errored:,} grouped)"
@@ -241,7 +242,7 @@ class ErrorsScreen(Screen[None]):
         jobs = sum(p.jobs for p in plans)
         runs = sum(p.runs for p in plans)
         lines = [f"Resubmit {jobs:,} errored jobs ({runs:,} runs) into {len(plans)} new batches:"]
-        lines.extend(f"  {short(p.batch_id)}: {p.jobs:,} jobs, {p.runs:,} runs" for p in plans)
+        lines.extend(f"  {short(p.batch_id)}: {count_jobs(p.jobs)}, {p.runs:,} runs" for p in plans)
 
         def answered(yes: bool | None) -> None:
             if yes:
