@@ -115,7 +115,9 @@ class PasqalApp(App[None]):
             self.set_keymap(self.settings.keymap)
         for problem in [self.config_problem, *problems]:
             if problem:
-                self.notify(problem, title="Configuration", severity="warning", timeout=10)
+                self.notify(
+                    problem, title="Configuration", severity="warning", timeout=10, markup=False
+                )
         self.cloud.start()
         self._start()
 
@@ -190,7 +192,7 @@ class PasqalApp(App[None]):
             )
         if profile.name != LOCAL_PROFILE:
             if remember and not self.secrets.set(profile.name, password):
-                self.notify(self.secrets.problem or "", severity="warning", timeout=8)
+                self.notify(self.secrets.problem or "", severity="warning", timeout=8, markup=False)
             elif not remember:
                 self.secrets.remember_for_session(profile.name, password)
             self._save_profile(profile)
@@ -207,7 +209,7 @@ class PasqalApp(App[None]):
             shown = profile if profile is not None and profile.name != LOCAL_PROFILE else None
             self.switch_screen(LoginScreen(shown, error=message))
         else:
-            self.notify(message, severity="error")
+            self.notify(message, severity="error", markup=False)
 
     def _save_profile(self, profile: Profile) -> None:
         try:

@@ -127,13 +127,13 @@ class TableScreen(Screen[None], Generic[ItemT]):
             self.request_page(self.state.offset, background=True)
 
     def on_notice(self, message: Notice) -> None:
-        self.notify(message.text, timeout=4)
+        self.notify(message.text, timeout=4, markup=False)
 
     def on_request_failed(self, message: RequestFailed) -> None:
         failure = message.failure
         self.stale = True
         if not failure.background and not self.pasqal.connection_problem:
-            self.notify(failure.message, severity="error", timeout=8)
+            self.notify(failure.message, severity="error", timeout=8, markup=False)
 
     # ---- actions ----------------------------------------------------------------------------
 

@@ -117,10 +117,10 @@ class JobScreen(Screen[None]):
 
     def on_request_failed(self, message: RequestFailed) -> None:
         if not message.failure.background and not self.pasqal.connection_problem:
-            self.notify(message.failure.message, severity="error", timeout=8)
+            self.notify(message.failure.message, severity="error", timeout=8, markup=False)
 
     def on_notice(self, message: Notice) -> None:
-        self.notify(message.text, timeout=4)
+        self.notify(message.text, timeout=4, markup=False)
 
     def refresh_data(self, force: bool) -> None:
         if force or not JobStatus(self.job.status).is_terminal:
