@@ -12,6 +12,7 @@ import contextlib
 import importlib
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,8 +29,17 @@ def _init_worker() -> None:
     """Runs first in each worker: one thread each, and Pulser imported before any job."""
     for name in _SINGLE_THREAD_ENV:
         os.environ.setdefault(name, "1")
+    parent = os.getppid()
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     for module in ("numpy", "qutip", "pulser", "pulser_simulation"):
         importlib.import_module(module)
+
+
+def _exit_with_parent(parent: int, interval: float = 1.0) -> None:
+    """A server killed with SIGKILL cannot stop its workers: they notice and leave by themselves."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
 
 
 def _ping() -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,3 +98,37 @@ def test_demo_seed_is_deterministic(local_cloud_factory: Callable[..., LocalClou
     assert all(created <= "2025-06-01T12:00:00" for _, created, *_ in first[0])
     other = _snapshot(local_cloud_factory(["--demo", "--seed", "100", "--workers", "1"]))
     assert {row[0] for row in other[0]}.isdisjoint({row[0] for row in first[0]})
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.update(int(p) for p in text)
+    return found
+
+
+def test_workers_leave_when_only_the_server_is_killed(
+    local_cloud_factory: Callable[..., LocalCloudProcess], tmp_path: Path
+) -> None:
+    """A SIGKILL to the server alone (not its group) must not leave emulation workers behind."""
+    cloud = local_cloud_factory(["--workers", "1"], data_dir=tmp_path / "cloud")
+    rabi = sequences.rabi_oscillation(2)
+    with api_client(cloud) as api:
+        project = data(api.get("/account/api/v1/projects"))[0]["id"]
+        job = {"runs": 10, "variables": {"omega": 3.0, "duration": 300}}
+        batch = data(
+            api.post(
+                f"{CORE}/v1/batches",
+                json={"project_id": project, "sequence_builder": rabi, "jobs": [job],
+                      "device_type": "EMU_FREE"},
+            )
+        )  # fmt: skip
+        wait_until(
+            lambda: data(api.get(f"{CORE}/v2/batches/{batch['id']}"))["status"] == "DONE",
+            timeout=90,
+        )
+    workers = _children(cloud.pid)
+    assert workers, "the server should have started an emulation worker"
+    os.kill(cloud.pid, signal.SIGKILL)
+    wait_until(lambda: not any(Path(f"/proc/{w}").exists() for w in workers), timeout=10)
