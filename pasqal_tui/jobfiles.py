@@ -190,7 +190,11 @@ def _job_from(
             where, f"must be a mapping of name: value, got {_kind(variables)}", line=vline,
             fld=f"{at}.variables",
         )  # fmt: skip
-    lines = {k: _key_line(vnode, k, vline) for k in variables} if vnode is not None else {}
+    lines: dict[str, int] = {}
+    for key in variables:
+        key_line = _key_line(vnode, str(key), vline)
+        if key_line is not None:
+            lines[str(key)] = key_line
     checked = _check_variables(variables, declared, where, vline, f"{at}.variables", lines)
     return JobSpec(runs=runs, variables=checked, line=line)
 
@@ -245,7 +249,7 @@ def _check_variables(
     where: str,
     line: int | None,
     prefix: str,
-    lines: Mapping[str, int],
+    lines: Mapping[str, int | None],
 ) -> dict[str, Any]:
     def name_of(var: str) -> str:
         return f"{prefix}.{var}" if prefix else var

@@ -98,7 +98,9 @@ class ActionScreen(Screen[None]):
 
     def refuse_read_only(self, what: str) -> bool:
         if self.pasqal.read_only:
-            self.notify(f"Read-only mode: {what} is disabled", severity="warning", timeout=4)
+            self.notify(
+                f"Read-only mode: {what} is disabled", severity="warning", timeout=4, markup=False
+            )
             return True
         return False
 
@@ -113,7 +115,7 @@ class ActionScreen(Screen[None]):
         if plan.empty:
             head, *rest = plan.lines
             text = head + (" " + "; ".join(line.strip() for line in rest) if rest else "")
-            self.notify(text, severity="warning", timeout=8)
+            self.notify(text, severity="warning", timeout=8, markup=False)
             return
         self.confirm(plan.title, plan.lines, lambda: self.execute(plan))
 
@@ -167,7 +169,7 @@ class ActionScreen(Screen[None]):
 
     def mutated(self, message: Mutated) -> None:
         """Say what happened, refresh, and open the new batch when there is one."""
-        self.notify(message.text, title="Done", timeout=8)
+        self.notify(message.text, title="Done", timeout=8, markup=False)
         self.after_mutation(message.batch)
         if message.open_it and message.batch is not None:
             from pasqal_tui.tui.screens.jobs import JobsScreen
@@ -180,14 +182,14 @@ class ActionScreen(Screen[None]):
         if failure.purpose in MUTATIONS:
             message.prevent_default()
             text = f"{failure.purpose} failed: {failure.message}"
-            self.notify(text, severity="error", timeout=12)
+            self.notify(text, severity="error", timeout=12, markup=False)
 
     # ---- actions on one batch ---------------------------------------------------------------
 
     def _batch_or_say(self) -> Batch | None:
         batch = self.target_batch()
         if batch is None:
-            self.notify("No batch selected", severity="warning", timeout=3)
+            self.notify("No batch selected", severity="warning", timeout=3, markup=False)
         return batch
 
     def action_close_batch(self) -> None:
@@ -195,7 +197,7 @@ class ActionScreen(Screen[None]):
         if batch is None or self.refuse_read_only("close"):
             return
         if not batch.open:
-            self.notify(f"Batch {short(batch.id)} is already closed", timeout=4)
+            self.notify(f"Batch {short(batch.id)} is already closed", timeout=4, markup=False)
             return
         bid = batch.id
         lines = [
@@ -219,7 +221,9 @@ class ActionScreen(Screen[None]):
         if batch is None or self.refuse_read_only("cancel"):
             return
         if batch.status.is_terminal and not batch.open:
-            self.notify(f"Batch {short(batch.id)} is already {batch.status.value}", timeout=4)
+            self.notify(
+                f"Batch {short(batch.id)} is already {batch.status.value}", timeout=4, markup=False
+            )
             return
         bid, device = batch.id, batch.device_type
         self.plan(lambda c: cancel_batch_plan(c, bid, device))
@@ -254,6 +258,7 @@ class ActionScreen(Screen[None]):
                 f"Batch {short(batch.id)} is closed: jobs can only be added to an open batch",
                 severity="warning",
                 timeout=5,
+                markup=False,
             )
             return
         self._open_form(batch)
@@ -375,7 +380,7 @@ class JobActions(ActionScreen):
         row_id = table.table.current_id()
         job = next((j for j in self.items if j.id == row_id), None)
         if job is None:
-            self.notify("No job selected", severity="warning", timeout=3)
+            self.notify("No job selected", severity="warning", timeout=3, markup=False)
             return
         batch = self.the_batch
         if not batch.open:
@@ -383,6 +388,7 @@ class JobActions(ActionScreen):
                 f"Batch {short(batch.id)} is closed: retry needs an open batch; rebatch it (r)",
                 severity="warning",
                 timeout=6,
+                markup=False,
             )
             return
         runs, variables, bid = job.runs, job.variables, batch.id

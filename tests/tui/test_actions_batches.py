@@ -3,6 +3,7 @@ checked through the API of a real local cloud (see `actions_support.cloud`)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +163,33 @@ async def test_read_only_hides_and_refuses_every_action(cloud: Any, xdg_dirs: Pa
     assert [j["status"] for j in jobs_of(cloud, bid)] == ["PENDING", "PENDING"]
     assert batch_count(cloud) == before
     assert audit_lines(xdg_dirs / "xdg_state_home") == []
+
+
+async def test_a_mutation_in_flight_is_never_sent_twice(cloud: Any, xdg_dirs: Path) -> None:
+    from pasqal_tui.cloud.payloads import CreateBatchRequest, JobInput
+    from pasqal_tui.tui.actions import Mutated
+    from tui.actions_support import rabi
+
+    request = CreateBatchRequest(
+        sequence_builder=rabi(), jobs=[JobInput(**JOB)], device_type="FRESNEL"
+    )
+    gate = asyncio.Event()
+
+    async def slow_create(client: Any) -> Any:
+        await gate.wait()  # the first request is still on its way
+        return await client.create_batch(request)
+
+    before = batch_count(cloud)
+    app = make_app(cloud.base_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: loaded_rows(app) >= 0 and app.screen.loaded)
+        screen = app.screen
+        first = app.cloud.mutate(screen, "create", [], slow_create, lambda b: Mutated("made", b))
+        second = app.cloud.mutate(screen, "create", [], slow_create, lambda b: Mutated("made", b))
+        assert first is not None and second is None
+        assert screen.check_action("create_batch", ()) is None  # shown dimmed meanwhile
+        gate.set()
+        await wait_for(pilot, lambda: not app.cloud.in_flight, what="the one request")
+        assert screen.check_action("create_batch", ()) is True
+    assert batch_count(cloud) == before + 1
+    assert [e["action"] for e in audit_lines(xdg_dirs / "xdg_state_home")] == ["create"]

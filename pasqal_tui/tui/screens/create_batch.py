@@ -112,7 +112,7 @@ class CreateBatchScreen(Screen[Batch | None]):
 
     def __init__(self, batch: Batch | None = None) -> None:
         super().__init__()
-        self.batch = batch
+        self.the_batch = batch
         self.sequence: SequenceFile | None = None
         self.declared: dict[str, dict[str, Any]] | None = None
         self.sending = False
@@ -126,14 +126,14 @@ class CreateBatchScreen(Screen[Batch | None]):
 
     @property
     def extending(self) -> bool:
-        return self.batch is not None
+        return self.the_batch is not None
 
     # ---- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         title = (
-            f"Add jobs to open batch {short(self.batch.id)} ({self.batch.device_type})"
-            if self.batch
+            f"Add jobs to open batch {short(self.the_batch.id)} ({self.the_batch.device_type})"
+            if self.the_batch
             else "New batch"
         )
         with VerticalScroll(id="create-box"):
@@ -186,11 +186,11 @@ class CreateBatchScreen(Screen[Batch | None]):
     def on_mount(self) -> None:
         first = "#cb-jobs" if self.extending else "#cb-sequence"
         self.query_one(first, Input).focus()
-        if self.batch is None:
+        if self.the_batch is None:
             self._show_config(DEFAULT_DEVICE)
             self.query_one("#cb-info", Static).update("Sequence: type a path and press Enter")
             return
-        batch_id = self.batch.id
+        batch_id = self.the_batch.id
         self.query_one("#cb-info", Static).update("Reading the batch's sequence…")
         self.pasqal.cloud.request(
             self, "sequence", lambda c: c.get_batch(batch_id), lambda b: BatchLoaded(b, False)
@@ -259,7 +259,9 @@ class CreateBatchScreen(Screen[Batch | None]):
 
     def action_submit(self) -> None:
         if self.sending:
-            self.notify("Already sending: wait for the answer", severity="warning", timeout=3)
+            self.notify(
+                "Already sending: wait for the answer", severity="warning", timeout=3, markup=False
+            )
             return
         try:
             jobs, source = self._jobs()
@@ -270,13 +272,13 @@ class CreateBatchScreen(Screen[Batch | None]):
         self._clear_error()
         runs = sum(j.runs for j in jobs)
         if request is None:
-            assert self.batch is not None
-            where = short(self.batch.id)
+            assert self.the_batch is not None
+            where = short(self.the_batch.id)
             lines = [
                 f"Add {count_jobs(len(jobs))} ({runs:,} runs) to open batch {where}.",
                 f"Jobs: {source}",
             ]
-            title = f"Add jobs to {short(self.batch.id)}"
+            title = f"Add jobs to {short(self.the_batch.id)}"
         else:
             assert self.sequence is not None
             kind = "an open" if request.open else "a closed"
@@ -347,8 +349,8 @@ class CreateBatchScreen(Screen[Batch | None]):
                 produced=lambda b: [b.id],
             )
         else:
-            assert self.batch is not None
-            bid = self.batch.id
+            assert self.the_batch is not None
+            bid = self.the_batch.id
             inputs = [JobInput(runs=j.runs, variables=j.variables or None) for j in jobs]
             worker = cloud.mutate(
                 self,
@@ -364,7 +366,7 @@ class CreateBatchScreen(Screen[Batch | None]):
     def on_mutated(self, message: Mutated) -> None:
         message.stop()
         self.sending = False
-        self.notify(message.text, title="Done", timeout=8)
+        self.notify(message.text, title="Done", timeout=8, markup=False)
         self.dismiss(message.batch)
 
     def on_request_failed(self, message: RequestFailed) -> None:
@@ -378,7 +380,9 @@ class CreateBatchScreen(Screen[Batch | None]):
 
     def action_back(self) -> None:
         if self.sending:
-            self.notify("Sending: wait for the answer before leaving", severity="warning")
+            self.notify(
+                "Sending: wait for the answer before leaving", severity="warning", markup=False
+            )
             return
         self.dismiss(None)
 

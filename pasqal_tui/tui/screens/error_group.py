@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -40,7 +41,7 @@ class ErrorGroupScreen(Screen[None]):
             id="group-title",
             markup=False,
         )
-        table: DataTable[str] = DataTable(id="group-jobs", cursor_type="row")
+        table: DataTable[str | Text] = DataTable(id="group-jobs", cursor_type="row")
         for key, label, width in (
             ("id", "Job", 8),
             ("batch", "Batch", 8),
@@ -58,7 +59,7 @@ class ErrorGroupScreen(Screen[None]):
                 self.devices.get(job.batch_id, ""),
                 f"{job.runs or 0:,}",
                 ended.strftime("%Y-%m-%d %H:%M"),
-                first_line(job),
+                Text(first_line(job)),
                 key=job.id,
             )
         yield table

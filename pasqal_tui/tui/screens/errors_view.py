@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -134,7 +135,9 @@ class ErrorsScreen(Screen[None]):
         yield ErrorBanner()
         yield FilterBar(FIELDS, HINT)
         yield Static("Reading errored jobs…", id="errors-scope", markup=False)
-        table: DataTable[str] = DataTable(id="errors", cursor_type="row", zebra_stripes=False)
+        table: DataTable[str | Text] = DataTable(
+            id="errors", cursor_type="row", zebra_stripes=False
+        )
         table.add_column("Jobs", key="jobs", width=6)
         table.add_column("Runs", key="runs", width=7)
         table.add_column("Error (ids and numbers stripped)", key="message", width=72)
@@ -166,7 +169,7 @@ class ErrorsScreen(Screen[None]):
             table.add_row(
                 f"{group.count:,}",
                 f"{group.runs:,}",
-                group.message,
+                Text(group.message),
                 f"{len(group.batches):,}",
                 ", ".join(sorted(group.devices)),
                 stamp(group.first_seen),
@@ -228,7 +231,7 @@ class ErrorsScreen(Screen[None]):
         if group is None:
             return
         if self.pasqal.read_only:
-            self.notify("Read-only mode: rebatch is disabled", severity="warning")
+            self.notify("Read-only mode: rebatch is disabled", severity="warning", markup=False)
             return
         self.pasqal.cloud.request(
             self, "plan", lambda c: group_rebatch_plan(c, group), GroupPlanReady
@@ -237,7 +240,9 @@ class ErrorsScreen(Screen[None]):
     def on_group_plan_ready(self, message: GroupPlanReady) -> None:
         plans = [p for p in message.plans if not p.empty]
         if not plans:
-            self.notify("None of these jobs can be rebatched any more", severity="warning")
+            self.notify(
+                "None of these jobs can be rebatched any more", severity="warning", markup=False
+            )
             return
         jobs = sum(p.jobs for p in plans)
         runs = sum(p.runs for p in plans)
@@ -275,7 +280,7 @@ class ErrorsScreen(Screen[None]):
         )
 
     def on_mutated(self, message: Mutated) -> None:
-        self.notify(message.text, title="Done", timeout=10)
+        self.notify(message.text, title="Done", timeout=10, markup=False)
         self.load()
 
     def on_request_failed(self, message: RequestFailed) -> None:
@@ -283,7 +288,9 @@ class ErrorsScreen(Screen[None]):
         if failure.purpose == "errors":
             self.query_one("#errors-scope", Static).update(f"Could not read: {failure.message}")
         if not failure.background:
-            self.notify(f"{failure.purpose} failed: {failure.message}", severity="error")
+            self.notify(
+                f"{failure.purpose} failed: {failure.message}", severity="error", markup=False
+            )
 
     def action_scope(self) -> None:
         self.query_one(FilterBar).open()

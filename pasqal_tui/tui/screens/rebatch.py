@@ -67,7 +67,7 @@ class RebatchScreen(ModalScreen[Plan | None]):
 
     def __init__(self, batch: Batch, values: dict[str, str], marked: list[str]) -> None:
         super().__init__()
-        self.batch = batch
+        self.the_batch = batch
         self.initial = values
         self.marked = marked
         self.current: Plan | None = None
@@ -83,7 +83,7 @@ class RebatchScreen(ModalScreen[Plan | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="rebatch-box"):
             yield Static(
-                f"Rebatch {self.batch.id[:8]} ({self.batch.device_type}): copy jobs into a "
+                f"Rebatch {self.the_batch.id[:8]} ({self.the_batch.device_type}): copy jobs into a "
                 "new batch",
                 id="rebatch-title",
             )
@@ -115,7 +115,7 @@ class RebatchScreen(ModalScreen[Plan | None]):
             return False
         self.current = None
         self._say("Counting…")
-        bid, marked = self.batch.id, self.marked
+        bid, marked = self.the_batch.id, self.marked
         self.pasqal.cloud.request(
             self, "plan", lambda c: rebatch_plan(c, bid, filters, marked), PlanReady
         )

@@ -41,13 +41,19 @@ class TagsScreen(ModalScreen[list[str] | None]):
 
     def __init__(self, batch: Batch) -> None:
         super().__init__()
-        self.batch = batch
+        self.the_batch = batch
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tags-box"):
-            yield Static(f"Tags of batch {self.batch.id[:8]}", id="tags-title")
-            yield Input(", ".join(self.batch.tags or []), placeholder="tag, other tag", id="tags")
-            yield Static("Comma-separated; Enter replaces all tags, Esc backs out.", id="tags-hint")
+            yield Static(f"Tags of batch {self.the_batch.id[:8]}", id="tags-title")
+            yield Input(
+                ", ".join(self.the_batch.tags or []), placeholder="tag, other tag", id="tags"
+            )
+            yield Static(
+                "Comma-separated; Enter replaces all tags, Esc backs out.",
+                id="tags-hint",
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

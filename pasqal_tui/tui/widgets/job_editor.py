@@ -85,7 +85,9 @@ class JobEditor(Vertical):
 
     def action_add_row(self) -> None:
         if len(self.rows) >= MAX_ROWS:
-            self.notify(f"At most {MAX_ROWS} typed rows: use a jobs file", severity="warning")
+            self.notify(
+                f"At most {MAX_ROWS} typed rows: use a jobs file", severity="warning", markup=False
+            )
             return
         row = JobRow(self.names)
         self.mount(row)
@@ -94,7 +96,7 @@ class JobEditor(Vertical):
     def action_drop_row(self) -> None:
         rows = self.rows
         focused = self.screen.focused
-        current = next((r for r in rows if focused is not None and focused in r.query(Input)), None)
+        current = next((r for r in rows if focused is not None and focused.parent is r), None)
         if current is None or len(rows) <= 1:
             return
         index = rows.index(current)
