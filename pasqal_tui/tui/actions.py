@@ -339,7 +339,7 @@ class JobActions(ActionScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "extend", "Add jobs", id="jobs.extend", show=False),
-        Binding("c", "cancel", "Cancel", id="jobs.cancel", show=False),
+        Binding("c", "cancel", "Cancel marked (or batch)", id="jobs.cancel", show=False),
         Binding("r", "rebatch", "Rebatch", id="jobs.rebatch"),
         Binding("t", "tags", "Tags", id="jobs.tags", show=False),
         Binding("ctrl+r", "retry", "Retry job", id="jobs.retry", show=False),
