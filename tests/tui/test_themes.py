@@ -3,10 +3,17 @@ the palette's choice is saved in the config, and an installed wheel carries the 
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import re
+import select
 import shutil
+import struct
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -169,3 +176,54 @@ def test_installed_wheel_carries_the_themes(tmp_path: Path) -> None:
     ).stdout.splitlines()
     assert out[0] == str(target / "pasqal_tui" / "themes")
     assert set(SHIPPED) <= set(json.loads(out[1]))
+
+
+def _sgr_params(argv: list[str], env: dict[str, str], keys: list[tuple[bytes, bytes]]) -> set[str]:
+    """Run the app on a pty; after each marker shows, send its key; return every SGR's params."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    full_env = {**os.environ, **env, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=full_env, start_new_session=True
+    )
+    os.close(slave)
+    out = b""
+    try:
+        for marker, key in keys:
+            deadline = time.monotonic() + 30
+            while marker not in out:
+                assert time.monotonic() < deadline, f"no {marker!r} on screen"
+                ready, _, _ = select.select([master], [], [], 0.1)
+                if ready:
+                    out += os.read(master, 65536)
+            time.sleep(0.5)
+            os.write(master, key)
+        deadline = time.monotonic() + 15
+        while proc.poll() is None:  # keep reading: a full pty buffer would block its exit
+            assert time.monotonic() < deadline, "the app did not quit on ^Q"
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    out += os.read(master, 65536)
+                except OSError:
+                    break
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    return set(re.findall(rb"\x1b\[([0-9;]*)m", out.replace(b"\x1b[?", b"")))  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_ansi_16_writes_only_the_terminals_16_colours(demo_cloud, xdg_dirs: Path) -> None:  # type: ignore[no-untyped-def]
+    env = {k: str(xdg_dirs / k.lower()) for k in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
+    argv = [sys.executable, "-m", "pasqal_tui", "--local-url", demo_cloud.base_url]
+    keys = [(b"Demo project", b"D"), (b"FRESNEL", b"W"), (b"Workload", b"\x11")]  # \x11: ^Q
+    params = _sgr_params([*argv, "--theme", "ansi-16"], env, keys)
+    rich = [p for p in params if re.search(rb"(^|;)(38|48);[25];", p)]
+    assert rich == [], f"ansi-16 wrote 256/true colours: {sorted(rich)[:5]}"
+    codes = {code for p in params for code in p.split(b";")}
+    assert {b"31", b"32", b"33"} <= codes, sorted(codes)  # error, done, pending: ANSI hues
+    # The same run with the default theme does write true colours: the check above can fail.
+    params = _sgr_params([*argv, "--theme", "pasqal"], env, keys)
+    assert any(re.search(rb"(^|;)38;2;", p) for p in params)
