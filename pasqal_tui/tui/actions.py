@@ -58,11 +58,19 @@ class PlanReady(Message):
 class Mutated(Message):
     """A mutation succeeded: say what happened, refresh, maybe open a new batch."""
 
-    def __init__(self, text: str, batch: Batch | None = None, *, open_it: bool = False) -> None:
+    def __init__(
+        self,
+        text: str,
+        batch: Batch | None = None,
+        *,
+        open_it: bool = False,
+        clears_marks: bool = False,
+    ) -> None:
         super().__init__()
         self.text = text
         self.batch = batch
         self.open_it = open_it
+        self.clears_marks = clears_marks
 
 
 class ActionScreen(Screen[None]):
@@ -145,7 +153,7 @@ class ActionScreen(Screen[None]):
                 "cancel-jobs",
                 plan.job_ids,
                 lambda c: c.cancel_jobs(bid, filters),  # type: ignore[arg-type]
-                lambda r: Mutated(cancel_outcome(bid, r)),
+                lambda r: Mutated(cancel_outcome(bid, r), clears_marks=True),
             )
         elif plan.action == "rebatch":
             self.send_rebatch(bid, cast(RebatchFilters, plan.filters), plan.jobs)
@@ -369,7 +377,7 @@ class JobActions(ActionScreen):
         self.plan(lambda c: cancel_jobs_plan(c, bid, marked))
 
     def mutated(self, message: Mutated) -> None:
-        if message.text.startswith("Cancelled") and self.marks:
+        if message.clears_marks:
             self.marks.clear()
         super().mutated(message)
 
