@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.widgets._toast import Toast
 
 from pasqal_tui.cloud import environments
 from pasqal_tui.cloud.auth import PasswordAuth
@@ -49,7 +50,7 @@ async def test_job_goes_pending_running_done(tmp_path: Path) -> None:
     try:
         batch_id = await create_qpu_batch(cloud.base_url, jobs=3)
         app = make_app(cloud.base_url, refresh=2.0)
-        async with app.run_test(size=(160, 48)) as pilot:
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
             await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
             assert isinstance(app.screen, BatchesScreen)
             app.screen.table.move_to_id(batch_id)
@@ -59,17 +60,20 @@ async def test_job_goes_pending_running_done(tmp_path: Path) -> None:
             assert isinstance(jobs, JobsScreen)
             last = jobs.table.row_ids[-1]  # oldest first: the last job waits for the others
             seen: list[str] = []
+            toasts: set[str] = set()
 
             def status_now() -> bool:
                 status = cell_text(jobs.table.get_row(last)[2])
                 if not seen or seen[-1] != status:
                     seen.append(status)
-                return status == "DONE"
+                toasts.update(str(t.render()) for t in app.screen.query(Toast))
+                return status == "DONE" and any("→ DONE" in t for t in toasts)
 
-            await wait_for(pilot, status_now, timeout=40, what="the last job to finish")
+            await wait_for(pilot, status_now, timeout=60, what="the last job and its batch")
             assert seen == ["PENDING", "RUNNING", "DONE"], seen
-            await wait_for(pilot, lambda: jobs.the_batch.status.value == "DONE", timeout=10)
+            assert jobs.the_batch.status.value == "DONE"
             assert "DONE" in str(jobs.query_one("#batch-summary").render())
+            assert any(f"Batch {batch_id[:8]}: RUNNING → DONE" in t for t in toasts), toasts
     finally:
         cloud.stop()
 
