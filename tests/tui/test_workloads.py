@@ -215,3 +215,19 @@ def test_damaged_history_is_set_aside(xdg_dirs: Path) -> None:
     assert first.path.with_suffix(".json.bad").read_text(encoding="utf-8") == "[{not json"
     again.remember(Remembered("22222222-2222-4222-8222-222222222222"))
     assert WorkloadHistory("work/eu").ids == ["22222222-2222-4222-8222-222222222222"]
+
+
+async def test_unknown_remembered_ids_say_why(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    missing = "0badc0de-0000-4000-8000-000000000001"
+    history = WorkloadHistory("local")
+    history.remember(Remembered(missing, "pulser_emulation", "EMU_FREE"))
+    history.remember(Remembered("not-an-id", "typo", "EMU_FREE"))  # a hand-edited file
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_workloads(app, pilot)
+        await wait_for(pilot, lambda: len(screen.problems) == 2, what="both reasons")
+        assert screen.table.row_ids == ["not-an-id", missing]
+        assert {status_of(screen, i) for i in screen.table.row_ids} == {"UNKNOWN"}
+        assert missing in screen.problems[missing] and "not found" in screen.problems[missing]
+        assert "not-an-id" in screen.problems["not-an-id"]
+        assert not [n for n in app._notifications if n.severity == "error"]

@@ -79,7 +79,11 @@ async def fetch_workloads(client: PasqalClient, ids: list[str]) -> dict[str, Wor
         async with gate:
             try:
                 return wid, await client.get_workload(wid)
-            except (errors.NotFoundError, errors.PermissionDeniedError) as exc:
+            except (
+                errors.NotFoundError,
+                errors.PermissionDeniedError,
+                errors.InvalidRequestError,  # e.g. a hand-edited history with a bad id
+            ) as exc:
                 return wid, str(exc)
 
     return dict(await asyncio.gather(*(one(i) for i in ids)))
