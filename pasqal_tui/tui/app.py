@@ -125,6 +125,9 @@ class PasqalApp(App[None]):
         """A theme chosen in the command palette is the next start's theme too."""
         if theme.name == self.settings.theme:
             return
+        if self.config_problem:  # saving now would replace the user's file with defaults
+            self.notify(f"Theme not saved: fix {self.config_path} first", severity="warning")
+            return
         try:
             self.settings = self.settings.model_copy(update={"theme": theme.name})
             save_config(self.settings, self.config_path)

@@ -227,3 +227,16 @@ def test_ansi_16_writes_only_the_terminals_16_colours(demo_cloud, xdg_dirs: Path
     # The same run with the default theme does write true colours: the check above can fail.
     params = _sgr_params([*argv, "--theme", "pasqal"], env, keys)
     assert any(re.search(rb"(^|;)38;2;", p) for p in params)
+
+
+async def test_a_bad_config_is_not_overwritten_by_a_theme_switch(xdg_dirs: Path) -> None:
+    config_path = xdg_dirs / "xdg_config_home" / "pasqal-tui" / "config.yaml"
+    config_path.parent.mkdir(parents=True)
+    config_path.write_text("theme: pasqal\nrefresh_intervl: 5\n", encoding="utf-8")
+    app = offline_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: screen_named(app, "LoginScreen"))
+        await pilot.pause()
+        app.theme = "pasqal-light"  # what the palette's theme picker does
+        await wait_for(pilot, lambda: any("Theme not saved" in m for m in messages(app)))
+    assert config_path.read_text(encoding="utf-8") == "theme: pasqal\nrefresh_intervl: 5\n"
