@@ -230,6 +230,7 @@ class CreateBatchScreen(Screen[Batch | None]):
             sequence = load_sequence(path)
         except JobFileError:
             self.sequence = self.declared = None
+            self.query_one("#cb-info", Static).update("Sequence: not read (see below)")
             raise
         finally:
             self._clear_error()
