@@ -65,3 +65,34 @@ async def test_bad_filter_keeps_text_and_says_why(demo_cloud) -> None:  # type: 
         assert "status: 'BOGUS' is not one of" in hint
         assert screen.query_one("#f-status").value == "bogus"  # type: ignore[attr-defined]
         assert screen.state.total == before
+
+
+async def test_e_jumps_to_the_first_error_even_on_a_later_page(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
+        batches = app.screen
+        assert isinstance(batches, BatchesScreen)
+        mixed = next(
+            b
+            for b in batches.items
+            if b.jobs_count_per_status.get("ERROR") and b.jobs_count_per_status.get("DONE")
+        )
+        batches.table.move_to_id(mixed.id)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_named(app, "JobsScreen") and loaded_rows(app) > 0)
+        jobs = app.screen
+        assert isinstance(jobs, JobsScreen)
+        first_error = next(j for j in jobs.items if j.status.value == "ERROR")
+        assert jobs.items[0].status.value != "ERROR"
+        await pilot.press("e")
+        await wait_for(pilot, lambda: jobs.table.current_id() == first_error.id, what="the jump")
+        # With one job per page, the first error sits on a later page: "e" must go there.
+        jobs.state = type(jobs.state)(offset=0, limit=1, total=jobs.state.total)
+        jobs.reload(0)
+        await wait_for(pilot, lambda: jobs.table.row_count == 1 and jobs.state.offset == 0)
+        shown_before = jobs.table.row_ids
+        assert shown_before != [first_error.id]
+        await pilot.press("e")
+        await wait_for(pilot, lambda: jobs.table.row_ids == [first_error.id], what="its page")
+        assert jobs.state.offset > 0

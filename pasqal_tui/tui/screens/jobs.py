@@ -29,6 +29,7 @@ from pasqal_tui.tui.widgets.table import DiffTable, Row
 
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED")
 ORDER_BY = "creation_order"
+MAX_SCAN_PAGES = 100
 COLUMNS = (
     ("mark", " ", 1),
     ("id", "Job", 8),
@@ -269,10 +270,20 @@ class JobsScreen(JobActions, TableScreen[Job]):
             else:
                 before = filters.model_copy(update={"start_date": job.created_at + tick})
             ahead = await c.list_jobs(before, offset=0, limit=1)
+            # Jobs created in one request share a timestamp: the count is where its tie group
+            # starts, so scan forward from there (one page when timestamps differ).
             offset = (ahead.total // limit) * limit
-            page = await c.list_jobs(
-                filters, offset=offset, limit=limit, order_by=ORDER_BY, order_by_direction=direction
-            )
+            for _ in range(MAX_SCAN_PAGES):
+                page = await c.list_jobs(
+                    filters,
+                    offset=offset,
+                    limit=limit,
+                    order_by=ORDER_BY,
+                    order_by_direction=direction,
+                )
+                if any(j.id == job.id for j in page.items) or page.end >= page.total:
+                    break
+                offset += limit
             return page, job.id
 
         def done(result: tuple[Page[Job] | None, str | None]) -> Message:
