@@ -54,8 +54,19 @@ async def test_every_device_renders_its_limits(demo_cloud) -> None:  # type: ign
             api = expected[spec.device_type]
             text = rendered(app, "#device-body")
             assert spec.device_type in rendered(app, "#device-title")
-            for label in ("Max atoms", "Min atom distance", "Max radial distance", "Rydberg level"):
-                assert label in text
+            labels = (
+                "Max atoms", "Min atom distance", "Max radial distance", "Dimensions",
+                "Rydberg level", "Supported bases", "SLM mask", "EOM", "Pre-calibrated layouts",
+            )  # fmt: skip
+            for label in labels:
+                assert label in text, label
+            assert f"{api['dimensions']}D" in text
+            slm = "supported" if api["supports_slm_mask"] else "not supported"
+            assert "SLM mask" in text and slm in text
+            bases = sorted({c["basis"] for c in api["channels"]})
+            assert ", ".join(bases) in text
+            if any(c.get("eom_config") for c in api["channels"]):
+                assert "yes: controls" in text
             assert f"{api['max_atom_num']:,}" in text
             assert f"{api['min_atom_distance']:g} µm" in text
             assert f"{api['rydberg_level']}" in text
