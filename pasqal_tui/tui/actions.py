@@ -20,6 +20,7 @@ from pasqal_tui.cloud.filters import RebatchFilters
 from pasqal_tui.cloud.models import Batch, CancelJobsResult, Job, JobStatus
 from pasqal_tui.cloud.payloads import JobInput
 from pasqal_tui.plans import Plan, cancel_batch_plan, cancel_jobs_plan, jobs, short
+from pasqal_tui.tui.action_messages import MUTATING, MUTATIONS, Mutated, PlanReady
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
 
@@ -27,50 +28,6 @@ if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
     from pasqal_tui.tui.app import PasqalApp
     from pasqal_tui.tui.screens.base import TableScreen
-
-#: Actions that change something on the server: hidden and refused in read-only mode.
-MUTATING = frozenset(
-    {
-        "create_batch",
-        "extend",
-        "close_batch",
-        "cancel",
-        "cancel_batch",
-        "retry",
-        "rebatch",
-        "tags",
-    }
-)
-#: Purposes (audit action names) of mutations; a failure of one is always shown.
-MUTATIONS = frozenset(
-    {"create", "add-jobs", "close", "cancel-batch", "cancel-jobs", "retry", "rebatch", "tags"}
-)
-
-
-class PlanReady(Message):
-    """A plan counted through the API, ready to be confirmed."""
-
-    def __init__(self, plan: Plan) -> None:
-        super().__init__()
-        self.plan = plan
-
-
-class Mutated(Message):
-    """A mutation succeeded: say what happened, refresh, maybe open a new batch."""
-
-    def __init__(
-        self,
-        text: str,
-        batch: Batch | None = None,
-        *,
-        open_it: bool = False,
-        clears_marks: bool = False,
-    ) -> None:
-        super().__init__()
-        self.text = text
-        self.batch = batch
-        self.open_it = open_it
-        self.clears_marks = clears_marks
 
 
 class ActionScreen(Screen[None]):

@@ -167,7 +167,7 @@ async def test_read_only_hides_and_refuses_every_action(cloud: Any, xdg_dirs: Pa
 
 async def test_a_mutation_in_flight_is_never_sent_twice(cloud: Any, xdg_dirs: Path) -> None:
     from pasqal_tui.cloud.payloads import CreateBatchRequest, JobInput
-    from pasqal_tui.tui.actions import Mutated
+    from pasqal_tui.tui.action_messages import Mutated
     from tui.actions_support import rabi
 
     request = CreateBatchRequest(

@@ -8,7 +8,6 @@ A good form is confirmed with `y`, sent once, and the form closes when the serve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -17,12 +16,11 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
+from pasqal_tui.batch_config import PRECISIONS, ConfigText, describe_config, emulator_config
 from pasqal_tui.cloud.models import Batch, DeviceTypes
 from pasqal_tui.cloud.payloads import (
     CreateBatchRequest,
-    EmuFreeConfig,
     EmulatorConfig,
-    EmuTNConfig,
     JobInput,
 )
 from pasqal_tui.jobfiles import (
@@ -36,6 +34,7 @@ from pasqal_tui.jobfiles import (
 from pasqal_tui.plans import jobs as count_jobs
 from pasqal_tui.plans import short
 from pasqal_tui.sequence_info import declared_variables
+from pasqal_tui.tui.action_messages import Mutated
 from pasqal_tui.tui.messages import BatchLoaded, RequestFailed
 from pasqal_tui.tui.parsing import InputError
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
@@ -43,62 +42,9 @@ from pasqal_tui.tui.screens.tags import parse_tags
 from pasqal_tui.tui.widgets.job_editor import JobEditor
 
 if TYPE_CHECKING:
-    from pasqal_tui.tui.actions import Mutated
     from pasqal_tui.tui.app import PasqalApp
 
 DEFAULT_DEVICE = DeviceTypes.EMU_FREE
-PRECISIONS = ("low", "normal", "high")
-
-
-@dataclass
-class ConfigText:
-    """What the configuration fields hold, as typed."""
-
-    strict: bool = False
-    with_noise: bool = False
-    dt: str = ""
-    precision: str = "normal"
-    max_bond_dim: str = ""
-
-
-def emulator_config(device: str, text: ConfigText) -> EmulatorConfig | None:
-    """The configuration the SDK would send for ``device`` (None for a QPU)."""
-    if not DeviceTypes.is_emulator(device):
-        return None
-    if device == DeviceTypes.EMU_FREE:
-        return EmuFreeConfig(strict_validation=text.strict, with_noise=text.with_noise)
-    if device == DeviceTypes.EMU_TN:
-        dt = _positive(text.dt, "dt", float, 10.0)
-        bond = _positive(text.max_bond_dim, "max_bond_dim", int, 500)
-        precision = text.precision if text.precision in PRECISIONS else "normal"
-        return EmuTNConfig(
-            strict_validation=text.strict,
-            dt=float(dt),
-            precision=precision,  # type: ignore[arg-type]
-            max_bond_dim=int(bond),
-        )
-    return EmulatorConfig(strict_validation=text.strict)
-
-
-def _positive(text: str, field: str, kind: type, default: float) -> float:
-    raw = text.strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        word = "a whole number" if kind is int else "a number"
-        raise InputError(f"{field}: {raw!r} is not {word}") from None
-    if value <= 0:
-        raise InputError(f"{field}: must be more than 0, got {raw}")
-    return float(value)
-
-
-def describe_config(config: EmulatorConfig | None) -> str:
-    if config is None:
-        return "none (QPU)"
-    body = config.to_dict()
-    return ", ".join(f"{k}={v}" for k, v in body.items() if v is not None)
 
 
 class CreateBatchScreen(Screen[Batch | None]):
@@ -335,7 +281,6 @@ class CreateBatchScreen(Screen[Batch | None]):
         )
 
     def _send(self, jobs: list[JobSpec], request: CreateBatchRequest | None) -> None:
-        from pasqal_tui.tui.actions import Mutated
 
         cloud = self.pasqal.cloud
         if request is not None:

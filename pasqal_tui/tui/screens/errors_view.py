@@ -24,7 +24,7 @@ from pasqal_tui.plans import Plan, rebatch_plan, short
 from pasqal_tui.plans import jobs as count_jobs
 from pasqal_tui.triage import ErrorGroup, group_errors
 from pasqal_tui.tui import parsing
-from pasqal_tui.tui.actions import Mutated
+from pasqal_tui.tui.action_messages import Mutated
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
 from pasqal_tui.tui.widgets.banner import ErrorBanner

@@ -18,11 +18,11 @@ from pasqal_tui.cloud.filters import RebatchFilters
 from pasqal_tui.cloud.models import Batch
 from pasqal_tui.plans import Plan, rebatch_plan
 from pasqal_tui.tui import parsing
+from pasqal_tui.tui.action_messages import PlanReady
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
-    from pasqal_tui.tui.actions import PlanReady
     from pasqal_tui.tui.app import PasqalApp
 
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
@@ -106,7 +106,6 @@ class RebatchScreen(ModalScreen[Plan | None]):
 
     def recount(self) -> bool:
         """Ask the API what these filters select; False (and a message) on a bad field."""
-        from pasqal_tui.tui.actions import PlanReady
 
         try:
             filters = rebatch_filters(self.values)
