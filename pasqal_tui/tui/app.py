@@ -251,8 +251,13 @@ class PasqalApp(App[None]):
         self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_pause(self) -> None:
+        from pasqal_tui.tui.screens.base import TableScreen
+
         paused = self.cloud.toggle_pause()
         self.notify("Live refresh paused" if paused else "Live refresh resumed", timeout=2)
+        for screen in self.screen_stack:  # the pager line says so while paused
+            if isinstance(screen, TableScreen) and screen.loaded:
+                screen.show_pager()
 
     def action_refresh_now(self) -> None:
         self.cloud.refresh_now()

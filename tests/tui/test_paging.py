@@ -56,3 +56,22 @@ async def test_pages_through_5000_jobs(demo_cloud) -> None:  # type: ignore[no-u
         await pilot.press("left_square_bracket")
         await wait_for(pilot, lambda: jobs.state.offset == 0 and jobs.table.row_ids == first_page)
         assert "1 marked" in pager_text(jobs)
+
+
+async def test_pause_stops_refresh_and_says_so(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_cloud.base_url, refresh=2.0)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
+        screen = app.screen
+        assert isinstance(screen, BatchesScreen)
+        await pilot.press("p")
+        assert app.cloud.paused
+        assert "live refresh paused (p)" in pager_text(screen)
+        loads: list[object] = []
+        original = screen.request_page
+        screen.request_page = lambda *a, **k: (loads.append(a), original(*a, **k))  # type: ignore[method-assign]
+        await pilot.pause(4.5)  # two refresh periods
+        assert loads == []
+        await pilot.press("p")
+        assert "paused" not in pager_text(screen)
+        await wait_for(pilot, lambda: loads, timeout=6, what="the refresh to resume")

@@ -116,8 +116,13 @@ class TableScreen(Screen[None], Generic[ItemT]):
 
     def repaint(self, *, keep_cursor: bool = True) -> int:
         changed = self.table.sync([self.build_row(i) for i in self.items], keep_cursor=keep_cursor)
-        self.query_one(Pager).show(self.state, len(self.items), self.summary())
+        self.show_pager()
         return changed
+
+    def show_pager(self) -> None:
+        paused = "live refresh paused (p)" if self.pasqal.cloud.paused else ""
+        extra = "  ·  ".join(p for p in (paused, self.summary()) if p)
+        self.query_one(Pager).show(self.state, len(self.items), extra)
 
     def refresh_data(self, force: bool) -> None:
         """Called by the refresh loop: reload only when something shown can still change."""
