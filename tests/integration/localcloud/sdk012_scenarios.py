@@ -64,6 +64,9 @@ def main():
         emulator=EmulatorType.EMU_FREE,
         wait=True,
     )
+    # 0.12's wait loop reads the batch (op 2) before its jobs (op 11b), so the batch it holds
+    # can predate the last job's end: one refresh shows what the server says now.
+    batch.refresh()
     check(batch.status == "DONE", f"batch status {batch.status}")
     counts = [sum(j.result.values()) for j in batch.ordered_jobs]
     check(counts == [30, 20], f"result counts {counts}")
@@ -76,6 +79,7 @@ def main():
     open_batch.add_jobs([{"runs": 10, "variables": {"omega": 2.0, "duration": 300}}], wait=True)
     open_batch.retry(open_batch.ordered_jobs[0], wait=True)
     open_batch.close(wait=True)
+    open_batch.refresh()
     statuses = [j.status for j in open_batch.ordered_jobs]
     check(open_batch.status == "DONE" and statuses == ["DONE"] * 3, f"open batch {statuses}")
 
