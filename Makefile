@@ -18,7 +18,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy --strict pasqal_tui/cloud
+	$(BIN)/mypy --strict pasqal_tui/cloud pasqal_tui/localcloud
 
 test: lint
 	$(BIN)/pytest -q
