@@ -96,3 +96,37 @@ async def test_e_jumps_to_the_first_error_even_on_a_later_page(demo_cloud) -> No
         await pilot.press("e")
         await wait_for(pilot, lambda: jobs.table.row_ids == [first_error.id], what="its page")
         assert jobs.state.offset > 0
+
+
+async def test_rebatched_job_links_to_its_parent_and_copies_its_id(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
+        batches = app.screen
+        assert isinstance(batches, BatchesScreen)
+        child = next(b for b in batches.items if b.parent_id)
+        batches.table.move_to_id(child.id)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_named(app, "JobsScreen") and loaded_rows(app) > 0)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_named(app, "JobScreen") and app.screen.loaded)
+        job_screen = app.screen
+        assert isinstance(job_screen, JobScreen)
+        parent_id = job_screen.job.parent_id
+        assert parent_id is not None
+        assert parent_id in str(job_screen.query_one("#job-head").render())
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await pilot.press("c")
+        assert copied == [job_screen.job.id]
+        await pilot.press("P")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, JobScreen) and app.screen.job.id == parent_id,
+            what="the parent job",
+        )
+        parent = app.screen
+        assert isinstance(parent, JobScreen)
+        assert parent.job.batch_id == child.parent_id
+        await pilot.press("escape")
+        assert app.screen is job_screen
