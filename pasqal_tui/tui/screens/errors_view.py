@@ -154,6 +154,11 @@ class ErrorsScreen(Screen[None]):
         self.query_one(DataTable).focus()
         self.load()
 
+    def refresh_data(self, force: bool) -> None:
+        """Reads many pages, so only on demand (R), never on the live-refresh tick."""
+        if force:
+            self.load()
+
     def load(self) -> None:
         last, start, end = self.last, self.start, self.end
         self.pasqal.cloud.request(
