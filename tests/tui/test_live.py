@@ -63,7 +63,7 @@ async def test_job_goes_pending_running_done(tmp_path: Path) -> None:
             toasts: set[str] = set()
 
             def status_now() -> bool:
-                status = cell_text(jobs.table.get_row(last)[2])
+                status = cell_text(jobs.table.get_row_by_id(last)[2])
                 if not seen or seen[-1] != status:
                     seen.append(status)
                 toasts.update(str(t.render()) for t in app.screen.query(Toast))

@@ -40,7 +40,7 @@ async def test_sync_repaints_only_changed_rows() -> None:
         table.refresh_row = spy  # type: ignore[method-assign]
         assert table.sync(rows(["PENDING", "PENDING", "RUNNING", "PENDING", "PENDING"])) == 1
         assert refreshed == [2]
-        assert table.get_row("r2")[1] == Text("RUNNING", style="bold")
+        assert table.get_row_by_id("r2")[1] == Text("RUNNING", style="bold")
         assert table.cursor_row == 3
 
 

@@ -153,7 +153,7 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
     # ---- opening ----------------------------------------------------------------------------
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self._open(str(event.row_key.value))
+        self._open(self.table.id_at(event.cursor_row))
 
     def action_open(self) -> None:
         row_id = self.table.current_id()

@@ -297,6 +297,7 @@ class JobsScreen(JobActions, TableScreen[Job]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from pasqal_tui.tui.screens.job import JobScreen
 
-        job = next((j for j in self.items if j.id == str(event.row_key.value)), None)
+        row_id = self.table.id_at(event.cursor_row)
+        job = next((j for j in self.items if j.id == row_id), None)
         if job is not None:
             self.app.push_screen(JobScreen(job))
