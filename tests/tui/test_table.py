@@ -61,3 +61,20 @@ def test_pager_label_and_bounds() -> None:
     assert state.next() == 200 and state.previous() == 0 and state.last() == 2300
     assert PageState(offset=2300, limit=100, total=2345).next() is None
     assert PageState(total=0).label(0) == "no results"
+
+
+async def test_pages_of_other_sizes_reuse_and_trim_slots() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(DiffTable)
+        table.sync(rows(["DONE"] * 5))
+        table.move_cursor(row=4)
+        other = [(f"p{i}", [f"p{i}", Text("ERROR")]) for i in range(3)]
+        assert table.sync(other, keep_cursor=False) == 3
+        await pilot.pause()
+        assert table.row_count == 3 and table.row_ids == ["p0", "p1", "p2"]
+        assert table.current_id() == "p0"
+        assert [str(table.get_row_at(i)[0]) for i in range(3)] == ["p0", "p1", "p2"]
+        longer = [(f"q{i}", [f"q{i}", Text("DONE")]) for i in range(6)]
+        assert table.sync(longer) == 6
+        assert table.row_count == 6 and table.get_row_by_id("q5")[0] == Text("q5")
