@@ -25,6 +25,7 @@ __all__ = [
     "JobFileError",
     "JobSpec",
     "SequenceFile",
+    "check_with_pulser",
     "load_jobs",
     "load_sequence",
     "parse_jobs_text",
@@ -117,6 +118,45 @@ def load_sequence(path: str | Path) -> SequenceFile:
     except ValueError as exc:
         raise JobFileError(name, str(exc).removeprefix("sequence JSON ")) from None
     return SequenceFile(target, text, variables)
+
+
+def check_with_pulser(sequence: SequenceFile, where: str) -> bool:
+    """Let Pulser itself read the sequence, when it is installed (the `local` extra).
+
+    False when Pulser is absent (the structural checks above still ran). Slow the first time
+    (Pulser's import): call it off the UI thread.
+    """
+    try:
+        import pulser
+    except ImportError:
+        return False
+    try:
+        pulser.Sequence.from_abstract_repr(sequence.text)
+    except Exception as exc:  # Pulser raises schema, value and type errors alike
+        path = _schema_path(exc)
+        if path is not None:
+            raise JobFileError(where, f"not a valid Pulser sequence (at {path})") from None
+        first = " ".join(str(exc).split())
+        first = first if len(first) <= 120 else first[:119] + "…"
+        raise JobFileError(where, f"not a valid Pulser sequence ({first})") from None
+    return True
+
+
+def _schema_path(exc: Exception) -> str | None:
+    """Where a JSON-schema error points; for "any of" schemas (2D or 3D registers), the
+    alternative that came closest, so the path names the real mistake rather than ``$``."""
+    path = getattr(exc, "json_path", None)
+    if not isinstance(path, str):
+        return None
+    context = list(getattr(exc, "context", None) or [])
+    if context:
+        alternatives: dict[Any, list[Any]] = {}
+        for error in context:
+            key = error.schema_path[0] if error.schema_path else 0
+            alternatives.setdefault(key, []).append(error)
+        closest = min(alternatives.values(), key=len)
+        path = str(closest[0].json_path)
+    return path
 
 
 def load_jobs(path: str | Path, declared: Mapping[str, Mapping[str, Any]]) -> list[JobSpec]:

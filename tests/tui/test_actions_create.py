@@ -7,6 +7,7 @@ server's batch count unchanged.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,7 @@ BAD_CASES = {
         "seq.json: is a binary file, not text",
     ),
     "no-such-path": ("jobs", "missing.yaml", "", "missing.yaml: no such file"),
+    "not-pulser": ("seq", "odd.json", "BOGUS_OP", "odd.json: not a valid Pulser sequence (at $."),
 }
 
 
@@ -173,6 +175,10 @@ async def test_bad_input_sends_nothing(cloud: Any, tmp_path: Path, case: str) ->
     if content is None:
         with path.open("wb") as handle:
             handle.truncate(20 * 1024 * 1024)
+    elif content == "BOGUS_OP":  # well-formed JSON with the right keys, but not Pulser's
+        document = json.loads(Path(RABI).read_text())
+        document["operations"][0]["op"] = "bogus"
+        path.write_text(json.dumps(document))
     elif isinstance(content, bytes):
         path.write_bytes(content)
     elif case != "no-such-path":
@@ -187,7 +193,7 @@ async def test_bad_input_sends_nothing(cloud: Any, tmp_path: Path, case: str) ->
         set_field(form, "#cb-jobs", jobs)
         set_field(form, "#cb-tags", "kept")
         await pilot.press("ctrl+s")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: str(tmp_path) in form_error(app), what="the message")
         assert isinstance(app.screen, CreateBatchScreen)
         assert form_error(app).startswith(str(tmp_path))
         assert expected in form_error(app), form_error(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,15 @@ def test_validate_against_another_sequence() -> None:
         JobFileError, match=r"jobs.yaml line 4: jobs\[0\].variables: missing t_sweep"
     ):
         jobfiles.validate_jobs(jobs, {"t_sweep": {"dtype": "int", "size": 1}}, "jobs.yaml")
+
+
+def test_pulser_reads_the_sequence(tmp_path: Path) -> None:
+    good = load_sequence(EXAMPLES / "rabi.json")
+    assert jobfiles.check_with_pulser(good, "rabi.json") is True
+    document = json.loads(good.text)
+    document["operations"][0]["op"] = "bogus"
+    path = write(tmp_path, "bad.json", json.dumps(document))
+    bad = load_sequence(path)  # structurally fine: register, operations, variables
+    with pytest.raises(JobFileError) as err:
+        jobfiles.check_with_pulser(bad, "bad.json")
+    assert str(err.value) == "bad.json: not a valid Pulser sequence (at $.operations[0])"

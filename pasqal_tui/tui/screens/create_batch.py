@@ -27,6 +27,7 @@ from pasqal_tui.jobfiles import (
     JobFileError,
     JobSpec,
     SequenceFile,
+    check_with_pulser,
     load_jobs,
     load_sequence,
     parse_typed_job,
@@ -216,6 +217,33 @@ class CreateBatchScreen(Screen[Batch | None]):
         except (JobFileError, InputError, ValueError) as exc:
             self._error(str(exc))
             return
+        if request is not None and self.sequence is not None:
+            self._check_then_confirm(jobs, source, request)
+            return
+        self._confirm(jobs, source, request)
+
+    def _check_then_confirm(
+        self, jobs: list[JobSpec], source: str, request: CreateBatchRequest
+    ) -> None:
+        """Pulser reads the sequence in a thread (its import is slow), then `y` is asked."""
+        sequence = self.sequence
+        assert sequence is not None
+        where = self.query_one("#cb-sequence", Input).value.strip()
+        self._info_line("Checking the sequence with Pulser…")
+
+        def check() -> None:
+            try:
+                check_with_pulser(sequence, where)
+            except JobFileError as exc:
+                self.app.call_from_thread(self._error, str(exc))
+                return
+            self.app.call_from_thread(self._confirm, jobs, source, request)
+
+        self.run_worker(check, thread=True, group="pulser-check", exclusive=True)
+
+    def _confirm(
+        self, jobs: list[JobSpec], source: str, request: CreateBatchRequest | None
+    ) -> None:
         self._clear_error()
         runs = sum(j.runs for j in jobs)
         if request is None:
