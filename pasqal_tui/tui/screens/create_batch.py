@@ -235,11 +235,18 @@ class CreateBatchScreen(Screen[Batch | None]):
             try:
                 check_with_pulser(sequence, where)
             except JobFileError as exc:
-                self.app.call_from_thread(self._error, str(exc))
+                self.app.call_from_thread(self._if_shown, self._error, str(exc))
                 return
-            self.app.call_from_thread(self._confirm, jobs, source, request)
+            self.app.call_from_thread(self._if_shown, self._confirm, jobs, source, request)
 
-        self.run_worker(check, thread=True, group="pulser-check", exclusive=True)
+        self.run_worker(
+            check, thread=True, group="pulser-check", exclusive=True, exit_on_error=False
+        )
+
+    def _if_shown(self, then: Any, *args: Any) -> None:
+        """The check may end after the user left the form: then nothing is asked or said."""
+        if self.is_attached and self.app.screen is self:
+            then(*args)
 
     def _confirm(
         self, jobs: list[JobSpec], source: str, request: CreateBatchRequest | None
