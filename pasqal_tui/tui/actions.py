@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.message import Message
 from textual.screen import Screen
 
@@ -20,6 +21,7 @@ from pasqal_tui.cloud.filters import RebatchFilters
 from pasqal_tui.cloud.models import Batch, CancelJobsResult, Job, JobStatus
 from pasqal_tui.cloud.payloads import JobInput
 from pasqal_tui.plans import Plan, cancel_batch_plan, cancel_jobs_plan, jobs, short
+from pasqal_tui.tui.action_commands import ActionCommands, Entry
 from pasqal_tui.tui.action_messages import MUTATING, MUTATIONS, Mutated, PlanReady
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
@@ -32,6 +34,21 @@ if TYPE_CHECKING:
 
 class ActionScreen(Screen[None]):
     """What both tables share: read-only hiding, plan -> confirm -> mutate, outcome lines."""
+
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ActionCommands}
+
+    def palette_actions(self) -> list[Entry]:
+        """Ctrl+P entries for this screen's batch (none in read-only mode)."""
+        if self.pasqal.read_only or self.target_batch() is None:
+            return []
+        return [
+            ("Close this batch", "No more jobs can be added (asks y)", self.action_close_batch),
+            ("Cancel this batch", "Stops its pending and running jobs (asks y)",
+             self.action_cancel_batch),
+            ("Add jobs to this batch", "From a file or typed (open batches)", self.action_extend),
+            ("Rebatch this batch", "Plan first, then y", self.action_rebatch),
+            ("Set tags of this batch", "Replaces all tags", self.action_tags),
+        ]  # fmt: skip
 
     @property
     def pasqal(self) -> PasqalApp:

@@ -146,7 +146,8 @@ async def test_read_only_hides_and_refuses_every_action(cloud: Any, xdg_dirs: Pa
             await pilot.press(key)
             await pilot.pause(0.2)
             assert app.screen is screen, key
-        screen.action_close_batch()  # e.g. from the palette: refused with a message
+        assert screen.palette_actions() == []  # nothing mutating in the palette either
+        screen.action_close_batch()  # called anyway: refused with a message
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app))
         jobs = app.screen
@@ -193,3 +194,20 @@ async def test_a_mutation_in_flight_is_never_sent_twice(cloud: Any, xdg_dirs: Pa
         assert screen.check_action("create_batch", ()) is True
     assert batch_count(cloud) == before + 1
     assert [e["action"] for e in audit_lines(xdg_dirs / "xdg_state_home")] == ["create"]
+
+
+async def test_close_from_the_job_table_through_the_palette(cloud: Any) -> None:
+    bid = await make_batch(cloud.base_url, "FRESNEL", [JOB], open_=True)
+    app = make_app(cloud.base_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_browser(pilot, bid)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app))
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"close this batch")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the dialog")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: batch(cloud, bid)["open"] is False, what="closed on server")
