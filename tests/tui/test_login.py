@@ -55,3 +55,17 @@ async def test_saved_password_logs_in_without_a_form(demo_cloud: Any, xdg_dirs: 
     app = make_app(demo_cloud.base_url, profile="lab")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
+
+
+async def test_keymap_in_config_remaps_a_binding_by_id(demo_cloud: Any) -> None:
+    from pasqal_tui.tui.screens.help import HelpScreen
+
+    save_config(Config(keymap={"app.help": "f1"}))
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
+        await pilot.press("question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert ("f1", "Help", "app.help") in [(k.lower(), d, i) for k, d, i in app.screen.rows]
