@@ -211,3 +211,21 @@ async def test_close_from_the_job_table_through_the_palette(cloud: Any) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the dialog")
         await pilot.press("y")
         await wait_for(pilot, lambda: batch(cloud, bid)["open"] is False, what="closed on server")
+
+
+async def test_a_refused_mutation_is_said_and_audited(cloud: Any, xdg_dirs: Path) -> None:
+    from pasqal_tui.tui.action_messages import Mutated
+
+    ghost = "00000000-0000-4000-8000-000000000000"
+    app = make_app(cloud.base_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: loaded_rows(app) >= 0 and app.screen.loaded)
+        screen = app.screen
+        app.cloud.mutate(screen, "close", [ghost], lambda c: c.close_batch(ghost), Mutated)
+        await wait_for(pilot, lambda: not app.cloud.in_flight)
+        await wait_for(pilot, lambda: any("close failed" in n.message for n in app._notifications))
+        shown = next(n.message for n in app._notifications if "close failed" in n.message)
+        assert "HTTP 404" in shown and "\n" not in shown
+    (entry,) = audit_lines(xdg_dirs / "xdg_state_home")
+    assert entry["action"] == "close" and entry["ids"] == [ghost]
+    assert entry["outcome"].startswith("HTTP 404")
