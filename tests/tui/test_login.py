@@ -69,3 +69,21 @@ async def test_keymap_in_config_remaps_a_binding_by_id(demo_cloud: Any) -> None:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         assert ("f1", "Help", "app.help") in [(k.lower(), d, i) for k, d, i in app.screen.rows]
+
+
+async def test_bad_config_file_is_named_and_the_app_still_starts(demo_cloud: Any) -> None:
+    from textual.widgets._toast import Toast
+
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("theme: pasqal\nrefresh_interval: 1\n")
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
+
+        def toasts() -> list[str]:
+            return [str(t.render()) for t in app.screen.query(Toast)]
+
+        expected = f"{path}:2: refresh_interval:"
+        await wait_for(pilot, lambda: any(expected in t for t in toasts()), timeout=5)
+        assert app.cloud.interval == 3.0  # defaults used
