@@ -6,6 +6,7 @@ Pure (no Textual), so the rule "dt and max_bond_dim are positive numbers" is tes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from pasqal_tui.cloud.models import DeviceTypes
 from pasqal_tui.cloud.payloads import EmuFreeConfig, EmulatorConfig, EmuTNConfig
@@ -13,6 +14,11 @@ from pasqal_tui.cloud.payloads import EmuFreeConfig, EmulatorConfig, EmuTNConfig
 __all__ = ["PRECISIONS", "ConfigError", "ConfigText", "describe_config", "emulator_config"]
 
 PRECISIONS = ("low", "normal", "high")
+_PRECISION: dict[str, Literal["low", "normal", "high"]] = {
+    "low": "low",
+    "normal": "normal",
+    "high": "high",
+}
 
 
 class ConfigError(ValueError):
@@ -39,11 +45,11 @@ def emulator_config(device: str, text: ConfigText) -> EmulatorConfig | None:
     if device == DeviceTypes.EMU_TN:
         dt = _positive(text.dt, "dt", float, 10.0)
         bond = _positive(text.max_bond_dim, "max_bond_dim", int, 500)
-        precision = text.precision if text.precision in PRECISIONS else "normal"
+        precision = _PRECISION.get(text.precision, "normal")
         return EmuTNConfig(
             strict_validation=text.strict,
             dt=float(dt),
-            precision=precision,  # type: ignore[arg-type]
+            precision=precision,
             max_bond_dim=int(bond),
         )
     return EmulatorConfig(strict_validation=text.strict)

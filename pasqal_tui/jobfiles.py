@@ -359,7 +359,8 @@ def _value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
         return None
     for key_node, value_node in node.value:
         if getattr(key_node, "value", None) == key:
-            return value_node
+            found: yaml.Node = value_node
+            return found
     return None
 
 
