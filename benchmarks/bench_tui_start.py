@@ -40,6 +40,10 @@ def main() -> None:
         LocalCloudProcess(Path(tmp) / "cloud", ["--demo", "--seed", "1"]) as cloud,
     ):
         env = {f"XDG_{k}_HOME": f"{tmp}/{k.lower()}" for k in ("CONFIG", "STATE", "DATA")}
+        # Both apps run from bytecode, as an installed package does, even where the shell sets
+        # PYTHONDONTWRITEBYTECODE (compiling our sources on every run cost ~60 ms): the warm-up
+        # runs write it under the temporary folder, never into the source tree.
+        env |= {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": f"{tmp}/pycache"}
         ours_argv = [sys.executable, "-m", "pasqal_tui", "--local-url", cloud.base_url]
         bare_argv = [sys.executable, str(HERE / "_bare_app.py")]
         one(ours_argv, b" of 3", env)  # warm the OS file cache for both

@@ -1,49 +1,109 @@
-"""Async client for the Pasqal Cloud REST API: a plain library, no UI, no global state."""
+"""Async client for the Pasqal Cloud REST API: a plain library, no UI, no global state.
 
-from .auth import Auth, PasswordAuth, TokenAuth
-from .client import PasqalClient
-from .environments import ENVIRONMENTS, Environment, custom, get_environment, local
-from .errors import (
-    AuthenticationError,
-    InvalidRequestError,
-    InvalidStateError,
-    NetworkError,
-    NotFoundError,
-    PasqalError,
-    PermissionDeniedError,
-    RateLimitedError,
-    ServerError,
-)
-from .filters import BatchFilters, CancelJobFilters, JobFilters, RebatchFilters
-from .models import (
-    Batch,
-    BatchStatus,
-    BatchStatusInfo,
-    CancelBatchesResult,
-    CancelJobsResult,
-    DeviceType,
-    DeviceTypes,
-    Envelope,
-    Job,
-    JobResults,
-    JobStatus,
-    Page,
-    Pagination,
-    Project,
-    QueuePriority,
-    Workload,
-)
-from .payloads import (
-    CreateBatchRequest,
-    CreateWorkloadRequest,
-    EmuFreeConfig,
-    EmulatorConfig,
-    EmuTNConfig,
-    JobInput,
-    ResultType,
-)
-from .retry import RetryPolicy
-from .timestamps import parse_timestamp
+The names below are loaded on first use (PEP 562): importing one submodule, as the dashboard
+does on its start path, must not pay for httpx and every pydantic model.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .auth import Auth, PasswordAuth, TokenAuth
+    from .client import PasqalClient
+    from .environments import ENVIRONMENTS, Environment, custom, get_environment, local
+    from .errors import (
+        AuthenticationError,
+        InvalidRequestError,
+        InvalidStateError,
+        NetworkError,
+        NotFoundError,
+        PasqalError,
+        PermissionDeniedError,
+        RateLimitedError,
+        ServerError,
+    )
+    from .filters import BatchFilters, CancelJobFilters, JobFilters, RebatchFilters
+    from .models import (
+        Batch,
+        BatchStatus,
+        BatchStatusInfo,
+        CancelBatchesResult,
+        CancelJobsResult,
+        DeviceType,
+        DeviceTypes,
+        Envelope,
+        Job,
+        JobResults,
+        JobStatus,
+        Page,
+        Pagination,
+        Project,
+        QueuePriority,
+        Workload,
+    )
+    from .payloads import (
+        CreateBatchRequest,
+        CreateWorkloadRequest,
+        EmuFreeConfig,
+        EmulatorConfig,
+        EmuTNConfig,
+        JobInput,
+        ResultType,
+    )
+    from .retry import RetryPolicy
+    from .timestamps import parse_timestamp
+
+_WHERE = {
+    "ENVIRONMENTS": "environments",
+    "Auth": "auth",
+    "AuthenticationError": "errors",
+    "Batch": "models",
+    "BatchFilters": "filters",
+    "BatchStatus": "models",
+    "BatchStatusInfo": "models",
+    "CancelBatchesResult": "models",
+    "CancelJobFilters": "filters",
+    "CancelJobsResult": "models",
+    "CreateBatchRequest": "payloads",
+    "CreateWorkloadRequest": "payloads",
+    "DeviceType": "models",
+    "DeviceTypes": "models",
+    "EmuFreeConfig": "payloads",
+    "EmuTNConfig": "payloads",
+    "EmulatorConfig": "payloads",
+    "Envelope": "models",
+    "Environment": "environments",
+    "InvalidRequestError": "errors",
+    "InvalidStateError": "errors",
+    "Job": "models",
+    "JobFilters": "filters",
+    "JobInput": "payloads",
+    "JobResults": "models",
+    "JobStatus": "models",
+    "NetworkError": "errors",
+    "NotFoundError": "errors",
+    "Page": "models",
+    "Pagination": "models",
+    "PasqalClient": "client",
+    "PasqalError": "errors",
+    "PasswordAuth": "auth",
+    "PermissionDeniedError": "errors",
+    "Project": "models",
+    "QueuePriority": "models",
+    "RateLimitedError": "errors",
+    "RebatchFilters": "filters",
+    "ResultType": "payloads",
+    "RetryPolicy": "retry",
+    "ServerError": "errors",
+    "TokenAuth": "auth",
+    "Workload": "models",
+    "custom": "environments",
+    "get_environment": "environments",
+    "local": "environments",
+    "parse_timestamp": "timestamps",
+}
 
 __all__ = [
     "ENVIRONMENTS",
@@ -94,3 +154,17 @@ __all__ = [
     "local",
     "parse_timestamp",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the submodule that defines ``name`` and cache the name here."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

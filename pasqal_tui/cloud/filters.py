@@ -68,7 +68,7 @@ def _as_list(value: Any) -> Any:
 
 
 class _Filters(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     _list_fields: ClassVar[tuple[str, ...]] = ()
     _uuid_fields: ClassVar[tuple[str, ...]] = ()

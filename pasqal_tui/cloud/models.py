@@ -113,7 +113,7 @@ class DeviceTypes:
 
 
 class _ApiModel(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     @property
     def extras(self) -> dict[str, Any]:

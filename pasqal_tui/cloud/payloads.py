@@ -40,7 +40,7 @@ class EmulatorConfig(BaseModel):
     merged at the top level (it may not override a field).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     strict_validation: bool = False
     result_types: list[ResultType] | None = None
@@ -89,7 +89,7 @@ class EmuTNConfig(EmulatorConfig):
 class JobInput(BaseModel):
     """One job to create: shots, and either variables (for the batch sequence) or a sequence."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     runs: int | None = Field(default=None, ge=1)
     variables: dict[str, Any] | None = None
@@ -126,7 +126,7 @@ def jobs_payload(jobs: Sequence[JobInput], *, batch_has_sequence: bool) -> list[
 class CreateBatchRequest(BaseModel):
     """Body of ``POST /api/v1/batches``; ``project_id`` is added by the client."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     sequence_builder: str | None = None
     jobs: list[JobInput] = Field(default_factory=list)
@@ -175,7 +175,7 @@ class CreateBatchRequest(BaseModel):
 class CreateWorkloadRequest(BaseModel):
     """Body of ``POST /api/v1/workloads``; ``project_id`` is added by the client."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     workload_type: str = Field(min_length=1)
     backend: str = Field(min_length=1)

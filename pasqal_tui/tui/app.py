@@ -177,14 +177,20 @@ class PasqalApp(App[None]):
     @work(group="login", exclusive=True, exit_on_error=False)
     async def login(self, profile: Profile, password: str, remember: bool) -> None:
         """Log in and list the projects; the login screen gets LoggedIn or an error line."""
+        from pasqal_tui.tui.screens.batches import first_page
         from pasqal_tui.tui.session import open_client, tls_verified
 
+        key, fetch = first_page()
         try:
-            client, projects, where = await open_client(profile, password, self.launcher)
+            client, projects, where, early = await open_client(
+                profile, password, self.launcher, alongside=fetch
+            )
         except Exception as exc:
             self._login_failed(describe(exc), profile)
             return
         await self.cloud.open(client, where)
+        if early is not None:
+            self.cloud.keep_prefetched(key, early)
         self.profile = profile
         if not tls_verified():
             self.notify(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from pasqal_tui.cloud import environments
 from pasqal_tui.cloud.auth import PasswordAuth
@@ -38,9 +41,16 @@ def tls_verified() -> bool:
 
 
 async def open_client(
-    profile: Profile, password: str, launcher: LocalLauncher
-) -> tuple[PasqalClient, list[Project], str]:
-    """Log in (the project list proves the password) and return the entered client."""
+    profile: Profile,
+    password: str,
+    launcher: LocalLauncher,
+    alongside: Callable[[PasqalClient], Coroutine[Any, Any, Any]] | None = None,
+) -> tuple[PasqalClient, list[Project], str, asyncio.Task[Any] | None]:
+    """Log in (the project list proves the password) and return the entered client.
+
+    ``alongside`` is sent together with the project list (both wait for the one token), so the
+    first screen's data is there one round trip sooner; its task is returned, never awaited here.
+    """
     if not profile.username:
         raise ValueError("enter a username")
     if not password:
@@ -52,10 +62,21 @@ async def open_client(
         environment, auth, project_id=profile.project_id, max_retries=1, verify=tls_verified()
     )
     await client.__aenter__()
+    early = asyncio.ensure_future(alongside(client)) if alongside is not None else None
+    if early is not None:
+        early.add_done_callback(_consume)
     try:
         projects = await client.list_projects()
     except BaseException:
+        if early is not None:
+            early.cancel()
         await client.__aexit__(None, None, None)
         raise
     where = "local cloud" if profile.environment == LOCAL_PROFILE else environment.name
-    return client, projects, where
+    return client, projects, where, early
+
+
+def _consume(task: asyncio.Task[Any]) -> None:
+    """An early request nobody awaits (login failed, project not chosen) must not log a warning."""
+    if not task.cancelled():
+        task.exception()

@@ -8,8 +8,10 @@ banner, and the refresh loop backs off and keeps trying until the server answers
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from textual.app import ScreenStackError
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 log = logging.getLogger("pasqal_tui.tui")
 MAX_BACKOFF = 60.0
+#: An answer fetched during login is shown only if it is this fresh (seconds).
+PREFETCH_MAX_AGE = 10.0
 _CONNECTION_ERRORS = (errors.NetworkError, errors.ServerError, errors.RateLimitedError)
 
 
@@ -53,6 +57,7 @@ class CloudWorker:
         self.audit = AuditLog()
         self._timer: Timer | None = None
         self._where = ""
+        self._prefetched: tuple[Hashable, asyncio.Task[Any], float] | None = None
 
     # ---- the client -------------------------------------------------------------------------
 
@@ -62,7 +67,29 @@ class CloudWorker:
         self.client = client
         self._where = where
 
+    def keep_prefetched(self, key: Hashable, task: asyncio.Task[Any]) -> None:
+        """Hold a request sent during login until the screen that wants it asks (by ``key``)."""
+        self._drop_prefetched()
+        self._prefetched = (key, task, time.monotonic())
+
+    def take_prefetched(self, key: Hashable) -> asyncio.Task[Any] | None:
+        """The held request for exactly ``key`` if still fresh; it is handed out once."""
+        held, self._prefetched = self._prefetched, None
+        if held is None:
+            return None
+        held_key, task, since = held
+        if held_key == key and time.monotonic() - since <= PREFETCH_MAX_AGE:
+            return task
+        task.cancel()
+        return None
+
+    def _drop_prefetched(self) -> None:
+        held, self._prefetched = self._prefetched, None
+        if held is not None:
+            held[1].cancel()
+
     async def close(self) -> None:
+        self._drop_prefetched()
         client, self.client = self.client, None
         if client is not None:
             try:
