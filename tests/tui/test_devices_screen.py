@@ -152,3 +152,24 @@ async def test_unreachable_cloud_says_so_in_one_line() -> None:
         assert text.startswith("Could not load device specs: ")
         assert "\n" not in text and "Traceback" not in text
         assert app.screen.devices == []
+
+
+async def test_server_text_is_shown_literally_not_as_markup() -> None:
+    """Square brackets in what the server sent are text, not Textual markup."""
+    from pasqal_tui.tui.screens.devices import DeviceSpecsLoaded
+
+    app = make_app("http://127.0.0.1:9", start_local=False)  # nothing listens on port 9
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: screen_named(app, "LoginScreen"))
+        app.action_devices()
+        await wait_for(pilot, lambda: screen_named(app, "DevicesScreen"))
+        screen = app.screen
+
+        def shown(selector: str) -> str:
+            return str(screen.query_one(selector).render())
+
+        await wait_for(pilot, lambda: "Could not" in shown("#devices-status"), timeout=30)
+        screen.post_message(DeviceSpecsLoaded({"EMU_[bold]X": "{"}, True))
+        await wait_for(pilot, lambda: "EMU_" in shown("#devices-status"))
+        assert shown("#devices-status").startswith("EMU_[bold]X: the specs are not valid JSON")
+        assert shown("#device-title").startswith("EMU_[bold]X")

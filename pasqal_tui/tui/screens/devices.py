@@ -126,7 +126,8 @@ class DevicesScreen(Screen[None]):
             self.load()
 
     def _status(self, text: str) -> None:
-        self.query_one("#devices-status", Static).update(text)
+        """Text, not markup: it may quote the server (a "[" in a message is shown as is)."""
+        self.query_one("#devices-status", Static).update(Text(text))
 
     def on_device_specs_loaded(self, message: DeviceSpecsLoaded) -> None:
         self.devices = parse_devices(message.specs)

@@ -139,7 +139,7 @@ class WorkloadsScreen(Screen[None]):
         profile = self.pasqal.profile.name if self.pasqal.profile else "local"
         self.history = WorkloadHistory(profile)
         if self.history.problem:
-            self.notify(self.history.problem, severity="warning", timeout=10)
+            self.notify(self.history.problem, severity="warning", timeout=10, markup=False)
         self.table.focus()
         self._repaint()
         self._fetch(self.history.ids, refresh=False)
@@ -191,7 +191,7 @@ class WorkloadsScreen(Screen[None]):
     def on_request_failed(self, message: RequestFailed) -> None:
         failure = message.failure
         if not failure.background and not self.pasqal.connection_problem:
-            self.notify(failure.message, severity="error", timeout=8)
+            self.notify(failure.message, severity="error", timeout=8, markup=False)
 
     # ---- painting ---------------------------------------------------------------------------
 

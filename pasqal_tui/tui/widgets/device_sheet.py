@@ -109,12 +109,12 @@ class DeviceSheet(VerticalScroll, can_focus=True):
             body.update("")
             return
         if self.raw:
-            title.update(f"{spec.device_type}: raw JSON (r: back to the summary)")
+            title.update(Text(f"{spec.device_type}: raw JSON (r: back to the summary)"))
             body.update(Text(spec.pretty_json))
             return
-        title.update(
-            f"{spec.device_type}" + (f" ({spec.name})" if spec.name != spec.device_type else "")
-        )
+        # Names come from the server: Text, so a "[" is not taken for markup.
+        name = f" ({spec.name})" if spec.name != spec.device_type else ""
+        title.update(Text(f"{spec.device_type}{name}"))
         if spec.problem:
             body.update(Text(spec.problem, style="bold"))
             return
