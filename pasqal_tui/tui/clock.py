@@ -18,13 +18,18 @@ def fixed_clock(at: datetime) -> Clock:
     return lambda: moment
 
 
-def relative(when: datetime | None, now: datetime) -> str:
-    """Coarse on purpose: a cell that changes every second would repaint every second."""
+def relative(when: datetime | None, now: datetime, *, compact: bool = False) -> str:
+    """Coarse on purpose: a cell that changes every second would repaint every second.
+
+    ``compact`` ("54m", "17h", "3d") fits a 4-cell column, for narrow terminals.
+    """
     if when is None:
         return "\u2013"
     seconds = (now - when).total_seconds()
     future = seconds < 0
     seconds = abs(seconds)
+    if compact:
+        return ("+" if future else "") + _compact(seconds)
     if seconds < 60:
         text = "just now" if not future else "in <1 min"
         return text
@@ -37,6 +42,17 @@ def relative(when: datetime | None, now: datetime) -> str:
     else:
         return when.strftime("%Y-%m-%d")
     return f"in {amount}" if future else f"{amount} ago"
+
+
+def _compact(seconds: float) -> str:
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    days = int(seconds // 86400)
+    return f"{days}d" if days < 1000 else f"{days // 365}y"
 
 
 def absolute(when: datetime | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -16,7 +17,7 @@ from pasqal_tui.tui.messages import Notice, RequestFailed
 from pasqal_tui.tui.parsing import InputError
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.pager import Pager, PageState
-from pasqal_tui.tui.widgets.table import DiffTable, Row
+from pasqal_tui.tui.widgets.table import Cell, DiffTable, Row
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.models import Page
@@ -26,6 +27,13 @@ ItemT = TypeVar("ItemT")
 PAGE_SIZE = 100
 
 STATUS_KEYS = ("1", "2", "3", "4", "5", "6")
+#: (key, label, width) of a table's columns.
+Columns = Sequence[tuple[str, str, int]]
+
+
+def table_width(columns: Columns) -> int:
+    """Cells, their padding (one each side) and the 1-cell vertical scrollbar (app.tcss)."""
+    return sum(width + 2 for _, _, width in columns) + 1
 
 
 def status_bindings(prefix: str, statuses: Sequence[str]) -> list[BindingType]:
@@ -56,6 +64,13 @@ class TableScreen(Screen[None], Generic[ItemT]):
 
     #: The status names the 1-6 keys toggle.
     STATUSES: ClassVar[tuple[str, ...]] = ()
+    #: Every column; used whenever they fit the terminal's width.
+    COLUMNS: ClassVar[Columns] = ()
+    #: Fewer, narrower columns where COLUMNS would need horizontal scrolling (80 columns):
+    #: what they leave out is in the screen's detail line or the next screen.
+    NARROW_COLUMNS: ClassVar[Columns] = ()
+    #: The narrow layout's column that takes whatever width is left (tags, error text).
+    FLEX_COLUMN: ClassVar[str] = ""
 
     def __init__(self) -> None:
         super().__init__()
@@ -64,6 +79,7 @@ class TableScreen(Screen[None], Generic[ItemT]):
         self.status_filter: list[str] = []
         self.loaded = False
         self.stale = False
+        self.columns: Columns = self.COLUMNS
 
     @property
     def pasqal(self) -> PasqalApp:
@@ -75,6 +91,49 @@ class TableScreen(Screen[None], Generic[ItemT]):
     @property
     def table(self) -> DiffTable:
         return self.query_one(DiffTable)
+
+    # ---- columns ----------------------------------------------------------------------------
+
+    @property
+    def narrow(self) -> bool:
+        return self.columns is not self.COLUMNS
+
+    def columns_for(self, width: int) -> Columns:
+        """Every column if they fit ``width``, else the narrow ones, the flexible one widened."""
+        if not self.NARROW_COLUMNS or table_width(self.COLUMNS) <= width:
+            return self.COLUMNS
+        spare = max(0, width - table_width(self.NARROW_COLUMNS))
+        return tuple(
+            (key, label, size + spare if key == self.FLEX_COLUMN else size)
+            for key, label, size in self.NARROW_COLUMNS
+        )
+
+    def make_table(self, table_id: str) -> DiffTable:
+        """The table with the columns that fit the terminal as it is now."""
+        self.columns = self.columns_for(self.app.size.width)
+        table = DiffTable(id=table_id)
+        table.setup_columns(self.columns)
+        return table
+
+    def column_width(self, key: str) -> int:
+        return next((size for k, _, size in self.columns if k == key), 0)
+
+    def pick(self, cells: dict[str, Cell]) -> list[Cell]:
+        """A row's cells for the columns shown, from all of them by column key."""
+        return [cells[key] for key, _, _ in self.columns]
+
+    def on_resize(self, event: events.Resize) -> None:
+        columns = self.columns_for(event.size.width)
+        if columns == self.columns:
+            return
+        self.columns = columns
+        table = self.table
+        current = table.current_id()
+        table.reset_columns(self.columns)
+        if self.loaded:
+            self.repaint(keep_cursor=False)
+            if current is not None:
+                table.move_to_id(current)
 
     # ---- subclass hooks ---------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, status_text
-from pasqal_tui.tui.widgets.table import DiffTable, Row
+from pasqal_tui.tui.widgets.table import Row
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
@@ -40,6 +40,17 @@ COLUMNS = (
     ("open", "Open", 6),
     ("tags", "Tags", 18),
     ("parent", "Parent", 8),
+)
+#: 80 columns: compact times, "open" only when open, no parent (the job table's batch line has it).
+NARROW_COLUMNS = (
+    ("id", "Batch", 8),
+    ("status", "Status", 9),
+    ("device", "Device", 9),
+    ("jobs", "Jobs", 12),
+    ("created", "Age", 4),
+    ("updated", "Upd", 4),
+    ("open", "Open", 4),
+    ("tags", "Tags", 13),
 )
 FIELDS = (
     ("status", "status: error,done"),
@@ -75,6 +86,9 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
         *status_bindings("batches", BATCH_STATUSES),
     ]
     STATUSES = BATCH_STATUSES
+    COLUMNS = COLUMNS
+    NARROW_COLUMNS = NARROW_COLUMNS
+    FLEX_COLUMN = "tags"
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,9 +100,7 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
         yield AppHeader()
         yield ErrorBanner()
         yield FilterBar(FIELDS, HINT)
-        table = DiffTable(id="batches")
-        table.setup_columns(COLUMNS)
-        yield table
+        yield self.make_table("batches")
         with Horizontal(classes="statusline"):
             yield Pager()
         yield Footer()
@@ -124,23 +136,23 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
                 )
 
     def build_row(self, item: Batch) -> Row:
-        now = self.pasqal.clock()
-        jobs = counts_bar(self.app, item.jobs_count_per_status, 8)
+        now, narrow = self.pasqal.clock(), self.narrow
         jobs_cell = status_text(self.app, "")
-        jobs_cell.append(f"{item.jobs_count:>6,} ")
-        jobs_cell.append_text(jobs)
-        cells: list[str | Text] = [
-            item.id[:8],
-            status_text(self.app, item.status.value),
-            item.device_type,
-            jobs_cell,
-            relative(item.created_at, now),
-            relative(item.updated_at, now),
-            "open" if item.open else "closed",
-            ", ".join(item.tags or []),
-            (item.parent_id or "")[:8],
-        ]
-        return item.id, cells
+        digits, bar = (5, 6) if narrow else (6, 8)
+        jobs_cell.append(f"{item.jobs_count:>{digits},} ")
+        jobs_cell.append_text(counts_bar(self.app, item.jobs_count_per_status, bar))
+        cells: dict[str, str | Text] = {
+            "id": item.id[:8],
+            "status": status_text(self.app, item.status.value),
+            "device": item.device_type,
+            "jobs": jobs_cell,
+            "created": relative(item.created_at, now, compact=narrow),
+            "updated": relative(item.updated_at, now, compact=narrow),
+            "open": "open" if item.open else "" if narrow else "closed",
+            "tags": ", ".join(item.tags or []),
+            "parent": (item.parent_id or "")[:8],
+        }
+        return item.id, self.pick(cells)
 
     def is_live(self, item: Batch) -> bool:
         return item.open or not BatchStatus(item.status).is_terminal

@@ -25,7 +25,7 @@ from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, counts_summary, status_text
-from pasqal_tui.tui.widgets.table import DiffTable, Row
+from pasqal_tui.tui.widgets.table import Row
 
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED")
 ORDER_BY = "creation_order"
@@ -40,6 +40,17 @@ COLUMNS = (
     ("created", "Created", 10),
     ("started", "Started", 10),
     ("ended", "Ended", 10),
+)
+#: 80 columns: compact times, no creation time (the job screen has it), the error text widest.
+NARROW_COLUMNS = (
+    ("mark", " ", 1),
+    ("id", "Job", 8),
+    ("status", "Status", 9),
+    ("runs", "Runs", 5),
+    ("variables", "Vars", 9),
+    ("error", "Error", 22),
+    ("started", "Start", 5),
+    ("ended", "End", 4),
 )
 FIELDS = (
     ("status", "status"),
@@ -89,6 +100,9 @@ class JobsScreen(JobActions, TableScreen[Job]):
         *status_bindings("jobs", JOB_STATUSES),
     ]
     STATUSES = JOB_STATUSES
+    COLUMNS = COLUMNS
+    NARROW_COLUMNS = NARROW_COLUMNS
+    FLEX_COLUMN = "error"
 
     def __init__(self, batch: Batch) -> None:
         super().__init__()
@@ -104,9 +118,7 @@ class JobsScreen(JobActions, TableScreen[Job]):
         yield ErrorBanner()
         yield Static("", id="batch-summary")
         yield FilterBar(FIELDS, HINT)
-        table = DiffTable(id="jobs")
-        table.setup_columns(COLUMNS)
-        yield table
+        yield self.make_table("jobs")
         with Horizontal(classes="statusline"):
             yield Pager()
         yield Footer()
@@ -125,6 +137,8 @@ class JobsScreen(JobActions, TableScreen[Job]):
         line.append(f"  {b.jobs_count:,} jobs: {counts_summary(b.jobs_count_per_status)}")
         if b.tags:
             line.append(f"  tags: {', '.join(b.tags)}")
+        if b.parent_id:  # the batch browser has no Parent column at 80 columns
+            line.append(f"  parent: {b.parent_id[:8]}")
         if line != self._summary:  # an unchanged batch line costs no bytes on the wire
             self._summary = line
             self.query_one("#batch-summary", Static).update(line)
@@ -179,22 +193,22 @@ class JobsScreen(JobActions, TableScreen[Job]):
         self.show_batch()
 
     def build_row(self, item: Job) -> Row:
-        now = self.pasqal.clock()
+        now, narrow = self.pasqal.clock(), self.narrow
         mark: str | Text = " "
         if item.id in self.marks:
             mark = Text("●", style=self.app.theme_variables.get("mark", ""))
-        cells: list[str | Text] = [
-            mark,
-            item.id[:8],
-            status_text(self.app, item.status.value),
-            "" if item.runs is None else f"{item.runs:,}",
-            compact_variables(item.variables, 20),
-            first_error_line(item),
-            relative(item.created_at, now),
-            relative(item.start_timestamp, now),
-            relative(item.end_timestamp, now),
-        ]
-        return item.id, cells
+        cells: dict[str, str | Text] = {
+            "mark": mark,
+            "id": item.id[:8],
+            "status": status_text(self.app, item.status.value),
+            "runs": "" if item.runs is None else f"{item.runs:,}",
+            "variables": compact_variables(item.variables, self.column_width("variables")),
+            "error": first_error_line(item),
+            "created": relative(item.created_at, now, compact=narrow),
+            "started": relative(item.start_timestamp, now, compact=narrow),
+            "ended": relative(item.end_timestamp, now, compact=narrow),
+        }
+        return item.id, self.pick(cells)
 
     def is_live(self, item: Job) -> bool:
         return not JobStatus(item.status).is_terminal

@@ -45,6 +45,12 @@ class DiffTable(DataTable[Cell]):
         for key, label, width in columns:
             self.add_column(label, key=key, width=width)
 
+    def reset_columns(self, columns: Sequence[tuple[str, str, int | None]]) -> None:
+        """Start over with other columns (a terminal resized across a layout threshold)."""
+        self.clear(columns=True)
+        self._ids = []
+        self.setup_columns(columns)
+
     @property
     def row_ids(self) -> list[str]:
         return list(self._ids)
