@@ -6,6 +6,8 @@ only what they show.
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,14 +179,14 @@ class PasqalApp(App[None]):
     @work(group="login", exclusive=True, exit_on_error=False)
     async def login(self, profile: Profile, password: str, remember: bool) -> None:
         """Log in and list the projects; the login screen gets LoggedIn or an error line."""
-        from pasqal_tui.tui.screens.batches import first_page
-        from pasqal_tui.tui.session import open_client, tls_verified
+        from pasqal_tui.tui.session import first_batches_page, open_client, tls_verified
 
-        key, fetch = first_page()
+        key, fetch = first_batches_page()
+        opening = open_client(profile, password, self.launcher, alongside=fetch)
+        # The batch browser's code loads in a thread while the login is on the wire.
+        preload = asyncio.to_thread(importlib.import_module, "pasqal_tui.tui.screens.batches")
         try:
-            client, projects, where, early = await open_client(
-                profile, password, self.launcher, alongside=fetch
-            )
+            (client, projects, where, early), _ = await asyncio.gather(opening, preload)
         except Exception as exc:
             self._login_failed(describe(exc), profile)
             return

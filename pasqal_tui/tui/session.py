@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Hashable
 from typing import Any
 
 from pasqal_tui.cloud import environments
 from pasqal_tui.cloud.auth import PasswordAuth
 from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.environments import Environment
-from pasqal_tui.cloud.models import Project
+from pasqal_tui.cloud.filters import BatchFilters
+from pasqal_tui.cloud.models import Batch, Page, Project
+from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.config import LOCAL_PROFILE, Profile
 from pasqal_tui.tui.launcher import LocalLauncher
 
@@ -33,6 +35,23 @@ def environment_for(profile: Profile, launcher: LocalLauncher) -> Environment:
             client_id=CUSTOM_CLIENT_ID,
         )
     return environments.get_environment(profile.environment)
+
+
+def batches_page_key(filters: BatchFilters, offset: int, limit: int) -> Hashable:
+    """Names a batch page request, so an answer fetched early is shown only where it fits."""
+    return ("batches", filters, offset, limit)
+
+
+def first_batches_page() -> tuple[
+    Hashable, Callable[[PasqalClient], Coroutine[Any, Any, Page[Batch]]]
+]:
+    """The batch browser's first request (no filters, first full page), to send during login."""
+    filters = BatchFilters()
+
+    def fetch(client: PasqalClient) -> Coroutine[Any, Any, Page[Batch]]:
+        return client.list_batches(filters, offset=0, limit=MAX_PAGE_SIZE)
+
+    return batches_page_key(filters, 0, MAX_PAGE_SIZE), fetch
 
 
 def tls_verified() -> bool:

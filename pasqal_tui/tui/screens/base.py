@@ -13,6 +13,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.tui.messages import Notice, RequestFailed
 from pasqal_tui.tui.parsing import InputError
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     from pasqal_tui.tui.app import PasqalApp
 
 ItemT = TypeVar("ItemT")
-PAGE_SIZE = 100
+#: The API's largest page; the login asks for the first one early (session.first_batches_page).
+PAGE_SIZE = MAX_PAGE_SIZE
 
 STATUS_KEYS = ("1", "2", "3", "4", "5", "6")
 #: (key, label, width) of a table's columns.

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Hashable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,17 +16,14 @@ from pasqal_tui.tui import parsing
 from pasqal_tui.tui.actions import BatchActions
 from pasqal_tui.tui.clock import relative
 from pasqal_tui.tui.messages import BatchesLoaded, BatchLoaded
-from pasqal_tui.tui.screens.base import PAGE_SIZE, TableScreen, filters_summary, status_bindings
+from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
+from pasqal_tui.tui.session import batches_page_key
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, status_text
 from pasqal_tui.tui.widgets.table import Row
-
-if TYPE_CHECKING:
-    from pasqal_tui.cloud.client import PasqalClient
-    from pasqal_tui.cloud.models import Page
 
 BATCH_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT")
 COLUMNS = (
@@ -64,18 +60,6 @@ FIELDS = (
 HINT = "Enter applies · Esc closes · statuses by prefix, comma-separated · dates YYYY-MM-DD"
 
 
-def _page_key(filters: BatchFilters, offset: int, limit: int) -> Hashable:
-    return ("batches", filters, offset, limit)
-
-
-def first_page() -> tuple[Hashable, Callable[[PasqalClient], Coroutine[Any, Any, Page[Batch]]]]:
-    """What this screen asks first, so the login can send it alongside the project list."""
-    filters = BatchFilters()
-    return _page_key(filters, 0, PAGE_SIZE), lambda c: c.list_batches(
-        filters, offset=0, limit=PAGE_SIZE
-    )
-
-
 class BatchesScreen(BatchActions, TableScreen[Batch]):
     """Enter opens a batch's jobs; 1-6 show one status; / filters; [ ] page."""
 
@@ -107,7 +91,7 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
 
     def request_page(self, offset: int, *, background: bool, focus_id: str | None = None) -> None:
         filters, limit = self.filters, self.state.limit
-        early = self.pasqal.cloud.take_prefetched(_page_key(filters, offset, limit))
+        early = self.pasqal.cloud.take_prefetched(batches_page_key(filters, offset, limit))
         self.pasqal.cloud.request(
             self,
             "page",
