@@ -16,13 +16,13 @@ from textual.screen import Screen
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.tui.messages import Notice, RequestFailed
 from pasqal_tui.tui.parsing import InputError
+from pasqal_tui.tui.screens.app_access import AppAccess
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.pager import Pager, PageState
 from pasqal_tui.tui.widgets.table import Cell, DiffTable, Row
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.models import Page
-    from pasqal_tui.tui.app import PasqalApp
 
 ItemT = TypeVar("ItemT")
 #: The API's largest page; the login asks for the first one early (session.first_batches_page).
@@ -51,7 +51,7 @@ def status_bindings(prefix: str, statuses: Sequence[str]) -> list[BindingType]:
     ]
 
 
-class TableScreen(Screen[None], Generic[ItemT]):
+class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     """A paged, filtered, live table of one kind of resource."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -82,13 +82,6 @@ class TableScreen(Screen[None], Generic[ItemT]):
         self.loaded = False
         self.stale = False
         self.columns: Columns = self.COLUMNS
-
-    @property
-    def pasqal(self) -> PasqalApp:
-        from pasqal_tui.tui.app import PasqalApp
-
-        assert isinstance(self.app, PasqalApp)
-        return self.app
 
     @property
     def table(self) -> DiffTable:

@@ -38,17 +38,18 @@ from pasqal_tui.sequence_info import declared_variables
 from pasqal_tui.tui.action_messages import Mutated
 from pasqal_tui.tui.messages import BatchLoaded, RequestFailed
 from pasqal_tui.tui.parsing import InputError
+from pasqal_tui.tui.screens.app_access import AppAccess
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.tags import parse_tags
 from pasqal_tui.tui.widgets.job_editor import JobEditor
 
 if TYPE_CHECKING:
-    from pasqal_tui.tui.app import PasqalApp
+    pass
 
 DEFAULT_DEVICE = DeviceTypes.EMU_FREE
 
 
-class CreateBatchScreen(Screen[Batch | None]):
+class CreateBatchScreen(AppAccess, Screen[Batch | None]):
     """Dismisses with the created (or extended) batch, or None when backed out."""
 
     CSS_PATH = "create_batch.tcss"
@@ -63,13 +64,6 @@ class CreateBatchScreen(Screen[Batch | None]):
         self.sequence: SequenceFile | None = None
         self.declared: dict[str, dict[str, Any]] | None = None
         self.sending = False
-
-    @property
-    def pasqal(self) -> PasqalApp:
-        from pasqal_tui.tui.app import PasqalApp
-
-        assert isinstance(self.app, PasqalApp)
-        return self.app
 
     @property
     def extending(self) -> bool:

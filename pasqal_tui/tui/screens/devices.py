@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from pasqal_tui.tui.messages import RequestFailed
+from pasqal_tui.tui.screens.app_access import AppAccess
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.device_model import DeviceSpec, compare, parse_devices
 from pasqal_tui.tui.widgets.device_sheet import DeviceSheet, comparison_table
@@ -58,7 +59,7 @@ def public_environment(app: PasqalApp) -> Environment | None:
     return None
 
 
-class DevicesScreen(Screen[None]):
+class DevicesScreen(AppAccess, Screen[None]):
     """The device list on the left, the highlighted device's sheet on the right."""
 
     CSS_PATH = "devices.tcss"
@@ -76,13 +77,6 @@ class DevicesScreen(Screen[None]):
         self.marked: list[str] = []
         self.public = False
         self.loaded = False
-
-    @property
-    def pasqal(self) -> PasqalApp:
-        from pasqal_tui.tui.app import PasqalApp
-
-        assert isinstance(self.app, PasqalApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield AppHeader()

@@ -26,6 +26,7 @@ from pasqal_tui.triage import ErrorGroup, group_errors
 from pasqal_tui.tui import parsing
 from pasqal_tui.tui.action_messages import Mutated
 from pasqal_tui.tui.messages import RequestFailed
+from pasqal_tui.tui.screens.app_access import AppAccess
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
@@ -33,7 +34,6 @@ from pasqal_tui.tui.widgets.header import AppHeader
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
-    from pasqal_tui.tui.app import PasqalApp
 
 DEFAULT_LAST = 20
 MAX_LAST = 200
@@ -104,7 +104,7 @@ class GroupPlanReady(Message):
         self.plans = plans
 
 
-class ErrorsScreen(Screen[None]):
+class ErrorsScreen(AppAccess, Screen[None]):
     """Groups of errored jobs; Enter opens one, r rebatches it, / changes the scope."""
 
     CSS_PATH = "errors_view.tcss"
@@ -122,13 +122,6 @@ class ErrorsScreen(Screen[None]):
         self.end: datetime | None = None
         self.report: ErrorsReport | None = None
         self.groups: list[ErrorGroup] = []
-
-    @property
-    def pasqal(self) -> PasqalApp:
-        from pasqal_tui.tui.app import PasqalApp
-
-        assert isinstance(self.app, PasqalApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield AppHeader()

@@ -15,19 +15,20 @@ from textual.widgets import Footer, Static
 from pasqal_tui.cloud.models import Job, JobResults, JobStatus
 from pasqal_tui.tui.clock import absolute, relative
 from pasqal_tui.tui.messages import JobLoaded, Notice, RequestFailed, ResultsLoaded
+from pasqal_tui.tui.screens.app_access import AppAccess
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.histogram import histogram_lines
 from pasqal_tui.tui.widgets.status import status_colour, status_text
 
 if TYPE_CHECKING:
-    from pasqal_tui.tui.app import PasqalApp
+    pass
 
 TOP_N = 12
 RAW_SHOWN = 200
 
 
-class JobScreen(Screen[None]):
+class JobScreen(AppAccess, Screen[None]):
     """Everything about one job; c copies its id, y its errors, P opens its parent."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,13 +49,6 @@ class JobScreen(Screen[None]):
         self.show_raw = False
         self.loaded = False
         self._shown: dict[str, Text] = {}
-
-    @property
-    def pasqal(self) -> PasqalApp:
-        from pasqal_tui.tui.app import PasqalApp
-
-        assert isinstance(self.app, PasqalApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield AppHeader()

@@ -20,10 +20,11 @@ from pasqal_tui.plans import Plan, rebatch_plan
 from pasqal_tui.tui import parsing
 from pasqal_tui.tui.action_messages import PlanReady
 from pasqal_tui.tui.messages import RequestFailed
+from pasqal_tui.tui.screens.app_access import AppAccess
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
-    from pasqal_tui.tui.app import PasqalApp
+    pass
 
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
 FIELDS = (
@@ -56,7 +57,7 @@ def rebatch_filters(values: dict[str, str]) -> RebatchFilters:
     )
 
 
-class RebatchScreen(ModalScreen[Plan | None]):
+class RebatchScreen(AppAccess, ModalScreen[Plan | None]):
     """Dismisses with the confirmed plan (the caller sends it), or None."""
 
     CSS_PATH = "rebatch.tcss"
@@ -72,13 +73,6 @@ class RebatchScreen(ModalScreen[Plan | None]):
         self.marked = marked
         self.current: Plan | None = None
         self.confirm_next = False
-
-    @property
-    def pasqal(self) -> PasqalApp:
-        from pasqal_tui.tui.app import PasqalApp
-
-        assert isinstance(self.app, PasqalApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rebatch-box"):

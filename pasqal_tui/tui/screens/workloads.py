@@ -23,6 +23,7 @@ from pasqal_tui.cloud.models import Workload
 from pasqal_tui.cloud.payloads import CreateWorkloadRequest
 from pasqal_tui.tui.clock import relative
 from pasqal_tui.tui.messages import RequestFailed
+from pasqal_tui.tui.screens.app_access import AppAccess
 from pasqal_tui.tui.screens.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.workload_dialogs import (
     CreateWorkloadScreen,
@@ -38,7 +39,6 @@ from pasqal_tui.tui.workload_history import Remembered, WorkloadHistory
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
-    from pasqal_tui.tui.app import PasqalApp
 
 COLUMNS = (
     ("id", "Workload", 8),
@@ -89,7 +89,7 @@ async def fetch_workloads(client: PasqalClient, ids: list[str]) -> dict[str, Wor
     return dict(await asyncio.gather(*(one(i) for i in ids)))
 
 
-class WorkloadsScreen(Screen[None]):
+class WorkloadsScreen(AppAccess, Screen[None]):
     """n creates, o opens by id, x cancels, v or Enter shows the result, d forgets."""
 
     CSS_PATH = "workloads.tcss"
@@ -110,13 +110,6 @@ class WorkloadsScreen(Screen[None]):
         self.problems: dict[str, str] = {}
         self.shown_id: str | None = None  # the workload in the detail pane
         self.loaded = False
-
-    @property
-    def pasqal(self) -> PasqalApp:
-        from pasqal_tui.tui.app import PasqalApp
-
-        assert isinstance(self.app, PasqalApp)
-        return self.app
 
     @property
     def table(self) -> DiffTable:
