@@ -15,31 +15,31 @@ from pasqal_tui.localcloud.timeutil import iso
 
 
 @dataclass
-class BatchFilters:
+class _Filters:
+    """What batch and job lists both filter on: ids, projects, users, statuses, creation window."""
+
     ids: list[str] = field(default_factory=list)
     project_ids: list[str] = field(default_factory=list)
     user_ids: list[str] = field(default_factory=list)
-    device_types: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
-    queue_priorities: list[str] = field(default_factory=list)
-    open: bool | None = None
     start_date: datetime | None = None
     end_date: datetime | None = None
+
+
+@dataclass
+class BatchFilters(_Filters):
+    device_types: list[str] = field(default_factory=list)
+    queue_priorities: list[str] = field(default_factory=list)
+    open: bool | None = None
     tag: str | None = None
 
 
 @dataclass
-class JobFilters:
-    ids: list[str] = field(default_factory=list)
-    project_ids: list[str] = field(default_factory=list)
-    user_ids: list[str] = field(default_factory=list)
+class JobFilters(_Filters):
     batch_ids: list[str] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=list)
     min_runs: int | None = None
     max_runs: int | None = None
     errors: bool | None = None
-    start_date: datetime | None = None
-    end_date: datetime | None = None
 
 
 class _Where:
@@ -60,36 +60,38 @@ class _Where:
         return " AND ".join(self.parts) if self.parts else "1"
 
 
-def _dates(w: _Where, prefix: str, start: datetime | None, end: datetime | None) -> None:
-    if start is not None:
-        w.cond(f"{prefix}created_at >= ?", iso(start))
-    if end is not None:
-        w.cond(f"{prefix}created_at <= ?", iso(end))
-
-
-def batch_where(allowed: Sequence[str], f: BatchFilters) -> _Where:
+def _common_where(allowed: Sequence[str], f: _Filters) -> _Where:
+    """The caller's projects, then the filters every list shares but dates (see `_dates`)."""
     w = _Where()
     w.any_of("project_id", list(allowed))
     w.any_of("project_id", f.project_ids)
     w.any_of("id", f.ids)
     w.any_of("user_id", f.user_ids)
+    return w
+
+
+def _dates(w: _Where, start: datetime | None, end: datetime | None) -> None:
+    if start is not None:
+        w.cond("created_at >= ?", iso(start))
+    if end is not None:
+        w.cond("created_at <= ?", iso(end))
+
+
+def batch_where(allowed: Sequence[str], f: BatchFilters) -> _Where:
+    w = _common_where(allowed, f)
     w.any_of("device_type", f.device_types)
     w.any_of("status", f.statuses)
     w.any_of("queue_priority", f.queue_priorities)
     if f.open is not None:
         w.cond("open = ?", int(f.open))
-    _dates(w, "", f.start_date, f.end_date)
+    _dates(w, f.start_date, f.end_date)
     if f.tag is not None:
         w.cond("EXISTS (SELECT 1 FROM json_each(batches.tags) WHERE value = ?)", f.tag)
     return w
 
 
 def job_where(allowed: Sequence[str], f: JobFilters) -> _Where:
-    w = _Where()
-    w.any_of("project_id", list(allowed))
-    w.any_of("project_id", f.project_ids)
-    w.any_of("id", f.ids)
-    w.any_of("user_id", f.user_ids)
+    w = _common_where(allowed, f)
     w.any_of("batch_id", f.batch_ids)
     w.any_of("status", f.statuses)
     if f.min_runs is not None:
@@ -100,7 +102,7 @@ def job_where(allowed: Sequence[str], f: JobFilters) -> _Where:
         w.cond("errors IS NOT NULL AND errors != '[]'")
     elif f.errors is False:
         w.cond("(errors IS NULL OR errors = '[]')")
-    _dates(w, "", f.start_date, f.end_date)
+    _dates(w, f.start_date, f.end_date)
     return w
 
 
@@ -110,6 +112,26 @@ BATCH_LIST_COLUMNS = (
     "created_at, updated_at, start_datetime, end_datetime, jobs_count, n_pending, n_running, "
     "n_done, n_error, n_canceled"
 )
+
+
+def _page(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: str,
+    w: _Where,
+    offset: int,
+    limit: int,
+    ascending: bool,
+) -> tuple[list[sqlite3.Row], int]:
+    """One page of `table` rows matching `w`, by creation order, and the total that match."""
+    total = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {w.sql()}", w.args).fetchone()[0]
+    order = "ASC" if ascending else "DESC"
+    rows = conn.execute(
+        f"SELECT {columns} FROM {table} WHERE {w.sql()} "
+        f"ORDER BY seq {order} LIMIT ? OFFSET ?",
+        [*w.args, limit, offset],
+    ).fetchall()
+    return rows, int(total)
 
 
 def list_batches(
@@ -122,15 +144,9 @@ def list_batches(
 ) -> tuple[list[sqlite3.Row], int]:
     if not allowed:
         return [], 0
-    w = batch_where(allowed, f)
-    total = conn.execute(f"SELECT COUNT(*) FROM batches WHERE {w.sql()}", w.args).fetchone()[0]
-    order = "ASC" if ascending else "DESC"
-    rows = conn.execute(
-        f"SELECT {BATCH_LIST_COLUMNS} FROM batches WHERE {w.sql()} "
-        f"ORDER BY seq {order} LIMIT ? OFFSET ?",
-        [*w.args, limit, offset],
-    ).fetchall()
-    return rows, int(total)
+    return _page(
+        conn, "batches", BATCH_LIST_COLUMNS, batch_where(allowed, f), offset, limit, ascending
+    )
 
 
 def list_jobs(
@@ -143,14 +159,7 @@ def list_jobs(
 ) -> tuple[list[sqlite3.Row], int]:
     if not allowed:
         return [], 0
-    w = job_where(allowed, f)
-    total = conn.execute(f"SELECT COUNT(*) FROM jobs WHERE {w.sql()}", w.args).fetchone()[0]
-    order = "ASC" if ascending else "DESC"
-    rows = conn.execute(
-        f"SELECT * FROM jobs WHERE {w.sql()} ORDER BY seq {order} LIMIT ? OFFSET ?",
-        [*w.args, limit, offset],
-    ).fetchall()
-    return rows, int(total)
+    return _page(conn, "jobs", "*", job_where(allowed, f), offset, limit, ascending)
 
 
 def matching_jobs(conn: sqlite3.Connection, batch_id: str, f: JobFilters) -> list[sqlite3.Row]:
@@ -160,39 +169,33 @@ def matching_jobs(conn: sqlite3.Connection, batch_id: str, f: JobFilters) -> lis
     return conn.execute(f"SELECT * FROM jobs WHERE {w.sql()} ORDER BY seq", w.args).fetchall()
 
 
+def _get_scoped(
+    conn: sqlite3.Connection, table: str, row_id: str, allowed: Sequence[str]
+) -> sqlite3.Row | None:
+    """The `table` row with this id, if it belongs to one of the caller's projects."""
+    if not allowed:
+        return None
+    marks = ",".join("?" * len(allowed))
+    row: sqlite3.Row | None = conn.execute(
+        f"SELECT * FROM {table} WHERE id = ? AND project_id IN ({marks})", [row_id, *allowed]
+    ).fetchone()
+    return row
+
+
 def get_batch(
     conn: sqlite3.Connection, batch_id: str, allowed: Sequence[str]
 ) -> sqlite3.Row | None:
-    if not allowed:
-        return None
-    marks = ",".join("?" * len(allowed))
-    row: sqlite3.Row | None = conn.execute(
-        f"SELECT * FROM batches WHERE id = ? AND project_id IN ({marks})", [batch_id, *allowed]
-    ).fetchone()
-    return row
+    return _get_scoped(conn, "batches", batch_id, allowed)
 
 
 def get_job(conn: sqlite3.Connection, job_id: str, allowed: Sequence[str]) -> sqlite3.Row | None:
-    if not allowed:
-        return None
-    marks = ",".join("?" * len(allowed))
-    row: sqlite3.Row | None = conn.execute(
-        f"SELECT * FROM jobs WHERE id = ? AND project_id IN ({marks})", [job_id, *allowed]
-    ).fetchone()
-    return row
+    return _get_scoped(conn, "jobs", job_id, allowed)
 
 
 def get_workload(
     conn: sqlite3.Connection, workload_id: str, allowed: Sequence[str]
 ) -> sqlite3.Row | None:
-    if not allowed:
-        return None
-    marks = ",".join("?" * len(allowed))
-    row: sqlite3.Row | None = conn.execute(
-        f"SELECT * FROM workloads WHERE id = ? AND project_id IN ({marks})",
-        [workload_id, *allowed],
-    ).fetchone()
-    return row
+    return _get_scoped(conn, "workloads", workload_id, allowed)
 
 
 def batch_jobs(conn: sqlite3.Connection, batch_id: str) -> list[sqlite3.Row]:
