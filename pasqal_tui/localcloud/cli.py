@@ -6,49 +6,59 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import sys
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+_N = TypeVar("_N", int, float)
+
+
+def _number(
+    text: str,
+    convert: Callable[[str], _N],
+    not_a_number: str,
+    ok: Callable[[_N], bool],
+    bounds: str,
+) -> _N:
+    """`text` as a number for argparse: `not_a_number` / `bounds` say what was wrong."""
+    try:
+        value = convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{not_a_number}, got {text!r}") from None
+    if not ok(value):
+        raise argparse.ArgumentTypeError(f"{bounds}, got {value}")
+    return value
 
 
 def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"port must be an integer, got {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be between 0 and 65535, got {value}")
-    return value
+    return _number(
+        text,
+        int,
+        "port must be an integer",
+        lambda v: 0 <= v <= 65535,
+        "port must be between 0 and 65535",
+    )
 
 
 def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"fail rate must be between 0 and 1, got {value}")
-    return value
+    return _number(
+        text,
+        float,
+        "expected a number",
+        lambda v: 0.0 <= v <= 1.0,
+        "fail rate must be between 0 and 1",
+    )
 
 
 def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
-    return value
+    return _number(text, float, "expected a number", lambda v: v > 0, "expected a positive number")
 
 
 def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"workers must be an integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"workers must be at least 1, got {value}")
-    return value
+    return _number(
+        text, int, "workers must be an integer", lambda v: v >= 1, "workers must be at least 1"
+    )
 
 
 def _instant(text: str) -> datetime:
@@ -104,19 +114,20 @@ def add_subcommands(sub: Any) -> None:
     add_user = sub.add_parser("add-user", help="add a user (and project) to the local cloud")
     add_user.add_argument("name", help="user name (the login)")
     add_user.add_argument("--project", required=True, help="project name (created if new)")
-    add_user.add_argument(
-        "--password-stdin", action="store_true", required=True, help="read the password on stdin"
-    )
-    add_user.add_argument("--data-dir", type=Path, default=None)
+    _add_password_options(add_user)
     add_user.set_defaults(handler=run_add_user)
 
     set_pw = sub.add_parser("set-password", help="change a user's password (e.g. demo's)")
     set_pw.add_argument("name", help="user name")
-    set_pw.add_argument(
+    _add_password_options(set_pw)
+    set_pw.set_defaults(handler=run_set_password)
+
+
+def _add_password_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--password-stdin", action="store_true", required=True, help="read the password on stdin"
     )
-    set_pw.add_argument("--data-dir", type=Path, default=None)
-    set_pw.set_defaults(handler=run_set_password)
+    parser.add_argument("--data-dir", type=Path, default=None)
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -154,10 +165,18 @@ def run_serve(args: argparse.Namespace) -> int:
     return serve(settings, exit_with_parent=args.exit_with_parent)
 
 
-def run_add_user(args: argparse.Namespace) -> int:
+def _password_from_stdin() -> str | None:
+    """The first line on stdin; None (and why, on stderr) where there is none."""
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         print("No password on stdin: pipe it in, e.g. `echo secret | ...`.", file=sys.stderr)
+        return None
+    return password
+
+
+def run_add_user(args: argparse.Namespace) -> int:
+    password = _password_from_stdin()
+    if password is None:
         return 2
     if not args.name.strip() or not args.project.strip():
         print("User and project names must not be empty.", file=sys.stderr)
@@ -174,9 +193,8 @@ def run_add_user(args: argparse.Namespace) -> int:
 
 
 def run_set_password(args: argparse.Namespace) -> int:
-    password = sys.stdin.readline().rstrip("\r\n")
-    if not password:
-        print("No password on stdin: pipe it in, e.g. `echo secret | ...`.", file=sys.stderr)
+    password = _password_from_stdin()
+    if password is None:
         return 2
     from pasqal_tui.localcloud.users import UnknownUser, set_password
 
