@@ -35,7 +35,19 @@ __all__ = [
 ]
 
 
-class BatchStatus(str, Enum):
+TERMINAL_STATUSES = frozenset({"DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED"})
+
+
+class _Status(str, Enum):
+    """What batch and job statuses share (an enum with no members can be subclassed)."""
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether nothing will change any more (PAUSED counts as finished, as in the SDK)."""
+        return self.value in TERMINAL_STATUSES
+
+
+class BatchStatus(_Status):
     """Batch statuses the service emits (SPEC §3.6); anything else is a protocol error."""
 
     PENDING = "PENDING"
@@ -46,13 +58,8 @@ class BatchStatus(str, Enum):
     TIMED_OUT = "TIMED_OUT"
     PAUSED = "PAUSED"
 
-    @property
-    def is_terminal(self) -> bool:
-        """Whether nothing will change any more (PAUSED counts as finished, as in the SDK)."""
-        return self not in (BatchStatus.PENDING, BatchStatus.RUNNING)
 
-
-class JobStatus(str, Enum):
+class JobStatus(_Status):
     """Job (and workload) statuses; same set as batches."""
 
     PENDING = "PENDING"
@@ -62,14 +69,6 @@ class JobStatus(str, Enum):
     CANCELED = "CANCELED"
     TIMED_OUT = "TIMED_OUT"
     PAUSED = "PAUSED"
-
-    @property
-    def is_terminal(self) -> bool:
-        """Whether nothing will change any more (PAUSED counts as finished, as in the SDK)."""
-        return self not in (JobStatus.PENDING, JobStatus.RUNNING)
-
-
-TERMINAL_STATUSES = frozenset({"DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED"})
 
 
 class QueuePriority(str, Enum):
