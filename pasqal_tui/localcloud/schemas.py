@@ -163,3 +163,8 @@ def fail(code: int, message: str, data: dict[str, Any] | None) -> dict[str, Any]
 
 def ok(data: Any, pagination: dict[str, int] | None = None) -> JSONResponse:
     return JSONResponse(envelope(data, pagination))
+
+
+def ok_page(data: list[Any], total: int, offset: int) -> JSONResponse:
+    """One page of a list, with the pagination every list page carries (SPEC §7)."""
+    return ok(data, {"total": total, "start": offset, "end": offset + len(data)})

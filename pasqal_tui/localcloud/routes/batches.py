@@ -44,6 +44,7 @@ from pasqal_tui.localcloud.schemas import (
     counts_out,
     job_out,
     ok,
+    ok_page,
 )
 from pasqal_tui.localcloud.submission import check_batch, check_jobs
 
@@ -96,7 +97,7 @@ def list_(
             conn, caller.project_ids, filters, offset, limit, order_by_direction.upper() == "ASC"
         )
     data = [batch_out(r) for r in rows]
-    return ok(data, {"total": total, "start": offset, "end": offset + len(data)})
+    return ok_page(data, total, offset)
 
 
 @router.get("/v2/batches/{batch_id}", summary="Get a batch with its job ids (op 2)")

@@ -14,7 +14,7 @@ from pasqal_tui.localcloud.lifecycle import cancel_job
 from pasqal_tui.localcloud.queries import JobFilters, get_job, list_jobs, result_doc
 from pasqal_tui.localcloud.routes.filters import Limit, Offset, job_filters
 from pasqal_tui.localcloud.routes.results import signed_url
-from pasqal_tui.localcloud.schemas import job_out, ok
+from pasqal_tui.localcloud.schemas import job_out, ok, ok_page
 
 router = APIRouter(prefix="/core-fast/api", tags=["jobs"])
 
@@ -43,7 +43,7 @@ def list_(
     with cloud.store.read() as conn:
         rows, total = list_jobs(conn, caller.project_ids, filters, offset, limit, ascending)
     data = [job_out(r) for r in rows]
-    return ok(data, {"total": total, "start": offset, "end": offset + len(data)})
+    return ok_page(data, total, offset)
 
 
 @router.get("/v2/jobs/{job_id}", summary="Get a job with its sequence (op 12)")
