@@ -21,7 +21,7 @@ from pasqal_tui.cloud.auth import PasswordAuth
 from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.payloads import CreateBatchRequest, EmuFreeConfig, JobInput
 from pasqal_tui.tui.screens.batches import BatchesScreen
-from tui.support import loaded_rows, wait_for
+from tui.support import batch_list, loaded_rows, wait_for
 
 RABI_VARS = {"omega": 3.1, "duration": 500}
 JOB = {"runs": 50, "variables": RABI_VARS}
@@ -124,10 +124,7 @@ def audit_lines(state_home: Path) -> list[dict[str, Any]]:
 
 async def open_browser(pilot: Any, batch_id: str) -> BatchesScreen:
     """Wait for the batch list, then put the cursor on ``batch_id``."""
-    app = pilot.app
-    await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-    screen = app.screen
-    assert isinstance(screen, BatchesScreen)
+    screen = await batch_list(pilot)
     await wait_for(pilot, lambda: screen.table.move_to_id(batch_id), what="the new batch")
     return screen
 

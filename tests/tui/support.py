@@ -15,9 +15,13 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from keyring.backend import KeyringBackend
 from textual.pilot import Pilot
+
+if TYPE_CHECKING:
+    from pasqal_tui.tui.screens.batches import BatchesScreen
 
 SEED = 7
 ORIGIN = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -88,3 +92,14 @@ def loaded_rows(app: object) -> int:
 
 def cell_text(value: object) -> str:
     return getattr(value, "plain", str(value))
+
+
+async def batch_list(pilot: Pilot[object]) -> BatchesScreen:
+    """Wait until the batch browser shows rows, and return it."""
+    from pasqal_tui.tui.screens.batches import BatchesScreen
+
+    app = pilot.app
+    await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
+    screen = app.screen
+    assert isinstance(screen, BatchesScreen)
+    return screen

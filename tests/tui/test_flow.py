@@ -5,15 +5,13 @@ from __future__ import annotations
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.job import JobScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
-from tui.support import cell_text, loaded_rows, make_app, screen_named, wait_for
+from tui.support import batch_list, cell_text, loaded_rows, make_app, screen_named, wait_for
 
 
 async def test_batches_to_error_job_and_back(demo_cloud) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-        screen = app.screen
-        assert isinstance(screen, BatchesScreen)
+        screen = await batch_list(pilot)
         assert screen.state.total >= 25
         # The batch with the most errored jobs, found through the table as a user would.
         errored = max(screen.items, key=lambda b: b.jobs_count_per_status.get("ERROR", 0))
@@ -56,9 +54,7 @@ async def test_batches_to_error_job_and_back(demo_cloud) -> None:  # type: ignor
 async def test_bad_filter_keeps_text_and_says_why(demo_cloud) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-        screen = app.screen
-        assert isinstance(screen, BatchesScreen)
+        screen = await batch_list(pilot)
         before = screen.state.total
         await pilot.press("slash", *"bogus", "enter")
         hint = str(screen.query_one(".filter-hint").render())
@@ -70,9 +66,7 @@ async def test_bad_filter_keeps_text_and_says_why(demo_cloud) -> None:  # type: 
 async def test_e_jumps_to_the_first_error_even_on_a_later_page(demo_cloud) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-        batches = app.screen
-        assert isinstance(batches, BatchesScreen)
+        batches = await batch_list(pilot)
         mixed = next(
             b
             for b in batches.items
@@ -101,9 +95,7 @@ async def test_e_jumps_to_the_first_error_even_on_a_later_page(demo_cloud) -> No
 async def test_rebatched_job_links_to_its_parent_and_copies_its_id(demo_cloud) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-        batches = app.screen
-        assert isinstance(batches, BatchesScreen)
+        batches = await batch_list(pilot)
         child = next(b for b in batches.items if b.parent_id)
         batches.table.move_to_id(child.id)
         await pilot.press("enter")

@@ -19,7 +19,7 @@ from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.help import HelpScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
 from pasqal_tui.tui.widgets.banner import ErrorBanner
-from tui.support import cell_text, loaded_rows, make_app, start_cloud, wait_for
+from tui.support import batch_list, cell_text, loaded_rows, make_app, start_cloud, wait_for
 
 
 def free_port() -> int:
@@ -51,8 +51,7 @@ async def test_job_goes_pending_running_done(tmp_path: Path) -> None:
         batch_id = await create_qpu_batch(cloud.base_url, jobs=3)
         app = make_app(cloud.base_url, refresh=2.0)
         async with app.run_test(size=(160, 48), notifications=True) as pilot:
-            await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-            assert isinstance(app.screen, BatchesScreen)
+            await batch_list(pilot)
             app.screen.table.move_to_id(batch_id)
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app))

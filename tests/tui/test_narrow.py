@@ -8,9 +8,8 @@ from typing import Any
 
 from pasqal_tui.tui.clock import relative
 from pasqal_tui.tui.screens.base import table_width
-from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
-from tui.support import cell_text, loaded_rows, make_app, screen_named, wait_for
+from tui.support import batch_list, cell_text, loaded_rows, make_app, screen_named, wait_for
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 
@@ -37,9 +36,8 @@ def keys(screen: Any) -> list[str]:
 async def test_batch_and_job_tables_fit_80_columns_and_widen_back(demo_cloud: Any) -> None:
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-        batches = app.screen
-        assert isinstance(batches, BatchesScreen) and batches.narrow
+        batches = await batch_list(pilot)
+        assert batches.narrow
         assert table_width(batches.columns) == 80  # the tags column takes what is left
         assert batches.table.virtual_size.width <= batches.table.scrollable_content_region.width
         assert "parent" not in keys(batches)

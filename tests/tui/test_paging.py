@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
 from pasqal_tui.tui.widgets.pager import Pager
-from tui.support import cell_text, loaded_rows, make_app, wait_for
+from tui.support import batch_list, cell_text, loaded_rows, make_app, wait_for
 
 
 def pager_text(screen: object) -> str:
@@ -15,9 +14,7 @@ def pager_text(screen: object) -> str:
 async def test_pages_through_5000_jobs(demo_cloud) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-        batches = app.screen
-        assert isinstance(batches, BatchesScreen)
+        batches = await batch_list(pilot)
         big = next(b for b in batches.items if b.jobs_count == 5000)
         batches.table.move_to_id(big.id)
         await pilot.press("enter")
@@ -61,9 +58,7 @@ async def test_pages_through_5000_jobs(demo_cloud) -> None:  # type: ignore[no-u
 async def test_pause_stops_refresh_and_says_so(demo_cloud) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_cloud.base_url, refresh=2.0)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-        screen = app.screen
-        assert isinstance(screen, BatchesScreen)
+        screen = await batch_list(pilot)
         await pilot.press("p")
         assert app.cloud.paused
         assert "live refresh paused (p)" in pager_text(screen)

@@ -11,8 +11,7 @@ import pytest
 from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.filters import BatchFilters
 from pasqal_tui.tui import worker
-from pasqal_tui.tui.screens.batches import BatchesScreen
-from tui.support import loaded_rows, make_app, wait_for
+from tui.support import batch_list, make_app
 
 
 async def test_first_batch_page_is_sent_with_the_project_list(
@@ -36,8 +35,7 @@ async def test_first_batch_page_is_sent_with_the_project_list(
     monkeypatch.setattr(PasqalClient, "list_batches", batches)
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-        assert isinstance(app.screen, BatchesScreen)
+        await batch_list(pilot)
         # One request for the first page, overlapping the project list, not one after it.
         assert events.count("batches sent") == 1
         assert events.index("batches sent") < events.index("projects answered")
