@@ -21,6 +21,7 @@ from pasqal_tui.cloud.auth import PasswordAuth
 from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.payloads import CreateBatchRequest, EmuFreeConfig, JobInput
 from pasqal_tui.tui.screens.batches import BatchesScreen
+from pasqal_tui.tui.screens.jobs import JobsScreen
 from tui.support import batch_list, loaded_rows, wait_for
 
 RABI_VARS = {"omega": 3.1, "duration": 500}
@@ -129,15 +130,15 @@ async def open_browser(pilot: Any, batch_id: str) -> BatchesScreen:
     return screen
 
 
-async def open_jobs(pilot: Any, batch_id: str) -> Any:
-    """From the batch list to the job table of ``batch_id``."""
-    from pasqal_tui.tui.screens.jobs import JobsScreen
-
+async def open_jobs(pilot: Any, batch_id: str) -> JobsScreen:
+    """From the batch list to the job table of ``batch_id``, once it shows rows."""
     app = pilot.app
     await open_browser(pilot, batch_id)
     await pilot.press("enter")
     await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
-    return app.screen
+    jobs = app.screen
+    assert isinstance(jobs, JobsScreen)
+    return jobs
 
 
 def settled(cloud: Any, batch_id: str) -> bool:

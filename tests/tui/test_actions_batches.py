@@ -19,6 +19,7 @@ from tui.actions_support import (
     jobs_of,
     make_batch,
     open_browser,
+    open_jobs,
 )
 from tui.support import loaded_rows, make_app, wait_for
 
@@ -73,11 +74,7 @@ async def test_cancel_marked_jobs_only(cloud: Any, xdg_dirs: Path) -> None:
     bid = await make_batch(cloud.base_url, "FRESNEL", [JOB, {**JOB, "runs": 11}, JOB, JOB])
     app = make_app(cloud.base_url)
     async with app.run_test(size=(140, 40)) as pilot:
-        await open_browser(pilot, bid)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app))
-        jobs = app.screen
-        assert isinstance(jobs, JobsScreen)
+        jobs = await open_jobs(pilot, bid)
         ids = jobs.table.row_ids
         await pilot.press("down", "space", "space")  # marks the 2nd and 3rd jobs
         assert jobs.marks == {ids[1], ids[2]}
@@ -98,11 +95,7 @@ async def test_cancel_marked_says_which_are_ineligible(cloud: Any) -> None:
     bid = await make_batch(cloud.base_url, "FRESNEL", [JOB, JOB])
     app = make_app(cloud.base_url)
     async with app.run_test(size=(140, 40)) as pilot:
-        await open_browser(pilot, bid)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app))
-        jobs = app.screen
-        assert isinstance(jobs, JobsScreen)
+        jobs = await open_jobs(pilot, bid)
         first, second = jobs.table.row_ids
         await pilot.press("space", "space")
         await pilot.press("c", "y")  # first cancel both
@@ -200,9 +193,7 @@ async def test_close_from_the_job_table_through_the_palette(cloud: Any) -> None:
     bid = await make_batch(cloud.base_url, "FRESNEL", [JOB], open_=True)
     app = make_app(cloud.base_url)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_browser(pilot, bid)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app))
+        await open_jobs(pilot, bid)
         await pilot.press("ctrl+p")
         await pilot.pause(0.3)
         await pilot.press(*"close this batch")
