@@ -15,13 +15,15 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from keyring.backend import KeyringBackend
 from textual.pilot import Pilot
 
 if TYPE_CHECKING:
     from pasqal_tui.tui.screens.batches import BatchesScreen
+
+S = TypeVar("S")
 
 SEED = 7
 ORIGIN = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -102,4 +104,15 @@ async def batch_list(pilot: Pilot[object]) -> BatchesScreen:
     await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
     screen = app.screen
     assert isinstance(screen, BatchesScreen)
+    return screen
+
+
+async def open_from_batch_list(pilot: Pilot[object], key: str, kind: type[S]) -> S:
+    """From the batch browser, press ``key`` and wait until a loaded ``kind`` screen is on top."""
+    app = pilot.app
+    await batch_list(pilot)
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(app.screen, kind) and app.screen.loaded)
+    screen = app.screen
+    assert isinstance(screen, kind)
     return screen

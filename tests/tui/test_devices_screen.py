@@ -11,7 +11,7 @@ from support.localcloud import api_client, data
 from pasqal_tui.tui.screens.devices import DeviceCompareScreen, DevicesScreen
 from pasqal_tui.tui.widgets.device_model import parse_device
 from pasqal_tui.tui.widgets.device_sheet import DIFF_MARK
-from tui.support import loaded_rows, make_app, screen_named, wait_for
+from tui.support import make_app, open_from_batch_list, screen_named, wait_for
 
 
 def api_specs(cloud: Any) -> dict[str, dict[str, Any]]:
@@ -29,12 +29,7 @@ def rendered(app: Any, selector: str) -> str:
 
 
 async def open_devices(app: Any, pilot: Any) -> DevicesScreen:
-    await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-    await pilot.press("D")
-    await wait_for(pilot, lambda: screen_named(app, "DevicesScreen") and app.screen.loaded)
-    screen = app.screen
-    assert isinstance(screen, DevicesScreen)
-    return screen
+    return await open_from_batch_list(pilot, "D", DevicesScreen)
 
 
 async def test_every_device_renders_its_limits(demo_cloud) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from pasqal_tui.tui.screens.workload_dialogs import (
 )
 from pasqal_tui.tui.screens.workloads import WorkloadsScreen
 from pasqal_tui.tui.workload_history import Remembered, WorkloadHistory
-from tui.support import cell_text, loaded_rows, make_app, screen_named, wait_for
+from tui.support import cell_text, make_app, open_from_batch_list, screen_named, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 RABI = ROOT / "examples" / "rabi.json"
@@ -43,12 +43,7 @@ def api_create(cloud: Any, config: dict[str, Any], kind: str = "pulser_emulation
 
 
 async def open_workloads(app: Any, pilot: Any) -> WorkloadsScreen:
-    await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-    await pilot.press("W")
-    await wait_for(pilot, lambda: screen_named(app, "WorkloadsScreen") and app.screen.loaded)
-    screen = app.screen
-    assert isinstance(screen, WorkloadsScreen)
-    return screen
+    return await open_from_batch_list(pilot, "W", WorkloadsScreen)
 
 
 async def submit_form(app: Any, pilot: Any, config: str, backend: str = "EMU_FREE") -> None:
