@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from pasqal_tui.cloud import local
+from pasqal_tui.cloud import PasqalClient, local
 
 # The recorded answers of the real service; CI keeps `shared/` beside the clone, as here.
 RECORDED = Path(
@@ -81,6 +81,12 @@ def body_of(request: httpx.Request) -> Any:
     if request.headers.get("content-encoding") == "gzip":
         raw = gzip.decompress(raw)
     return json.loads(raw) if raw else None
+
+
+MakeClient = Callable[..., PasqalClient]
+"""The ``make_client`` fixture: a client on the fake cloud; keyword arguments override."""
+GET_BATCH = f"/core-fast/api/v2/batches/{BATCH}"
+OK = httpx.Response(200, json=envelope(batch_json()))
 
 
 @dataclass

@@ -5,11 +5,20 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import Callable
 
 import httpx
 import pytest
-from cloudfakes import BASE, BATCH, ENV, FakeCloud, batch_json, envelope, fail
+from cloudfakes import (
+    BASE,
+    BATCH,
+    ENV,
+    GET_BATCH,
+    OK,
+    FakeCloud,
+    MakeClient,
+    batch_json,
+    fail,
+)
 
 from pasqal_tui.cloud import (
     AuthenticationError,
@@ -22,10 +31,6 @@ from pasqal_tui.cloud import (
     custom,
 )
 from pasqal_tui.cloud.auth import jwt_expiry
-
-MakeClient = Callable[..., PasqalClient]
-GET_BATCH = f"/core-fast/api/v2/batches/{BATCH}"
-OK = httpx.Response(200, json=envelope(batch_json()))
 
 
 class Clock:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 import pytest
-from cloudfakes import BATCH, FakeCloud, envelope, fail
+from cloudfakes import BATCH, GET_BATCH, FakeCloud, MakeClient, envelope, fail
 
 from pasqal_tui.cloud import (
     AuthenticationError,
     InvalidRequestError,
     InvalidStateError,
     NotFoundError,
-    PasqalClient,
     PasqalError,
     PermissionDeniedError,
     RateLimitedError,
@@ -21,8 +18,6 @@ from pasqal_tui.cloud import (
     TokenAuth,
 )
 
-MakeClient = Callable[..., PasqalClient]
-GET_BATCH = f"/core-fast/api/v2/batches/{BATCH}"
 CLOSE = f"/core-fast/api/v2/batches/{BATCH}/complete"
 
 

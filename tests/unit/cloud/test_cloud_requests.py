@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 import httpx
 import pytest
-from cloudfakes import BATCH, JOB, PROJECT, FakeCloud, batch_json, body_of, envelope, job_json
+from cloudfakes import (
+    BATCH,
+    JOB,
+    PROJECT,
+    FakeCloud,
+    MakeClient,
+    batch_json,
+    body_of,
+    envelope,
+    job_json,
+)
 
 from pasqal_tui.cloud import (
     BatchFilters,
@@ -22,11 +31,9 @@ from pasqal_tui.cloud import (
     JobFilters,
     JobInput,
     JobStatus,
-    PasqalClient,
     RebatchFilters,
 )
 
-MakeClient = Callable[..., PasqalClient]
 B2 = "00000000-0000-0000-0000-000000000002"
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from email.utils import formatdate
 from typing import Any
 
 import httpx
 import pytest
-from cloudfakes import BATCH, FakeCloud, Sleeps, batch_json, envelope, fail
+from cloudfakes import (
+    BATCH,
+    GET_BATCH,
+    OK,
+    FakeCloud,
+    MakeClient,
+    Sleeps,
+    envelope,
+    fail,
+)
 
 from pasqal_tui.cloud import (
     CreateBatchRequest,
@@ -19,16 +27,12 @@ from pasqal_tui.cloud import (
     JobInput,
     NetworkError,
     NotFoundError,
-    PasqalClient,
     RateLimitedError,
     RetryPolicy,
     ServerError,
 )
 from pasqal_tui.cloud.retry import parse_retry_after
 
-MakeClient = Callable[..., PasqalClient]
-GET_BATCH = f"/core-fast/api/v2/batches/{BATCH}"
-OK = httpx.Response(200, json=envelope(batch_json()))
 NOW = 1_700_000_000.0
 
 
