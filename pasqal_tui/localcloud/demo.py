@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from pasqal_tui.localcloud.lifecycle import JOB_STATUSES, QUEUE_PRIORITY_RANK
+from pasqal_tui.localcloud.lifecycle import QUEUE_PRIORITY_RANK, store_counts
 from pasqal_tui.localcloud.settings import Settings
 from pasqal_tui.localcloud.store import Store
 from pasqal_tui.localcloud.timeutil import iso
@@ -243,7 +243,7 @@ class _Writer:
             jobs,
         )
         conn.executemany("INSERT INTO results (job_id, doc) VALUES (?, ?)", results)
-        _store_counts(conn, batch_id)
+        store_counts(conn, batch_id)
         return batch_id, [str(row[0]) for row in jobs]
 
     def _stop_index(self, plan: Plan, n_jobs: int) -> int:
@@ -307,24 +307,3 @@ class _Writer:
                     iso(end),
                 ),
             )
-
-
-def _store_counts(conn: sqlite3.Connection, batch_id: str) -> None:
-    counts = dict.fromkeys(JOB_STATUSES, 0)
-    for status, n in conn.execute(
-        "SELECT status, COUNT(*) FROM jobs WHERE batch_id = ? GROUP BY status", (batch_id,)
-    ):
-        counts[str(status)] = int(n)
-    conn.execute(
-        "UPDATE batches SET jobs_count = ?, n_pending = ?, n_running = ?, n_done = ?, "
-        "n_error = ?, n_canceled = ? WHERE id = ?",
-        (
-            sum(counts.values()),
-            counts["PENDING"],
-            counts["RUNNING"],
-            counts["DONE"],
-            counts["ERROR"],
-            counts["CANCELED"],
-            batch_id,
-        ),
-    )

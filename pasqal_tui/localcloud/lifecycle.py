@@ -52,13 +52,38 @@ def _dump(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
 
 
-def settle_batch(conn: sqlite3.Connection, batch_id: str, now: str) -> None:
-    """Recompute counters, then move the batch to RUNNING / DONE as its jobs dictate."""
+_COUNT_COLUMNS = (
+    "jobs_count = ?, n_pending = ?, n_running = ?, n_done = ?, n_error = ?, n_canceled = ?"
+)
+
+
+def _job_counts(conn: sqlite3.Connection, batch_id: str) -> tuple[dict[str, int], tuple[int, ...]]:
+    """The batch's jobs per status, and the values of `_COUNT_COLUMNS` in their order."""
     counts = dict.fromkeys(JOB_STATUSES, 0)
     for status, n in conn.execute(
         "SELECT status, COUNT(*) FROM jobs WHERE batch_id = ? GROUP BY status", (batch_id,)
     ):
         counts[str(status)] = int(n)
+    columns = (
+        sum(counts.values()),
+        counts["PENDING"],
+        counts["RUNNING"],
+        counts["DONE"],
+        counts["ERROR"],
+        counts["CANCELED"],
+    )
+    return counts, columns
+
+
+def store_counts(conn: sqlite3.Connection, batch_id: str) -> None:
+    """Recompute the batch's job counters only (its status stays as it is)."""
+    _, columns = _job_counts(conn, batch_id)
+    conn.execute(f"UPDATE batches SET {_COUNT_COLUMNS} WHERE id = ?", (*columns, batch_id))
+
+
+def settle_batch(conn: sqlite3.Connection, batch_id: str, now: str) -> None:
+    """Recompute counters, then move the batch to RUNNING / DONE as its jobs dictate."""
+    counts, columns = _job_counts(conn, batch_id)
     row = conn.execute(
         "SELECT status, open, start_datetime FROM batches WHERE id = ?", (batch_id,)
     ).fetchone()
@@ -70,22 +95,9 @@ def settle_batch(conn: sqlite3.Connection, batch_id: str, now: str) -> None:
         if not row["open"] and not counts["PENDING"] and not counts["RUNNING"]:
             status, end = "DONE", now
     conn.execute(
-        "UPDATE batches SET jobs_count = ?, n_pending = ?, n_running = ?, n_done = ?, "
-        "n_error = ?, n_canceled = ?, status = ?, start_datetime = ?, "
+        f"UPDATE batches SET {_COUNT_COLUMNS}, status = ?, start_datetime = ?, "
         "end_datetime = COALESCE(?, end_datetime), updated_at = ? WHERE id = ?",
-        (
-            sum(counts.values()),
-            counts["PENDING"],
-            counts["RUNNING"],
-            counts["DONE"],
-            counts["ERROR"],
-            counts["CANCELED"],
-            status,
-            start,
-            end,
-            now,
-            batch_id,
-        ),
+        (*columns, status, start, end, now, batch_id),
     )
 
 
