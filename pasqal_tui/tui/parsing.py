@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 
 
@@ -49,6 +49,17 @@ def date(text: str, field: str, *, end: bool = False) -> datetime | None:
     return value
 
 
+def date_range(
+    values: Mapping[str, str], start_field: str = "from", end_field: str = "to"
+) -> tuple[datetime | None, datetime | None]:
+    """The "from" and "to" fields as a creation window; the start must not come after the end."""
+    start = date(values.get("from", ""), start_field)
+    end = date(values.get("to", ""), end_field, end=True)
+    if start and end and start > end:
+        raise InputError(f"{start_field}: must be before {end_field}")
+    return start, end
+
+
 def flag(text: str, field: str, yes: str = "yes", no: str = "no") -> bool | None:
     value = text.strip().lower()
     if not value or value in ("any", "all"):
@@ -71,6 +82,15 @@ def integer(text: str, field: str) -> int | None:
     if number < 0:
         raise InputError(f"{field}: must be 0 or more")
     return number
+
+
+def runs_range(values: Mapping[str, str]) -> tuple[int | None, int | None]:
+    """The "min_runs" and "max_runs" fields; the minimum must not exceed the maximum."""
+    min_runs = integer(values.get("min_runs", ""), "min runs")
+    max_runs = integer(values.get("max_runs", ""), "max runs")
+    if min_runs is not None and max_runs is not None and min_runs > max_runs:
+        raise InputError("min runs: must not exceed max runs")
+    return min_runs, max_runs
 
 
 def uuids(text: str, field: str = "id") -> list[str] | None:

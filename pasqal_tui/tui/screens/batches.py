@@ -150,10 +150,7 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
 
     def apply_filter_text(self, values: dict[str, str]) -> None:
         statuses = parsing.statuses(values.get("status", ""), BATCH_STATUSES)
-        start = parsing.date(values.get("from", ""), "from")
-        end = parsing.date(values.get("to", ""), "to", end=True)
-        if start and end and start > end:
-            raise parsing.InputError("from: must be before to")
+        start, end = parsing.date_range(values)
         filters = BatchFilters(
             status=statuses,
             device_type=[d.upper() for d in parsing.words(values.get("device", "")) or []] or None,

@@ -219,14 +219,8 @@ class JobsScreen(JobActions, TableScreen[Job]):
         return "  ·  ".join(p for p in (filters_summary(self.filter_text), order, marks) if p)
 
     def apply_filter_text(self, values: dict[str, str]) -> None:
-        start = parsing.date(values.get("from", ""), "from")
-        end = parsing.date(values.get("to", ""), "to", end=True)
-        min_runs = parsing.integer(values.get("min_runs", ""), "min runs")
-        max_runs = parsing.integer(values.get("max_runs", ""), "max runs")
-        if min_runs is not None and max_runs is not None and min_runs > max_runs:
-            raise parsing.InputError("min runs: must not exceed max runs")
-        if start and end and start > end:
-            raise parsing.InputError("from: must be before to")
+        start, end = parsing.date_range(values)
+        min_runs, max_runs = parsing.runs_range(values)
         self.filters = JobFilters(
             batch_id=[self.the_batch.id],
             status=parsing.statuses(values.get("status", ""), JOB_STATUSES),

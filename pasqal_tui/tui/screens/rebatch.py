@@ -39,14 +39,8 @@ FIELDS = (
 
 def rebatch_filters(values: dict[str, str]) -> RebatchFilters:
     """The dialog's text as filters; InputError names the field."""
-    min_runs = parsing.integer(values.get("min_runs", ""), "min runs")
-    max_runs = parsing.integer(values.get("max_runs", ""), "max runs")
-    if min_runs is not None and max_runs is not None and min_runs > max_runs:
-        raise parsing.InputError("min runs: must not exceed max runs")
-    start = parsing.date(values.get("from", ""), "created from")
-    end = parsing.date(values.get("to", ""), "created to", end=True)
-    if start and end and start > end:
-        raise parsing.InputError("created from: must be before created to")
+    min_runs, max_runs = parsing.runs_range(values)
+    start, end = parsing.date_range(values, "created from", "created to")
     return RebatchFilters(
         status=parsing.statuses(values.get("status", ""), JOB_STATUSES),
         id=parsing.uuids(values.get("id", ""), "job ids"),
