@@ -17,20 +17,6 @@ def now_iso() -> str:
     return iso(datetime.now(timezone.utc))
 
 
-def parse_datetime(value: str) -> datetime:
-    """ISO-8601 as Python's `isoformat()` writes it; naive values are UTC."""
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    # A `+` in a query string may arrive decoded as a space.
-    if len(text) > 19 and text[-6] == " ":
-        text = text[:-6] + "+" + text[-5:]
-    dt = datetime.fromisoformat(text)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt
-
-
 class Clock:
     """The server's 'now'. With an origin (`--clock-origin`), time starts there when the
     server starts and runs at wall speed, so live activity lands just after a demo history
