@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from pasqal_tui.tui.app import PasqalApp
+    from pasqal_tui.tui.messages import Failure
 
 
 class AppAccess:
@@ -22,3 +23,9 @@ class AppAccess:
 
         assert isinstance(self.app, PasqalApp)
         return self.app
+
+    def say_failure(self, failure: Failure) -> None:
+        """A toast for the user's own failed request; a refresh's failure, or any failure while
+        the connection is down, is left to the app-wide banner."""
+        if not failure.background and not self.pasqal.connection_problem:
+            self.pasqal.notify(failure.message, severity="error", timeout=8, markup=False)

@@ -189,10 +189,8 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         self.notify(message.text, timeout=4, markup=False)
 
     def on_request_failed(self, message: RequestFailed) -> None:
-        failure = message.failure
         self.stale = True
-        if not failure.background and not self.pasqal.connection_problem:
-            self.notify(failure.message, severity="error", timeout=8, markup=False)
+        self.say_failure(message.failure)
 
     # ---- actions ----------------------------------------------------------------------------
 

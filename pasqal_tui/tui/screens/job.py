@@ -110,8 +110,7 @@ class JobScreen(AppAccess, Screen[None]):
         self.render_results()
 
     def on_request_failed(self, message: RequestFailed) -> None:
-        if not message.failure.background and not self.pasqal.connection_problem:
-            self.notify(message.failure.message, severity="error", timeout=8, markup=False)
+        self.say_failure(message.failure)
 
     def on_notice(self, message: Notice) -> None:
         self.notify(message.text, timeout=4, markup=False)

@@ -182,9 +182,7 @@ class WorkloadsScreen(AppAccess, Screen[None]):
         self._repaint()
 
     def on_request_failed(self, message: RequestFailed) -> None:
-        failure = message.failure
-        if not failure.background and not self.pasqal.connection_problem:
-            self.notify(failure.message, severity="error", timeout=8, markup=False)
+        self.say_failure(message.failure)
 
     # ---- painting ---------------------------------------------------------------------------
 
