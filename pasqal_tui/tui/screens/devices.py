@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.app_access import AppAccess
+from pasqal_tui.tui.screens.scrolling import LineScroll, scroll_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.device_model import DeviceSpec, compare, parse_devices
 from pasqal_tui.tui.widgets.device_sheet import DeviceSheet, comparison_table
@@ -196,16 +197,16 @@ class DevicesScreen(AppAccess, Screen[None]):
         self.app.push_screen(DeviceCompareScreen(left, right))
 
 
-class DeviceCompareScreen(Screen[None]):
+class DeviceCompareScreen(LineScroll, Screen[None]):
     """Two devices side by side; differing lines are marked ≠ and highlighted."""
 
     CSS_PATH = "devices.tcss"
+    SCROLL_ID = "compare-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="compare.back"),
         Binding("d", "only_differences", "Only differences", id="compare.only_diff"),
         Binding("s", "swap", "Swap sides", id="compare.swap"),
-        Binding("j", "scroll('down')", "Down", id="compare.down", show=False),
-        Binding("k", "scroll('up')", "Up", id="compare.up", show=False),
+        *scroll_bindings("compare"),
     ]
 
     def __init__(self, left: DeviceSpec, right: DeviceSpec) -> None:
@@ -257,7 +258,3 @@ class DeviceCompareScreen(Screen[None]):
         self.left, self.right = self.right, self.left
         self.rows = compare(self.left, self.right)
         self._paint()
-
-    def action_scroll(self, direction: str) -> None:
-        body = self.query_one("#compare-body", VerticalScroll)
-        body.scroll_relative(y=1 if direction == "down" else -1, animate=False)

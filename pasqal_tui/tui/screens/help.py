@@ -11,14 +11,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from pasqal_tui.tui.screens.scrolling import LineScroll, scroll_bindings
 
-class HelpScreen(ModalScreen[None]):
+
+class HelpScreen(LineScroll, ModalScreen[None]):
     """Lists what the keys do where the user was; Escape, q or ? closes it."""
 
+    SCROLL_ID = "help-box"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
-        Binding("j", "scroll('down')", "Down", id="help.down", show=False),
-        Binding("k", "scroll('up')", "Up", id="help.up", show=False),
+        *scroll_bindings("help"),
     ]
 
     def __init__(self, behind: Screen[object]) -> None:
@@ -54,7 +56,3 @@ class HelpScreen(ModalScreen[None]):
                 "Ctrl+P opens the command palette.",
                 id="help-foot",
             )
-
-    def action_scroll(self, direction: str) -> None:
-        box = self.query_one("#help-box", VerticalScroll)
-        box.scroll_relative(y=1 if direction == "down" else -1, animate=False)

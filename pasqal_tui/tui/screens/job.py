@@ -16,6 +16,7 @@ from pasqal_tui.cloud.models import Job, JobResults, JobStatus
 from pasqal_tui.tui.clock import absolute, relative
 from pasqal_tui.tui.messages import JobLoaded, Notice, RequestFailed, ResultsLoaded
 from pasqal_tui.tui.screens.app_access import AppAccess
+from pasqal_tui.tui.screens.scrolling import LineScroll, scroll_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.histogram import histogram_lines
@@ -28,17 +29,17 @@ TOP_N = 12
 RAW_SHOWN = 200
 
 
-class JobScreen(AppAccess, Screen[None]):
+class JobScreen(LineScroll, AppAccess, Screen[None]):
     """Everything about one job; c copies its id, y its errors, P opens its parent."""
 
+    SCROLL_ID = "job-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="job.back"),
         Binding("c", "copy_id", "Copy id", id="job.copy_id"),
         Binding("y", "copy_error", "Copy error", id="job.copy_error"),
         Binding("r", "raw", "Raw samples", id="job.raw"),
         Binding("P", "parent", "Parent job", id="job.parent"),
-        Binding("j", "scroll('down')", "Down", id="job.down", show=False),
-        Binding("k", "scroll('up')", "Up", id="job.up", show=False),
+        *scroll_bindings("job"),
     ]
 
     def __init__(self, job: Job) -> None:
@@ -210,7 +211,3 @@ class JobScreen(AppAccess, Screen[None]):
         self.pasqal.cloud.request(
             self, "parent", lambda c: c.get_job(parent), lambda j: JobLoaded(j, False)
         )
-
-    def action_scroll(self, direction: str) -> None:
-        body = self.query_one("#job-body", VerticalScroll)
-        body.scroll_relative(y=1 if direction == "down" else -1, animate=False)

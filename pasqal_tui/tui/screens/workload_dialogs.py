@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from pasqal_tui.cloud.models import Workload
 from pasqal_tui.cloud.payloads import CreateWorkloadRequest
 from pasqal_tui.tui.parsing import InputError
+from pasqal_tui.tui.screens.scrolling import LineScroll, scroll_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.workload_detail import result_json, result_summary
 from pasqal_tui.tui.widgets.workload_form import TEMPLATE, parse_form, parse_id
@@ -96,15 +97,15 @@ class OpenWorkloadScreen(ModalScreen[str | None]):
         self.dismiss(workload_id)
 
 
-class WorkloadResultScreen(Screen[None]):
+class WorkloadResultScreen(LineScroll, Screen[None]):
     """The whole result: counts as a histogram when there are counts, and the JSON."""
 
     CSS_PATH = "workloads.tcss"
+    SCROLL_ID = "workload-result"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "Back", id="workload_result.back"),
         Binding("c", "copy", "Copy JSON", id="workload_result.copy"),
-        Binding("j", "scroll('down')", "Down", id="workload_result.down", show=False),
-        Binding("k", "scroll('up')", "Up", id="workload_result.up", show=False),
+        *scroll_bindings("workload_result"),
     ]
 
     def __init__(self, workload: Workload) -> None:
@@ -130,7 +131,3 @@ class WorkloadResultScreen(Screen[None]):
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(result_json(self.workload.result))
         self.notify("Result JSON copied", timeout=2)
-
-    def action_scroll(self, direction: str) -> None:
-        box = self.query_one("#workload-result", VerticalScroll)
-        box.scroll_relative(y=1 if direction == "down" else -1, animate=False)
