@@ -132,12 +132,17 @@ def test_broken_specs_say_what_is_wrong() -> None:
     assert odd.problem is None and odd.max_atoms == "\u2013"
 
 
+async def devices_from_login(app: Any, pilot: Any) -> None:
+    """Not logged in (the login screen is up): open the public device list."""
+    await wait_for(pilot, lambda: screen_named(app, "LoginScreen"))
+    app.action_devices()
+    await wait_for(pilot, lambda: screen_named(app, "DevicesScreen"))
+
+
 async def test_unreachable_cloud_says_so_in_one_line() -> None:
     app = make_app("http://127.0.0.1:9", start_local=False)  # nothing listens on port 9
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: screen_named(app, "LoginScreen"))
-        app.action_devices()
-        await wait_for(pilot, lambda: screen_named(app, "DevicesScreen"))
+        await devices_from_login(app, pilot)
 
         def status() -> str:
             return str(app.screen.query_one("#devices-status").content)
@@ -155,9 +160,7 @@ async def test_server_text_is_shown_literally_not_as_markup() -> None:
 
     app = make_app("http://127.0.0.1:9", start_local=False)  # nothing listens on port 9
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: screen_named(app, "LoginScreen"))
-        app.action_devices()
-        await wait_for(pilot, lambda: screen_named(app, "DevicesScreen"))
+        await devices_from_login(app, pilot)
         screen = app.screen
 
         def shown(selector: str) -> str:
