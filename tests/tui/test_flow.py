@@ -122,3 +122,15 @@ async def test_rebatched_job_links_to_its_parent_and_copies_its_id(demo_cloud) -
         assert parent.job.batch_id == child.parent_id
         await pilot.press("escape")
         assert app.screen is job_screen
+
+
+async def test_escape_on_the_batch_browser_keeps_the_session_and_q_quits(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await batch_list(pilot)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert app.is_running and app.screen is screen
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running

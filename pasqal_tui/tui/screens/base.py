@@ -197,8 +197,8 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
-        else:
-            self.app.exit()
+        else:  # the root screen: a stray Esc must not end the session
+            self.notify("Press q to quit", timeout=2)
 
     def action_filters(self) -> None:
         self.query_one(FilterBar).open()

@@ -64,7 +64,9 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
     """Enter opens a batch's jobs; 1-6 show one status; / filters; [ ] page."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "back", "Quit", id="batches.quit"),
+        # Esc stays "back" (a no-op here, so a stray Esc never ends the session); q quits.
+        Binding("escape", "back", "Back", id="batches.back", show=False),
+        Binding("q", "quit_app", "Quit", id="batches.quit"),
         Binding("enter", "open", "Open", id="batches.open", show=False),
         Binding("i", "jump", "Jump to id", id="batches.jump"),
         *status_bindings("batches", BATCH_STATUSES),
@@ -167,6 +169,9 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(self.table.id_at(event.cursor_row))
+
+    def action_quit_app(self) -> None:
+        self.app.exit()
 
     def action_open(self) -> None:
         row_id = self.table.current_id()
