@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
@@ -27,32 +25,18 @@ from pasqal_tui.config import (
     load_config,
     mouse_enabled,
     save_config,
-    selected_profile_name,
 )
 from pasqal_tui.secrets import SecretStore
 from pasqal_tui.tui import themes
-from pasqal_tui.tui.clock import Clock, system_clock
 from pasqal_tui.tui.launcher import LocalLauncher
 from pasqal_tui.tui.messages import LoggedIn
+from pasqal_tui.tui.options import AppOptions
+from pasqal_tui.tui.start_plan import AskLogin, SignIn, plan_start
 from pasqal_tui.tui.worker import CloudWorker, describe
 
+__all__ = ["AppOptions", "PasqalApp"]
+
 log = logging.getLogger("pasqal_tui.tui")
-
-
-@dataclass
-class AppOptions:
-    """What the command line (or a test) decides; ``None`` means "use the config"."""
-
-    profile: str | None = None
-    env: str | None = None
-    read_only: bool = False
-    refresh: float | None = None
-    theme: str | None = None
-    mouse: bool | None = None
-    config_path: Path | None = None
-    local_url: str | None = None
-    clock: Clock = field(default=system_clock)
-    start_local: bool = True
 
 
 class PasqalApp(App[None]):
@@ -137,42 +121,26 @@ class PasqalApp(App[None]):
             self.notify(f"Could not save {self.config_path}: {exc.strerror}", severity="warning")
 
     def _start(self) -> None:
-        from pasqal_tui.tui.screens.login import LoginScreen
+        plan = plan_start(self.settings, self.options, self.launcher, self.secrets)
+        if isinstance(plan, AskLogin):
+            from pasqal_tui.tui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen(plan.profile, problem=plan.problem))
+            return
         from pasqal_tui.tui.screens.start import StartScreen
 
-        name = selected_profile_name(self.settings, self.options.profile)
-        if self.options.env:
-            profile = self.settings.profile(name) or Profile(name=name)
-            profile = profile.model_copy(update={"environment": self.options.env})
-            self.push_screen(LoginScreen(profile))
-            return
-        if name == LOCAL_PROFILE and self.settings.profile(name) is None:
-            problem = self.launcher.unavailable()
-            if problem or not self.options.start_local:
-                self.push_screen(LoginScreen(None, problem=problem))
-            else:
-                self.push_screen(StartScreen("Starting the local cloud with demo data…"))
-                self._start_local()
-            return
-        saved = self.settings.profile(name)
-        if saved is None:
-            self.push_screen(LoginScreen(None, problem=f"no profile named {name!r}"))
-            return
-        password = self.secrets.get(saved.name)
-        if password:
-            self.push_screen(StartScreen(f"Logging in to {saved.environment} as {saved.username}…"))
-            self.login(saved, password, remember=False)
-        else:
-            self.push_screen(LoginScreen(saved))
+        self.push_screen(StartScreen(plan.status))
+        self._sign_in_at_start(plan)
 
     @work(group="launch", exclusive=True, exit_on_error=False)
-    async def _start_local(self) -> None:
-        try:
-            await self.launcher.start()
-        except Exception as exc:
-            self._login_failed(f"The local cloud did not start: {describe(exc)}", None)
-            return
-        self.login(self.launcher.profile(), self.launcher.password, remember=False)
+    async def _sign_in_at_start(self, plan: SignIn) -> None:
+        if plan.start_local:
+            try:
+                await self.launcher.start()
+            except Exception as exc:
+                self.login_failed(f"The local cloud did not start: {describe(exc)}", None)
+                return
+        self.login(plan.profile, plan.password, remember=False)
 
     # ---- login ------------------------------------------------------------------------------
 
@@ -188,7 +156,7 @@ class PasqalApp(App[None]):
         try:
             (client, projects, where, early), _ = await asyncio.gather(opening, preload)
         except Exception as exc:
-            self._login_failed(describe(exc), profile)
+            self.login_failed(describe(exc), profile)
             return
         await self.cloud.open(client, where)
         if early is not None:
@@ -209,15 +177,16 @@ class PasqalApp(App[None]):
             self._save_profile(profile)
         self.screen.post_message(LoggedIn(projects))
 
-    def _login_failed(self, message: str, profile: Profile | None) -> None:
+    def login_failed(self, message: str, profile: Profile | None) -> None:
+        """Say why on the login screen, opening it in place of the start screen."""
         from pasqal_tui.tui.screens.login import LoginScreen
         from pasqal_tui.tui.screens.start import StartScreen
 
         screen = self.screen
+        shown = profile if profile is not None and profile.name != LOCAL_PROFILE else None
         if isinstance(screen, LoginScreen):
             screen.show_error(message)
         elif isinstance(screen, StartScreen):
-            shown = profile if profile is not None and profile.name != LOCAL_PROFILE else None
             self.switch_screen(LoginScreen(shown, error=message))
         else:
             self.notify(message, severity="error", markup=False)

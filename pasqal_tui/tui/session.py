@@ -95,6 +95,14 @@ async def open_client(
     return client, projects, where, early
 
 
+def pick_project(projects: list[Project], wanted: str | None) -> Project | None:
+    """The profile's project when it is listed, else the only one; None means ask."""
+    match = next((p for p in projects if p.id == wanted), None)
+    if match is None and len(projects) == 1:
+        match = projects[0]
+    return match
+
+
 def _consume(task: asyncio.Task[Any]) -> None:
     """An early request nobody awaits (login failed, project not chosen) must not log a warning."""
     if not task.cancelled():

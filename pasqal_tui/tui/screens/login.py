@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from pasqal_tui.cloud.models import Project
 from pasqal_tui.config import ENVIRONMENTS, LOCAL_PROFILE, Profile
 from pasqal_tui.tui.messages import LoggedIn
+from pasqal_tui.tui.session import pick_project
 from pasqal_tui.tui.widgets.header import AppHeader
 
 NEW = "__new__"
@@ -200,24 +201,21 @@ def choose_project(screen: Screen[None], projects: list[Project]) -> None:
 
     app = screen.app
     assert isinstance(app, PasqalApp)
-    if not projects:
-        if isinstance(screen, LoginScreen):
-            screen.show_error("This account has no active project.")
-        return
-    wanted = app.profile.project_id if app.profile else None
-    match = next((p for p in projects if p.id == wanted), None)
-    if match is None and len(projects) == 1:
-        match = projects[0]
+    match = pick_project(projects, app.profile.project_id if app.profile else None)
     if match is not None:
         app.choose_project(match.id, match.name)
+        return
+    if not projects:
+        app.login_failed("This account has no active project.", app.profile)
         return
 
     def picked(project_id: str | None) -> None:
         project = next((p for p in projects if p.id == project_id), None)
         if project is not None:
             app.choose_project(project.id, project.name)
-        elif isinstance(screen, LoginScreen):
-            screen.show_error("Choose a project to continue (log in again to see the list).")
+        else:
+            message = "Choose a project to continue (log in again to see the list)."
+            app.login_failed(message, app.profile)
 
     app.push_screen(ProjectScreen(projects), picked)
 

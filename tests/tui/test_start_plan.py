@@ -1,0 +1,180 @@
+"""What the app does first (start_plan), and how a start that signs in ends: the batches, the
+project picker, or the login screen with the reason. Never stuck on "Logging in…"."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Select, Static
+
+from pasqal_tui.config import Config, Profile, save_config
+from pasqal_tui.secrets import SERVICE, SecretStore
+from pasqal_tui.tui.launcher import LocalLauncher
+from pasqal_tui.tui.options import AppOptions
+from pasqal_tui.tui.screens.batches import BatchesScreen
+from pasqal_tui.tui.screens.login import LoginScreen, ProjectScreen
+from pasqal_tui.tui.screens.start import StartScreen
+from pasqal_tui.tui.start_plan import AskLogin, SignIn, plan_start
+from tui.support import MemoryKeyring, make_app, start_cloud, wait_for
+
+LAB = Profile(name="lab", environment="prod", username="ada@example.com")
+
+
+def plan(config: Config, *, url: str | None = "http://127.0.0.1:1", **options: Any) -> Any:
+    return plan_start(config, AppOptions(**options), LocalLauncher(url), SecretStore())
+
+
+def test_no_configuration_signs_in_to_the_embedded_cloud_as_demo() -> None:
+    first = plan(Config())
+    assert isinstance(first, SignIn) and first.start_local
+    assert (first.profile.name, first.profile.username, first.password) == ("local", "demo", "demo")
+
+
+def test_env_asks_with_that_environment_chosen() -> None:
+    first = plan(Config(profiles=[LAB], default_profile="lab"), env="preprod")
+    assert isinstance(first, AskLogin) and first.profile is not None
+    assert (first.profile.name, first.profile.environment) == ("lab", "preprod")
+
+
+def test_a_saved_profile_signs_in_only_with_its_password_in_the_keyring(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    config = Config(profiles=[LAB], default_profile="lab")
+    assert plan(config) == AskLogin(LAB)
+    memory_keyring.set_password(SERVICE, "lab", "s3cret")
+    first = plan(config)
+    assert isinstance(first, SignIn) and not first.start_local
+    assert (first.profile, first.password) == (LAB, "s3cret")
+
+
+def test_an_unknown_profile_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PASQAL_TUI_PROFILE", "nope")
+    assert plan(Config()) == AskLogin(None, "no profile named 'nope'")
+
+
+def saved_profile(base_url: str, username: str) -> None:
+    core = f"{base_url}/core-fast"
+    save_config(
+        Config(
+            profiles=[
+                Profile(
+                    name="work",
+                    environment="custom",
+                    core_url=core,
+                    account_url=f"{base_url}/account",
+                    token_url=f"{base_url}/oauth/token",
+                    username=username,
+                )
+            ],
+            default_profile="work",
+        )
+    )
+
+
+def error_line(screen: LoginScreen) -> str:
+    return str(screen.query_one("#login-error", Static).render())
+
+
+async def test_a_refused_saved_password_ends_on_the_login_screen_with_the_reason(
+    demo_cloud: Any, xdg_dirs: Path, memory_keyring: MemoryKeyring
+) -> None:
+    saved_profile(demo_cloud.base_url, "demo")
+    memory_keyring.set_password(SERVICE, "work", "changed-since")
+    app = make_app(None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        await wait_for(pilot, lambda: "refused" in error_line(screen), what="the reason")
+        assert "sign-in refused for 'demo'" in error_line(screen)
+        assert screen.query_one("#profile", Select).value == "work"
+        assert screen.query_one("#username", Input).value == "demo"
+        assert app.cloud.client is None
+
+
+async def test_an_unreachable_local_cloud_ends_on_the_login_screen() -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    app = make_app(url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), timeout=30)
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        await wait_for(pilot, lambda: "cannot reach" in error_line(screen), what="the reason")
+
+
+@pytest.fixture
+def two_project_cloud(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """ada is in projects alpha and beta; cid is in none (his only membership is removed)."""
+    from pasqal_tui.localcloud.users import add_user
+
+    data = tmp_path / "cloud"
+    add_user(data, "ada", "pw-ada", "alpha")
+    beta = add_user(data, "bob", "pw-bob", "beta")
+    add_user(data, "cid", "pw-cid", "gamma")
+    with sqlite3.connect(data / "cloud.sqlite3") as db:
+        (ada,) = db.execute("SELECT id FROM users WHERE username = 'ada'").fetchone()
+        (cid,) = db.execute("SELECT id FROM users WHERE username = 'cid'").fetchone()
+        db.execute("INSERT INTO memberships (user_id, project_id) VALUES (?, ?)", (ada, beta))
+        db.execute("DELETE FROM memberships WHERE user_id = ?", (cid,))
+    cloud = start_cloud(data, [])
+    cloud.beta = beta
+    yield cloud
+    cloud.stop()
+
+
+async def test_two_projects_are_offered_and_the_choice_is_saved(
+    two_project_cloud: Any, xdg_dirs: Path, memory_keyring: MemoryKeyring
+) -> None:
+    from pasqal_tui.config import load_config
+
+    saved_profile(two_project_cloud.base_url, "ada")
+    memory_keyring.set_password(SERVICE, "work", "pw-ada")
+    app = make_app(None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ProjectScreen), what="the picker")
+        await pilot.press("down", "enter")
+        screen = await wait_for_batches(pilot)
+        assert app.project_name == "beta" and "beta" in screen.sub_title
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["BatchesScreen"]
+    saved = load_config().config.profile("work")
+    assert saved is not None and saved.project_id == two_project_cloud.beta
+
+
+async def test_no_project_chosen_ends_on_the_login_screen_not_on_logging_in(
+    two_project_cloud: Any, xdg_dirs: Path, memory_keyring: MemoryKeyring
+) -> None:
+    saved_profile(two_project_cloud.base_url, "ada")
+    memory_keyring.set_password(SERVICE, "work", "pw-ada")
+    app = make_app(None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ProjectScreen), what="the picker")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
+        assert "Choose a project to continue" in error_line(app.screen)
+        assert not any(isinstance(s, StartScreen) for s in app.screen_stack)
+
+
+async def test_an_account_without_a_project_is_told_so(
+    two_project_cloud: Any, xdg_dirs: Path, memory_keyring: MemoryKeyring
+) -> None:
+    saved_profile(two_project_cloud.base_url, "cid")
+    memory_keyring.set_password(SERVICE, "work", "pw-cid")
+    app = make_app(None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
+        screen = app.screen
+        await wait_for(pilot, lambda: "no active project" in error_line(screen))
+        assert screen.query_one("#username", Input).value == "cid"
+
+
+async def wait_for_batches(pilot: Any) -> BatchesScreen:
+    """The batch browser, loaded (this cloud has no batch yet: an empty page)."""
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.loaded)
+    return app.screen  # type: ignore[no-any-return]
