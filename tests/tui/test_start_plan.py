@@ -75,6 +75,13 @@ def saved_profile(base_url: str, username: str) -> None:
     )
 
 
+def signing_in_app(base_url: str, username: str, password: str, keyring: MemoryKeyring) -> Any:
+    """The app with a saved profile whose password is in the keyring: it signs in at start."""
+    saved_profile(base_url, username)
+    keyring.set_password(SERVICE, "work", password)
+    return make_app(None)
+
+
 def error_line(screen: LoginScreen) -> str:
     return str(screen.query_one("#login-error", Static).render())
 
@@ -82,9 +89,7 @@ def error_line(screen: LoginScreen) -> str:
 async def test_a_refused_saved_password_ends_on_the_login_screen_with_the_reason(
     demo_cloud: Any, xdg_dirs: Path, memory_keyring: MemoryKeyring
 ) -> None:
-    saved_profile(demo_cloud.base_url, "demo")
-    memory_keyring.set_password(SERVICE, "work", "changed-since")
-    app = make_app(None)
+    app = signing_in_app(demo_cloud.base_url, "demo", "changed-since", memory_keyring)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
         screen = app.screen
@@ -133,11 +138,9 @@ async def test_two_projects_are_offered_and_the_choice_is_saved(
 ) -> None:
     from pasqal_tui.config import load_config
 
-    saved_profile(two_project_cloud.base_url, "ada")
-    memory_keyring.set_password(SERVICE, "work", "pw-ada")
-    app = make_app(None)
+    app = signing_in_app(two_project_cloud.base_url, "ada", "pw-ada", memory_keyring)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ProjectScreen), what="the picker")
+        await picker(pilot)
         await pilot.press("down", "enter")
         screen = await wait_for_batches(pilot)
         assert app.project_name == "beta" and "beta" in screen.sub_title
@@ -149,11 +152,9 @@ async def test_two_projects_are_offered_and_the_choice_is_saved(
 async def test_no_project_chosen_ends_on_the_login_screen_not_on_logging_in(
     two_project_cloud: Any, xdg_dirs: Path, memory_keyring: MemoryKeyring
 ) -> None:
-    saved_profile(two_project_cloud.base_url, "ada")
-    memory_keyring.set_password(SERVICE, "work", "pw-ada")
-    app = make_app(None)
+    app = signing_in_app(two_project_cloud.base_url, "ada", "pw-ada", memory_keyring)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ProjectScreen), what="the picker")
+        await picker(pilot)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
         assert "Choose a project to continue" in error_line(app.screen)
@@ -163,14 +164,17 @@ async def test_no_project_chosen_ends_on_the_login_screen_not_on_logging_in(
 async def test_an_account_without_a_project_is_told_so(
     two_project_cloud: Any, xdg_dirs: Path, memory_keyring: MemoryKeyring
 ) -> None:
-    saved_profile(two_project_cloud.base_url, "cid")
-    memory_keyring.set_password(SERVICE, "work", "pw-cid")
-    app = make_app(None)
+    app = signing_in_app(two_project_cloud.base_url, "cid", "pw-cid", memory_keyring)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
         screen = app.screen
         await wait_for(pilot, lambda: "no active project" in error_line(screen))
         assert screen.query_one("#username", Input).value == "cid"
+
+
+async def picker(pilot: Any) -> None:
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, ProjectScreen), what="the picker")
 
 
 async def wait_for_batches(pilot: Any) -> BatchesScreen:
