@@ -37,6 +37,8 @@ from pasqal_tui.tui.worker import CloudWorker, describe
 __all__ = ["AppOptions", "PasqalApp"]
 
 log = logging.getLogger("pasqal_tui.tui")
+#: How long a start-up sign-in may take before "Logging in…" is drawn (seconds).
+START_SCREEN_DELAY = 0.25
 
 
 class PasqalApp(App[None]):
@@ -127,10 +129,16 @@ class PasqalApp(App[None]):
 
             self.push_screen(LoginScreen(plan.profile, problem=plan.problem))
             return
+        # A quick sign-in goes straight to the batches: a "Logging in…" screen drawn for a tenth
+        # of a second, then removed, would cost two full frames (about 40 KiB over SSH).
+        self.set_timer(START_SCREEN_DELAY, lambda: self._show_start_screen(plan.status))
+        self._sign_in_at_start(plan)
+
+    def _show_start_screen(self, status: str) -> None:
         from pasqal_tui.tui.screens.start import StartScreen
 
-        self.push_screen(StartScreen(plan.status))
-        self._sign_in_at_start(plan)
+        if len(self.screen_stack) == 1:  # still nothing on screen: the sign-in takes a while
+            self.push_screen(StartScreen(status))
 
     @work(group="launch", exclusive=True, exit_on_error=False)
     async def _sign_in_at_start(self, plan: SignIn) -> None:
@@ -147,7 +155,12 @@ class PasqalApp(App[None]):
     @work(group="login", exclusive=True, exit_on_error=False)
     async def login(self, profile: Profile, password: str, remember: bool) -> None:
         """Log in and list the projects; the login screen gets LoggedIn or an error line."""
-        from pasqal_tui.tui.session import first_batches_page, open_client, tls_verified
+        from pasqal_tui.tui.session import (
+            first_batches_page,
+            open_client,
+            pick_project,
+            tls_verified,
+        )
 
         key, fetch = first_batches_page()
         opening = open_client(profile, password, self.launcher, alongside=fetch)
@@ -175,10 +188,20 @@ class PasqalApp(App[None]):
             elif not remember:
                 self.secrets.remember_for_session(profile.name, password)
             self._save_profile(profile)
-        self.screen.post_message(LoggedIn(projects))
+        picked = pick_project(projects, profile.project_id)
+        if picked is not None:
+            self.choose_project(picked.id, picked.name)
+            return
+        from pasqal_tui.tui.screens.start import StartScreen
+
+        screen: Screen[Any] = self.screen
+        if len(self.screen_stack) == 1:  # a quick start-up sign-in: nothing shown yet
+            screen = StartScreen("Choose a project")
+            self.push_screen(screen)
+        screen.post_message(LoggedIn(projects))  # it asks, or says there is no project
 
     def login_failed(self, message: str, profile: Profile | None) -> None:
-        """Say why on the login screen, opening it in place of the start screen."""
+        """Say why on the login screen, opening it in place of the start screen (if any)."""
         from pasqal_tui.tui.screens.login import LoginScreen
         from pasqal_tui.tui.screens.start import StartScreen
 
@@ -188,6 +211,8 @@ class PasqalApp(App[None]):
             screen.show_error(message)
         elif isinstance(screen, StartScreen):
             self.switch_screen(LoginScreen(shown, error=message))
+        elif len(self.screen_stack) == 1:  # a start-up sign-in failed before anything was shown
+            self.push_screen(LoginScreen(shown, error=message))
         else:
             self.notify(message, severity="error", markup=False)
 
@@ -216,7 +241,10 @@ class PasqalApp(App[None]):
         self.session_title = f"{where} · {project_name}" + (
             " · read-only" if self.read_only else ""
         )
-        self.switch_screen(BatchesScreen())
+        if len(self.screen_stack) > 1:
+            self.switch_screen(BatchesScreen())
+        else:  # a quick start-up sign-in: straight from the blank default screen
+            self.push_screen(BatchesScreen())
 
     # ---- actions ----------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ project picker, or the login screen with the reason. Never stuck on "Logging inâ
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sqlite3
 from pathlib import Path
@@ -13,6 +14,7 @@ from textual.widgets import Input, Select, Static
 
 from pasqal_tui.config import Config, Profile, save_config
 from pasqal_tui.secrets import SERVICE, SecretStore
+from pasqal_tui.tui.app import START_SCREEN_DELAY
 from pasqal_tui.tui.launcher import LocalLauncher
 from pasqal_tui.tui.options import AppOptions
 from pasqal_tui.tui.screens.batches import BatchesScreen
@@ -182,3 +184,52 @@ async def wait_for_batches(pilot: Any) -> BatchesScreen:
     app = pilot.app
     await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.loaded)
     return app.screen  # type: ignore[no-any-return]
+
+
+def start_screens_drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of each StartScreen composed from now on."""
+    drawn: list[str] = []
+    compose = StartScreen.compose
+
+    def recording(self: StartScreen) -> Any:
+        drawn.append(self.text)
+        return compose(self)
+
+    monkeypatch.setattr(StartScreen, "compose", recording)
+    return drawn
+
+
+async def test_a_quick_sign_in_goes_straight_to_the_batches(
+    demo_cloud: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn = start_screens_drawn(monkeypatch)
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.loaded)
+        await pilot.pause(START_SCREEN_DELAY + 0.1)  # the delayed start screen must not appear
+        assert drawn == []
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["BatchesScreen"]
+
+
+async def test_a_slow_sign_in_says_so_then_shows_the_batches(
+    demo_cloud: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pasqal_tui.tui import session
+
+    gate = asyncio.Event()
+    open_client = session.open_client
+
+    async def slow(*args: Any, **kwargs: Any) -> Any:
+        await gate.wait()  # a far-away cloud
+        return await open_client(*args, **kwargs)
+
+    monkeypatch.setattr(session, "open_client", slow)
+    drawn = start_screens_drawn(monkeypatch)
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StartScreen), what="start screen")
+        assert drawn == ["Logging in to the local cloudâ€¦"]
+        await pilot.press("j", "k")  # keys are answered while the sign-in waits
+        gate.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.loaded)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["BatchesScreen"]

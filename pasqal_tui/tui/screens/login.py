@@ -27,7 +27,6 @@ from textual.widgets.option_list import Option
 from pasqal_tui.cloud.models import Project
 from pasqal_tui.config import ENVIRONMENTS, LOCAL_PROFILE, Profile
 from pasqal_tui.tui.messages import LoggedIn
-from pasqal_tui.tui.session import pick_project
 from pasqal_tui.tui.widgets.header import AppHeader
 
 NEW = "__new__"
@@ -198,6 +197,7 @@ class LoginScreen(Screen[None]):
 def choose_project(screen: Screen[None], projects: list[Project]) -> None:
     """Use the profile's project when it is listed, the only one, or ask."""
     from pasqal_tui.tui.app import PasqalApp
+    from pasqal_tui.tui.session import pick_project
 
     app = screen.app
     assert isinstance(app, PasqalApp)
