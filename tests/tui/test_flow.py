@@ -134,3 +134,38 @@ async def test_escape_on_the_batch_browser_keeps_the_session_and_q_quits(demo_cl
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_escape_first_closes_the_filters_left_open_then_goes_back(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    from pasqal_tui.tui.widgets.filter_bar import FilterBar
+    from pasqal_tui.tui.widgets.pager import Pager
+
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await batch_list(pilot)
+        await pilot.press("slash", *"ERR", "enter")
+        bar = screen.query_one(FilterBar)
+        await wait_for(pilot, lambda: screen.filters.status == ["ERROR"] and screen.loaded)
+        assert bar.display and app.focused is screen.table  # the applied filters stay in view
+        await pilot.press("escape")
+        await pilot.pause()
+        def told_to_quit() -> bool:
+            return any("Press q to quit" in n.message for n in app._notifications)
+
+        assert not bar.display and not told_to_quit()  # the bar closed; nothing else happened
+        assert screen.filters.status == ["ERROR"]  # still applied, and said so on the pager line
+        assert "filters: status=ERR" in str(screen.query_one(Pager).render())
+        await pilot.press("escape")
+        await wait_for(pilot, told_to_quit, what="the 'Press q to quit' toast")
+
+        await pilot.press("0", "enter")  # the same in a batch's job table: filters, then back
+        await wait_for(pilot, lambda: screen_named(app, "JobsScreen") and app.screen.loaded)
+        jobs = app.screen
+        await pilot.press("slash", "enter")
+        jobs_bar = jobs.query_one(FilterBar)
+        await wait_for(pilot, lambda: app.focused is jobs.table)
+        assert jobs_bar.display
+        await pilot.press("escape")
+        assert app.screen is jobs and not jobs_bar.display
+        await pilot.press("escape")
+        assert app.screen is screen

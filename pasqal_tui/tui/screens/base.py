@@ -195,7 +195,10 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     # ---- actions ----------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        bar = self.query_one(FilterBar)
+        if bar.display:  # Esc first closes the filters left open; they stay applied
+            bar.action_close()
+        elif len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:  # the root screen: a stray Esc must not end the session
             self.notify("Press q to quit", timeout=2)
