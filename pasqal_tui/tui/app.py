@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -29,15 +29,17 @@ from pasqal_tui.config import (
 from pasqal_tui.secrets import SecretStore
 from pasqal_tui.tui import themes
 from pasqal_tui.tui.launcher import LocalLauncher
-from pasqal_tui.tui.messages import LoggedIn
 from pasqal_tui.tui.options import AppOptions
 from pasqal_tui.tui.start_plan import AskLogin, SignIn, plan_start
 from pasqal_tui.tui.worker import CloudWorker, describe
 
+if TYPE_CHECKING:
+    from pasqal_tui.cloud.models import Project
+
 __all__ = ["AppOptions", "PasqalApp"]
 
 log = logging.getLogger("pasqal_tui.tui")
-#: How long a start-up sign-in may take before "Logging in…" is drawn (seconds).
+#: How long a start-up sign-in may take before the start screen says "Logging in…" (seconds).
 START_SCREEN_DELAY = 0.25
 
 
@@ -129,16 +131,22 @@ class PasqalApp(App[None]):
 
             self.push_screen(LoginScreen(plan.profile, problem=plan.problem))
             return
-        # A quick sign-in goes straight to the batches: a "Logging in…" screen drawn for a tenth
-        # of a second, then removed, would cost two full frames (about 40 KiB over SSH).
-        self.set_timer(START_SCREEN_DELAY, lambda: self._show_start_screen(plan.status))
+        # A quick sign-in goes straight to the batches, without a "Logging in…" line that would
+        # flash for a tenth of a second.
+        self.set_timer(START_SCREEN_DELAY, lambda: self._say_starting(plan.status))
         self._sign_in_at_start(plan)
 
-    def _show_start_screen(self, status: str) -> None:
+    def get_default_screen(self) -> Screen[Any]:
         from pasqal_tui.tui.screens.start import StartScreen
 
-        if len(self.screen_stack) == 1:  # still nothing on screen: the sign-in takes a while
-            self.push_screen(StartScreen(status))
+        return StartScreen()
+
+    def _say_starting(self, status: str) -> None:
+        """The sign-in takes a while: the blank start screen, if still on top, says why."""
+        from pasqal_tui.tui.screens.start import StartScreen
+
+        if isinstance(self.screen, StartScreen):
+            self.screen.say(status)
 
     @work(group="launch", exclusive=True, exit_on_error=False)
     async def _sign_in_at_start(self, plan: SignIn) -> None:
@@ -154,13 +162,8 @@ class PasqalApp(App[None]):
 
     @work(group="login", exclusive=True, exit_on_error=False)
     async def login(self, profile: Profile, password: str, remember: bool) -> None:
-        """Log in and list the projects; the login screen gets LoggedIn or an error line."""
-        from pasqal_tui.tui.session import (
-            first_batches_page,
-            open_client,
-            pick_project,
-            tls_verified,
-        )
+        """Log in, list the projects and enter one; failures end on the login screen."""
+        from pasqal_tui.tui.session import first_batches_page, open_client, tls_verified
 
         key, fetch = first_batches_page()
         opening = open_client(profile, password, self.launcher, alongside=fetch)
@@ -188,20 +191,33 @@ class PasqalApp(App[None]):
             elif not remember:
                 self.secrets.remember_for_session(profile.name, password)
             self._save_profile(profile)
-        picked = pick_project(projects, profile.project_id)
+        self._enter_project(projects)
+
+    def _enter_project(self, projects: list[Project]) -> None:
+        """The profile's project when listed, else the only one, else ask; with none, say so."""
+        from pasqal_tui.tui.screens.login import ProjectScreen
+        from pasqal_tui.tui.session import pick_project
+
+        picked = pick_project(projects, self.profile.project_id if self.profile else None)
         if picked is not None:
             self.choose_project(picked.id, picked.name)
             return
-        from pasqal_tui.tui.screens.start import StartScreen
+        if not projects:
+            self.login_failed("This account has no active project.", self.profile)
+            return
 
-        screen: Screen[Any] = self.screen
-        if len(self.screen_stack) == 1:  # a quick start-up sign-in: nothing shown yet
-            screen = StartScreen("Choose a project")
-            self.push_screen(screen)
-        screen.post_message(LoggedIn(projects))  # it asks, or says there is no project
+        def chosen(project_id: str | None) -> None:
+            project = next((p for p in projects if p.id == project_id), None)
+            if project is not None:
+                self.choose_project(project.id, project.name)
+            else:
+                message = "Choose a project to continue (log in again to see the list)."
+                self.login_failed(message, self.profile)
+
+        self.push_screen(ProjectScreen(projects), chosen)
 
     def login_failed(self, message: str, profile: Profile | None) -> None:
-        """Say why on the login screen, opening it in place of the start screen (if any)."""
+        """Say why on the login screen, opening it over the start screen if that is on top."""
         from pasqal_tui.tui.screens.login import LoginScreen
         from pasqal_tui.tui.screens.start import StartScreen
 
@@ -210,8 +226,6 @@ class PasqalApp(App[None]):
         if isinstance(screen, LoginScreen):
             screen.show_error(message)
         elif isinstance(screen, StartScreen):
-            self.switch_screen(LoginScreen(shown, error=message))
-        elif len(self.screen_stack) == 1:  # a start-up sign-in failed before anything was shown
             self.push_screen(LoginScreen(shown, error=message))
         else:
             self.notify(message, severity="error", markup=False)
@@ -226,6 +240,7 @@ class PasqalApp(App[None]):
     def choose_project(self, project_id: str, project_name: str) -> None:
         """Point the client at a project and show its batches."""
         from pasqal_tui.tui.screens.batches import BatchesScreen
+        from pasqal_tui.tui.screens.start import StartScreen
 
         client = self.cloud.client
         if client is not None:
@@ -241,10 +256,10 @@ class PasqalApp(App[None]):
         self.session_title = f"{where} · {project_name}" + (
             " · read-only" if self.read_only else ""
         )
-        if len(self.screen_stack) > 1:
-            self.switch_screen(BatchesScreen())
-        else:  # a quick start-up sign-in: straight from the blank default screen
+        if isinstance(self.screen, StartScreen):
             self.push_screen(BatchesScreen())
+        else:  # in place of the login (or batch) screen it came from
+            self.switch_screen(BatchesScreen())
 
     # ---- actions ----------------------------------------------------------------------------
 

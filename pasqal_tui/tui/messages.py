@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from pasqal_tui.cloud.models import Batch, Job, JobResults, Page, Project
+    from pasqal_tui.cloud.models import Batch, Job, JobResults, Page
 
 
 class BatchesLoaded(Message):
@@ -53,12 +53,6 @@ class Notice(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
-
-
-class LoggedIn(Message):
-    def __init__(self, projects: list[Project]) -> None:
-        super().__init__()
-        self.projects = projects
 
 
 @dataclass

@@ -149,6 +149,7 @@ async def test_escape_first_closes_the_filters_left_open_then_goes_back(demo_clo
         assert bar.display and app.focused is screen.table  # the applied filters stay in view
         await pilot.press("escape")
         await pilot.pause()
+
         def told_to_quit() -> bool:
             return any("Press q to quit" in n.message for n in app._notifications)
 

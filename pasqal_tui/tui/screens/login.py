@@ -26,7 +26,6 @@ from textual.widgets.option_list import Option
 
 from pasqal_tui.cloud.models import Project
 from pasqal_tui.config import ENVIRONMENTS, LOCAL_PROFILE, Profile
-from pasqal_tui.tui.messages import LoggedIn
 from pasqal_tui.tui.widgets.header import AppHeader
 
 NEW = "__new__"
@@ -186,38 +185,9 @@ class LoginScreen(Screen[None]):
         remember = self.query_one("#remember", Checkbox).value
         app.login(profile, password, remember)
 
-    def on_logged_in(self, message: LoggedIn) -> None:
-        choose_project(self, message.projects)
-
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
-
-
-def choose_project(screen: Screen[None], projects: list[Project]) -> None:
-    """Use the profile's project when it is listed, the only one, or ask."""
-    from pasqal_tui.tui.app import PasqalApp
-    from pasqal_tui.tui.session import pick_project
-
-    app = screen.app
-    assert isinstance(app, PasqalApp)
-    match = pick_project(projects, app.profile.project_id if app.profile else None)
-    if match is not None:
-        app.choose_project(match.id, match.name)
-        return
-    if not projects:
-        app.login_failed("This account has no active project.", app.profile)
-        return
-
-    def picked(project_id: str | None) -> None:
-        project = next((p for p in projects if p.id == project_id), None)
-        if project is not None:
-            app.choose_project(project.id, project.name)
-        else:
-            message = "Choose a project to continue (log in again to see the list)."
-            app.login_failed(message, app.profile)
-
-    app.push_screen(ProjectScreen(projects), picked)
 
 
 class ProjectScreen(ModalScreen[str | None]):

@@ -1,38 +1,36 @@
-"""A plain "connecting..." screen while the local cloud starts or a saved login runs.
+"""The app's bottom screen: every other screen is pushed over it, none ever replaces it.
 
-It has no header on purpose: it lives for a fraction of a second, and a header removed that fast
-races with its own title update at exit.
+It stays blank while a quick start-up sign-in runs, says what is happening when the sign-in takes
+longer (the local cloud starting, a far-away cloud), and quits on Esc or q while it is on top.
+Being the default screen, it is never swapped out at start, so nothing races with a screen that
+is still being mounted. It has no header: nothing here needs the session's title.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Static
 
-from pasqal_tui.tui.messages import LoggedIn
-
 
 class StartScreen(Screen[None]):
-    """Says what is happening; the login screen replaces it if anything fails."""
+    """Blank until :meth:`say` tells what the app is doing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.quit", "Quit", id="start.quit"),
     ]
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+    text = ""
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
-            yield Static(self.text, id="start-text")
+            yield Static(id="start-text")
 
-    def on_logged_in(self, message: LoggedIn) -> None:
-        from pasqal_tui.tui.screens.login import choose_project
-
-        choose_project(self, message.projects)
+    def say(self, text: str) -> None:
+        self.text = text
+        self.query_one("#start-text", Static).update(Text(text))
