@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["AppOptions", "PasqalApp"]
 
 log = logging.getLogger("pasqal_tui.tui")
-#: How long a start-up sign-in may take before the start screen says "Logging in…" (seconds).
+#: How long a start-up sign-in may take before the start screen says what it waits for (s).
 START_SCREEN_DELAY = 0.25
 
 
@@ -125,28 +125,23 @@ class PasqalApp(App[None]):
             self.notify(f"Could not save {self.config_path}: {exc.strerror}", severity="warning")
 
     def _start(self) -> None:
+        from pasqal_tui.tui.screens.start import StartScreen
+
         plan = plan_start(self.settings, self.options, self.launcher, self.secrets)
         if isinstance(plan, AskLogin):
             from pasqal_tui.tui.screens.login import LoginScreen
 
             self.push_screen(LoginScreen(plan.profile, problem=plan.problem))
             return
-        # A quick sign-in goes straight to the batches, without a "Logging in…" line that would
-        # flash for a tenth of a second.
-        self.set_timer(START_SCREEN_DELAY, lambda: self._say_starting(plan.status))
+        start = self.screen_stack[0]
+        if isinstance(start, StartScreen):  # a quick sign-in never flashes "Logging in…"
+            start.say_later(START_SCREEN_DELAY, plan.status)
         self._sign_in_at_start(plan)
 
     def get_default_screen(self) -> Screen[Any]:
         from pasqal_tui.tui.screens.start import StartScreen
 
         return StartScreen()
-
-    def _say_starting(self, status: str) -> None:
-        """The sign-in takes a while: the blank start screen, if still on top, says why."""
-        from pasqal_tui.tui.screens.start import StartScreen
-
-        if isinstance(self.screen, StartScreen):
-            self.screen.say(status)
 
     @work(group="launch", exclusive=True, exit_on_error=False)
     async def _sign_in_at_start(self, plan: SignIn) -> None:

@@ -34,3 +34,7 @@ class StartScreen(Screen[None]):
     def say(self, text: str) -> None:
         self.text = text
         self.query_one("#start-text", Static).update(Text(text))
+
+    def say_later(self, delay: float, text: str) -> None:
+        """Say ``text`` after ``delay`` seconds if still on top (the timer ends with the screen)."""
+        self.set_timer(delay, lambda: self.say(text) if self.is_active else None)
