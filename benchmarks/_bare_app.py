@@ -13,7 +13,10 @@ class Bare(App[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("id", "status")
-        table.add_row("READY-MARK", "DONE")
+        table.add_row(*self.row())
+
+    def row(self) -> tuple[str, str]:
+        return ("READY-MARK", "DONE")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,8 @@ and httpx (one client made). No code of ours, no network: the floor of any start
 first rows with the client's models."""
 
 import httpx
+from _bare_app import Bare
 from pydantic import BaseModel
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Header
 
 
 class Row(BaseModel):
@@ -13,18 +12,11 @@ class Row(BaseModel):
     status: str
 
 
-class BareWithStack(App[None]):
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable()
-        yield Footer()
-
-    def on_mount(self) -> None:
+class BareWithStack(Bare):
+    def row(self) -> tuple[str, str]:
         httpx.AsyncClient()
         row = Row.model_validate({"id": "READY-MARK", "status": "DONE"})
-        table = self.query_one(DataTable)
-        table.add_columns("id", "status")
-        table.add_row(row.id, row.status)
+        return (row.id, row.status)
 
 
 if __name__ == "__main__":

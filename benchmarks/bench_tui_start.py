@@ -5,8 +5,8 @@ bare Header + DataTable + Footer app in a 160x45 pty, timing each from exec to t
 holding the marker (the pager line, drawn with the rows; the bare app's one row). Prints the
 medians and their ratio (target <= 1.5), and, for scale, the same bare app that also imports
 pydantic and httpx (one model, one client): the floor of any start drawn with the client's
-models. ``--rtt MS`` puts the cloud that many milliseconds
-away (a delaying proxy, each way half), as Pasqal's servers are from a laptop or an SSH box.
+models. ``--rtt MS`` puts the cloud that many milliseconds away (a delaying proxy, half each
+way), as Pasqal's servers are from a laptop or an SSH box.
 
     .venv/bin/python benchmarks/bench_tui_start.py [--runs 5] [--rtt 0]
 """

@@ -25,14 +25,11 @@ class StartScreen(Screen[None]):
         Binding("escape,q", "app.quit", "Quit", id="start.quit"),
     ]
 
-    text = ""
-
     def compose(self) -> ComposeResult:
         with Middle(), Center():
             yield Static(id="start-text")
 
     def say(self, text: str) -> None:
-        self.text = text
         self.query_one("#start-text", Static).update(Text(text))
 
     def say_later(self, delay: float, text: str) -> None:
