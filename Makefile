@@ -18,7 +18,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy --strict pasqal_tui/cloud pasqal_tui/localcloud
+	$(BIN)/mypy --strict pasqal_tui
 
 test: lint
 	$(BIN)/pytest -q

@@ -22,9 +22,9 @@ from pathlib import Path
 from _tui_pty import PtyApp
 
 from pasqal_tui.cloud import environments
-from pasqal_tui.cloud.auth import PasswordAuth
 from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.payloads import CreateBatchRequest, JobInput
+from pasqal_tui.cloud.transport.auth import PasswordAuth
 from pasqal_tui.localcloud import sequences
 from pasqal_tui.localcloud.process import LocalCloudProcess
 

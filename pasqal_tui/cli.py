@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from pasqal_tui import __version__
 
@@ -28,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         from pasqal_tui.localcloud.cli import add_subcommands
     except ImportError:  # pragma: no cover - the `local` extra is not installed
 
-        def add_subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        def add_subcommands(sub: Any) -> None:
             return None
 
     add_subcommands(lc_sub)
@@ -109,7 +110,7 @@ def _add_app_options(parser: argparse.ArgumentParser) -> None:
 
 def run_app(args: argparse.Namespace) -> int:
     """Start the dashboard; textual is imported only here, so --help stays instant."""
-    from pasqal_tui.tui import logs
+    from pasqal_tui.core import logs
     from pasqal_tui.tui.app import AppOptions, PasqalApp
 
     logs.setup()

@@ -148,7 +148,7 @@ SHOTS: list[tuple[str, Step, dict[str, Any]]] = [
 
 def remember_demo_workloads(data_dir: Path) -> None:
     """The API cannot list workloads: remember the demo's as if this app had created them."""
-    from pasqal_tui.tui.workload_history import Remembered, WorkloadHistory
+    from pasqal_tui.core.workload_history import Remembered, WorkloadHistory
 
     uri = f"file:{data_dir / 'cloud.sqlite3'}?mode=ro"
     with sqlite3.connect(uri, uri=True) as conn:
@@ -161,8 +161,8 @@ def remember_demo_workloads(data_dir: Path) -> None:
 
 
 async def shoot(base_url: str, out: Path, size: tuple[int, int], only: set[str]) -> None:
+    from pasqal_tui.core.clock import fixed_clock
     from pasqal_tui.tui.app import AppOptions, PasqalApp
-    from pasqal_tui.tui.clock import fixed_clock
 
     now = datetime.fromisoformat(ORIGIN) + timedelta(minutes=5)
     for name, step, options in SHOTS:

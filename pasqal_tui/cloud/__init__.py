@@ -10,7 +10,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .auth import Auth, PasswordAuth, TokenAuth
     from .client import PasqalClient
     from .environments import ENVIRONMENTS, Environment, custom, get_environment, local
     from .errors import (
@@ -52,12 +51,13 @@ if TYPE_CHECKING:
         JobInput,
         ResultType,
     )
-    from .retry import RetryPolicy
     from .timestamps import parse_timestamp
+    from .transport.auth import Auth, PasswordAuth, TokenAuth
+    from .transport.retry import RetryPolicy
 
 _WHERE = {
     "ENVIRONMENTS": "environments",
-    "Auth": "auth",
+    "Auth": "transport.auth",
     "AuthenticationError": "errors",
     "Batch": "models",
     "BatchFilters": "filters",
@@ -88,16 +88,16 @@ _WHERE = {
     "Pagination": "models",
     "PasqalClient": "client",
     "PasqalError": "errors",
-    "PasswordAuth": "auth",
+    "PasswordAuth": "transport.auth",
     "PermissionDeniedError": "errors",
     "Project": "models",
     "QueuePriority": "models",
     "RateLimitedError": "errors",
     "RebatchFilters": "filters",
     "ResultType": "payloads",
-    "RetryPolicy": "retry",
+    "RetryPolicy": "transport.retry",
     "ServerError": "errors",
-    "TokenAuth": "auth",
+    "TokenAuth": "transport.auth",
     "Workload": "models",
     "custom": "environments",
     "get_environment": "environments",

@@ -13,12 +13,12 @@ from urllib.parse import urljoin
 import httpx
 
 from .. import __version__
-from .auth import Auth
 from .environments import Environment
 from .errors import InvalidRequestError, ServerError
 from .parsing import checked_id
-from .retry import RetryPolicy
-from .session import ApiSession, Params, Safety
+from .transport.auth import Auth
+from .transport.retry import RetryPolicy
+from .transport.session import ApiSession, Params, Safety
 
 __all__ = ["ClientBase"]
 

@@ -133,7 +133,7 @@ def _add_password_options(parser: argparse.ArgumentParser) -> None:
 def _data_dir(args: argparse.Namespace) -> Path:
     if args.data_dir is not None:
         return Path(args.data_dir)
-    from pasqal_tui.paths import local_cloud_dir
+    from pasqal_tui.core.paths import local_cloud_dir
 
     return local_cloud_dir()
 

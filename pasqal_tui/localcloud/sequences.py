@@ -4,7 +4,8 @@ The good ones target the Fresnel-like device with a register from its calibrated
 they run on every device type, the QPU included. The broken ones fail for the reasons real
 jobs fail: they are valid on the roomy emulator device but break Fresnel's limits.
 
-`declared_variables` lives in :mod:`pasqal_tui.sequence_info` (no Pulser needed) and is re-exported.
+`declared_variables` lives in :mod:`pasqal_tui.core.sequence_json` (no Pulser needed) and is
+re-exported.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from pasqal_tui.core.sequence_json import declared_variables
 from pasqal_tui.localcloud.devices import emulator_device, fresnel_device
-from pasqal_tui.sequence_info import declared_variables
 
 if TYPE_CHECKING:
     from pulser.register.base_register import BaseRegister

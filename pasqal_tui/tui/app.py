@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
-from pasqal_tui.config import (
+from pasqal_tui.core.config import (
     LOCAL_PROFILE,
     Config,
     Profile,
@@ -26,12 +26,12 @@ from pasqal_tui.config import (
     mouse_enabled,
     save_config,
 )
-from pasqal_tui.secrets import SecretStore
+from pasqal_tui.core.secrets import SecretStore
 from pasqal_tui.tui import themes
-from pasqal_tui.tui.launcher import LocalLauncher
 from pasqal_tui.tui.options import AppOptions
-from pasqal_tui.tui.start_plan import AskLogin, SignIn, plan_start
-from pasqal_tui.tui.worker import CloudWorker, describe
+from pasqal_tui.tui.services.cloud_worker import CloudWorker, describe
+from pasqal_tui.tui.services.launcher import LocalLauncher
+from pasqal_tui.tui.services.start_plan import AskLogin, SignIn, plan_start
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.models import Project
@@ -158,7 +158,7 @@ class PasqalApp(App[None]):
     @work(group="login", exclusive=True, exit_on_error=False)
     async def login(self, profile: Profile, password: str, remember: bool) -> None:
         """Log in, list the projects and enter one; failures end on the login screen."""
-        from pasqal_tui.tui.session import first_batches_page, open_client, tls_verified
+        from pasqal_tui.tui.services.login import first_batches_page, open_client, tls_verified
 
         key, fetch = first_batches_page()
         opening = open_client(profile, password, self.launcher, alongside=fetch)
@@ -191,7 +191,7 @@ class PasqalApp(App[None]):
     def _enter_project(self, projects: list[Project]) -> None:
         """The profile's project when listed, else the only one, else ask; with none, say so."""
         from pasqal_tui.tui.screens.login import ProjectScreen
-        from pasqal_tui.tui.session import pick_project
+        from pasqal_tui.tui.services.login import pick_project
 
         picked = pick_project(projects, self.profile.project_id if self.profile else None)
         if picked is not None:

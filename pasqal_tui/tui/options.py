@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pasqal_tui.tui.clock import Clock, system_clock
+from pasqal_tui.core.clock import Clock, system_clock
 
 
 @dataclass

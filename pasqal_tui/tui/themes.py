@@ -14,7 +14,7 @@ import yaml
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from pasqal_tui import paths
+from pasqal_tui.core import paths
 
 STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
 _FIELDS = (

@@ -1,5 +1,5 @@
-"""App tests share their fixtures with the snapshot tests: one definition, in tui/fixtures.py."""
+"""App tests share their fixtures with the snapshot tests: one definition, in support/app_fixtures.py."""
 
-from tui.fixtures import demo_cloud, memory_keyring, xdg_dirs
+from support.app_fixtures import demo_cloud, memory_keyring, xdg_dirs
 
 __all__ = ["demo_cloud", "memory_keyring", "xdg_dirs"]

@@ -14,9 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
+from pasqal_tui.core.user_input import InputError
+from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import Notice, RequestFailed
-from pasqal_tui.tui.parsing import InputError
-from pasqal_tui.tui.screens.app_access import AppAccess
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.pager import Pager, PageState
 from pasqal_tui.tui.widgets.table import Cell, DiffTable, Row

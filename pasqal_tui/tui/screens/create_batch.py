@@ -16,31 +16,36 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
-from pasqal_tui.batch_config import PRECISIONS, ConfigText, describe_config, emulator_config
 from pasqal_tui.cloud.models import Batch, DeviceTypes
 from pasqal_tui.cloud.payloads import (
     CreateBatchRequest,
     EmulatorConfig,
     JobInput,
 )
-from pasqal_tui.jobfiles import (
+from pasqal_tui.core.sequence_json import declared_variables
+from pasqal_tui.core.user_input import InputError
+from pasqal_tui.ops.plans import jobs as count_jobs
+from pasqal_tui.ops.plans import short
+from pasqal_tui.ops.submission import (
+    JobEntry,
     JobFileError,
-    JobSpec,
     SequenceFile,
     check_with_pulser,
     load_jobs,
     load_sequence,
     parse_typed_job,
 )
-from pasqal_tui.plans import jobs as count_jobs
-from pasqal_tui.plans import short
-from pasqal_tui.sequence_info import declared_variables
-from pasqal_tui.tui.action_messages import Mutated
+from pasqal_tui.ops.submission.batch_config import (
+    PRECISIONS,
+    ConfigText,
+    describe_config,
+    emulator_config,
+)
+from pasqal_tui.tui.actions.messages import Mutated
+from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import BatchLoaded, RequestFailed
-from pasqal_tui.tui.parsing import InputError
-from pasqal_tui.tui.screens.app_access import AppAccess
-from pasqal_tui.tui.screens.confirm import ConfirmScreen
-from pasqal_tui.tui.screens.tags import parse_tags
+from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
+from pasqal_tui.tui.screens.dialogs.tags import parse_tags
 from pasqal_tui.tui.widgets.job_editor import JobEditor
 
 if TYPE_CHECKING:
@@ -217,7 +222,7 @@ class CreateBatchScreen(AppAccess, Screen[Batch | None]):
         self._confirm(jobs, source, request)
 
     def _check_then_confirm(
-        self, jobs: list[JobSpec], source: str, request: CreateBatchRequest
+        self, jobs: list[JobEntry], source: str, request: CreateBatchRequest
     ) -> None:
         """Pulser reads the sequence in a thread (its import is slow), then `y` is asked."""
         sequence = self.sequence
@@ -243,7 +248,7 @@ class CreateBatchScreen(AppAccess, Screen[Batch | None]):
             then(*args)
 
     def _confirm(
-        self, jobs: list[JobSpec], source: str, request: CreateBatchRequest | None
+        self, jobs: list[JobEntry], source: str, request: CreateBatchRequest | None
     ) -> None:
         self._clear_error()
         runs = sum(j.runs for j in jobs)
@@ -275,7 +280,7 @@ class CreateBatchScreen(AppAccess, Screen[Batch | None]):
 
         self.app.push_screen(ConfirmScreen(title, lines, verb="send"), answered)
 
-    def _jobs(self) -> tuple[list[JobSpec], str]:
+    def _jobs(self) -> tuple[list[JobEntry], str]:
         if not self.extending:
             self._read_sequence()
         if self.declared is None:
@@ -289,7 +294,7 @@ class CreateBatchScreen(AppAccess, Screen[Batch | None]):
         jobs = [parse_typed_job(i, runs, values, self.declared) for i, runs, values in typed]
         return jobs, f"{len(jobs)} typed rows"
 
-    def _request(self, jobs: list[JobSpec]) -> CreateBatchRequest:
+    def _request(self, jobs: list[JobEntry]) -> CreateBatchRequest:
         assert self.sequence is not None
         device = str(self.query_one("#cb-device", Select).value)
         text = ConfigText(
@@ -309,7 +314,7 @@ class CreateBatchScreen(AppAccess, Screen[Batch | None]):
             tags=tags or None,
         )
 
-    def _send(self, jobs: list[JobSpec], request: CreateBatchRequest | None) -> None:
+    def _send(self, jobs: list[JobEntry], request: CreateBatchRequest | None) -> None:
 
         cloud = self.pasqal.cloud
         if request is not None:

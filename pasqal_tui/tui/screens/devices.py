@@ -16,11 +16,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from pasqal_tui.core.device_specs import DeviceSpec, compare, parse_devices
+from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
-from pasqal_tui.tui.screens.app_access import AppAccess
-from pasqal_tui.tui.screens.scrolling import LineScroll, scroll_bindings
+from pasqal_tui.tui.navigation import LineScroll, scroll_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
-from pasqal_tui.tui.widgets.device_model import DeviceSpec, compare, parse_devices
 from pasqal_tui.tui.widgets.device_sheet import DeviceSheet, comparison_table
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.status import rich_colour
@@ -28,7 +28,7 @@ from pasqal_tui.tui.widgets.table import DiffTable
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.environments import Environment
-    from pasqal_tui.config import Profile
+    from pasqal_tui.core.config import Profile
     from pasqal_tui.tui.app import PasqalApp
 
 COLUMNS = (("mark", " ", 1), ("device", "Device", 12), ("atoms", "Atoms", 8))
@@ -44,7 +44,7 @@ class DeviceSpecsLoaded(Message):
 
 def public_environment(app: PasqalApp) -> Environment | None:
     """Where to ask for public specs before logging in: the profile or local cloud at hand."""
-    from pasqal_tui.tui.session import environment_for
+    from pasqal_tui.tui.services.login import environment_for
 
     candidates: list[Profile | None] = [app.profile]
     if app.launcher.base_url:

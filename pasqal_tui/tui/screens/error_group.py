@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from pasqal_tui.cloud.models import Job
-from pasqal_tui.triage import ErrorGroup
+from pasqal_tui.ops.triage import ErrorGroup
 from pasqal_tui.tui.widgets.header import AppHeader
 
 

@@ -20,14 +20,14 @@ from textual.widgets import DataTable, Footer, Static
 from pasqal_tui.cloud.filters import BatchFilters, JobFilters, RebatchFilters
 from pasqal_tui.cloud.models import Batch, Job, JobStatus
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
-from pasqal_tui.plans import Plan, rebatch_plan, short
-from pasqal_tui.plans import jobs as count_jobs
-from pasqal_tui.triage import ErrorGroup, group_errors
-from pasqal_tui.tui import parsing
-from pasqal_tui.tui.action_messages import Mutated
+from pasqal_tui.core import user_input as parsing
+from pasqal_tui.ops.plans import Plan, rebatch_plan, short
+from pasqal_tui.ops.plans import jobs as count_jobs
+from pasqal_tui.ops.triage import ErrorGroup, group_errors
+from pasqal_tui.tui.actions.messages import Mutated
+from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
-from pasqal_tui.tui.screens.app_access import AppAccess
-from pasqal_tui.tui.screens.confirm import ConfirmScreen
+from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.header import AppHeader

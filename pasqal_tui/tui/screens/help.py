@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from pasqal_tui.tui.screens.scrolling import LineScroll, scroll_bindings
+from pasqal_tui.tui.navigation import LineScroll, scroll_bindings
 
 
 class HelpScreen(LineScroll, ModalScreen[None]):

@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pasqal_tui.cloud.models import Job, JobResults, JobStatus
-from pasqal_tui.tui.clock import absolute, relative
+from pasqal_tui.core.clock import absolute, relative
+from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import JobLoaded, Notice, RequestFailed, ResultsLoaded
-from pasqal_tui.tui.screens.app_access import AppAccess
-from pasqal_tui.tui.screens.scrolling import LineScroll, scroll_bindings
+from pasqal_tui.tui.navigation import LineScroll, scroll_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.histogram import histogram_lines

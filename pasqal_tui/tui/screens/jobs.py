@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Footer, Static
 from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.filters import JobFilters
 from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page
-from pasqal_tui.tui import parsing
-from pasqal_tui.tui.actions import JobActions
-from pasqal_tui.tui.clock import relative
+from pasqal_tui.core import user_input as parsing
+from pasqal_tui.core.clock import relative
+from pasqal_tui.tui.actions.table_actions import JobActions
 from pasqal_tui.tui.messages import BatchLoaded, JobsLoaded, Notice
 from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner

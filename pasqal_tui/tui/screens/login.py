@@ -25,7 +25,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from pasqal_tui.cloud.models import Project
-from pasqal_tui.config import ENVIRONMENTS, LOCAL_PROFILE, Profile
+from pasqal_tui.core.config import ENVIRONMENTS, LOCAL_PROFILE, Profile
 from pasqal_tui.tui.widgets.header import AppHeader
 
 NEW = "__new__"

@@ -1,6 +1,6 @@
 """Workloads: the ones this app created or opened (the API cannot list them), live.
 
-The remembered ids live in :mod:`pasqal_tui.tui.workload_history`, per profile, so the list
+The remembered ids live in :mod:`pasqal_tui.core.workload_history`, per profile, so the list
 survives a restart. Every request goes through the CloudWorker; creating and cancelling are
 mutations (refused in read-only mode, audited, sent once).
 """
@@ -21,11 +21,12 @@ from textual.widgets import DataTable, Footer, Static
 from pasqal_tui.cloud import errors
 from pasqal_tui.cloud.models import Workload
 from pasqal_tui.cloud.payloads import CreateWorkloadRequest
-from pasqal_tui.tui.clock import relative
+from pasqal_tui.core.clock import relative
+from pasqal_tui.core.workload_history import Remembered, WorkloadHistory
+from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
-from pasqal_tui.tui.screens.app_access import AppAccess
-from pasqal_tui.tui.screens.confirm import ConfirmScreen
-from pasqal_tui.tui.screens.workload_dialogs import (
+from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
+from pasqal_tui.tui.screens.dialogs.workload import (
     CreateWorkloadScreen,
     OpenWorkloadScreen,
     WorkloadResultScreen,
@@ -35,7 +36,6 @@ from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.status import status_text
 from pasqal_tui.tui.widgets.table import DiffTable, Row
 from pasqal_tui.tui.widgets.workload_detail import detail
-from pasqal_tui.tui.workload_history import Remembered, WorkloadHistory
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from pasqal_tui.tui.widgets.device_model import DeviceSpec, Difference
+from pasqal_tui.core.device_specs import DeviceSpec, Difference
 from pasqal_tui.tui.widgets.status import rich_colour
 
 DIFF_MARK = "≠"

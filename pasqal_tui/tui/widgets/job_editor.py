@@ -1,7 +1,7 @@
 """A small table editor for jobs: one row per job, a runs column and one per declared variable.
 
-It only collects text; :func:`pasqal_tui.jobfiles.parse_typed_job` checks each row, so typed
-jobs get the same messages as jobs read from a file ("editor row 2: duration: ...").
+It only collects text; :func:`pasqal_tui.ops.submission.parse_typed_job` checks each row, so
+typed jobs get the same messages as jobs read from a file ("editor row 2: duration: ...").
 """
 
 from __future__ import annotations

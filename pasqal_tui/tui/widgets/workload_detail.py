@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import App
 
 from pasqal_tui.cloud.models import Workload
-from pasqal_tui.tui.clock import absolute, relative
+from pasqal_tui.core.clock import absolute, relative
 from pasqal_tui.tui.widgets.histogram import histogram_lines
 from pasqal_tui.tui.widgets.status import rich_colour, status_text
 

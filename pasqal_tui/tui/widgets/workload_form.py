@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from pasqal_tui.cloud.payloads import CreateWorkloadRequest
-from pasqal_tui.tui.parsing import InputError
+from pasqal_tui.core.user_input import InputError
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 TEMPLATE = """\

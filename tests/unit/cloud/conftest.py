@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cloudfakes import ENV, PROJECT, FakeCloud, Sleeps
+from support.cloudfakes import ENV, PROJECT, FakeCloud, Sleeps
 
 from pasqal_tui.cloud import PasqalClient, PasswordAuth
 

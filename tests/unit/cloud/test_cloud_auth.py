@@ -8,7 +8,7 @@ import json
 
 import httpx
 import pytest
-from cloudfakes import (
+from support.cloudfakes import (
     BASE,
     BATCH,
     ENV,
@@ -30,7 +30,7 @@ from pasqal_tui.cloud import (
     TokenAuth,
     custom,
 )
-from pasqal_tui.cloud.auth import jwt_expiry
+from pasqal_tui.cloud.transport.auth import jwt_expiry
 
 
 class Clock:

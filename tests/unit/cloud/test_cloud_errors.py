@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from cloudfakes import BATCH, GET_BATCH, FakeCloud, MakeClient, envelope, fail
+from support.cloudfakes import BATCH, GET_BATCH, FakeCloud, MakeClient, envelope, fail
 
 from pasqal_tui.cloud import (
     AuthenticationError,

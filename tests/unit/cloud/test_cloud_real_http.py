@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from cloudfakes import BATCH, PROJECT, batch_json, envelope
+from support.cloudfakes import BATCH, PROJECT, batch_json, envelope
 
 from pasqal_tui.cloud import (
     CreateBatchRequest,

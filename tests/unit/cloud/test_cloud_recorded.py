@@ -14,8 +14,8 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from cloudfakes import RECORDED
 from pydantic import BaseModel, TypeAdapter
+from support.cloudfakes import RECORDED
 
 from pasqal_tui.cloud import (
     Batch,

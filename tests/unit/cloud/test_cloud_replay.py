@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cloudfakes import RECORDED
+from support.cloudfakes import RECORDED
 
 from pasqal_tui.cloud import (
     BatchStatus,

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cloudfakes import (
+from support.cloudfakes import (
     BATCH,
     JOB,
     PROJECT,

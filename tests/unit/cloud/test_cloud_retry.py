@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cloudfakes import (
+from support.cloudfakes import (
     BATCH,
     GET_BATCH,
     OK,
@@ -31,7 +31,7 @@ from pasqal_tui.cloud import (
     RetryPolicy,
     ServerError,
 )
-from pasqal_tui.cloud.retry import parse_retry_after
+from pasqal_tui.cloud.transport.retry import parse_retry_after
 
 NOW = 1_700_000_000.0
 

@@ -1,0 +1,1 @@
+"""How requests travel: the HTTP session, retries, authentication."""

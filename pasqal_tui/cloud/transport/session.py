@@ -1,0 +1,164 @@
+"""One authenticated, retrying request against the Pasqal Cloud APIs.
+
+Kept apart from :mod:`.client` so the endpoint methods stay one-liners and the rules that matter
+(which failures are repeated, re-authentication on 401, error mapping) live in one place.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..errors import AuthenticationError, NetworkError, PasqalError, ServerError, error_for_status
+from .auth import Auth
+from .retry import RetryPolicy, not_sent, parse_retry_after
+
+__all__ = ["ApiSession", "Safety"]
+
+Safety = Literal["idempotent", "once"]
+"""``idempotent``: may be repeated on retryable failures. ``once``: only if never sent."""
+
+Params = Sequence[tuple[str, str]]
+
+
+class ApiSession:
+    """Sends requests over one shared ``httpx.AsyncClient`` with auth and retry rules."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        auth: Auth | None,
+        *,
+        policy: RetryPolicy,
+        sleep: Callable[[float], Awaitable[Any]],
+        rng: Callable[[], float],
+        clock: Callable[[], float],
+    ) -> None:
+        self.http = http
+        self.auth = auth
+        self.policy = policy
+        self._sleep = sleep
+        self._rng = rng
+        self._clock = clock
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        params: Params | None = None,
+        json_body: Any = None,
+        has_body: bool = False,
+        gzip_body: bool = False,
+        authenticated: bool = True,
+        safety: Safety = "idempotent",
+    ) -> Any:
+        """Send, retry where safe, and return the decoded JSON body of a 2xx answer."""
+        headers = {"content-type": "application/json"}
+        content: bytes | None = None if method == "GET" else b""
+        if has_body:
+            content = json.dumps(json_body, separators=(",", ":")).encode("utf-8")
+            if gzip_body:
+                content = gzip.compress(content)
+                headers["content-encoding"] = "gzip"
+        token: str | None = None
+        if authenticated:
+            token = await self._token(what)
+        reauthenticated = False
+        retries = 0
+        while True:
+            if token is not None:
+                headers["authorization"] = f"Bearer {token}"
+            try:
+                response = await self.http.request(
+                    method,
+                    url,
+                    params=list(params) if params else None,
+                    content=content,
+                    headers=headers,
+                )
+            except httpx.TransportError as exc:
+                repeatable = safety == "idempotent" or not_sent(exc)
+                if repeatable and retries < self.policy.max_retries:
+                    await self._sleep(self.policy.backoff(retries, self._rng))
+                    retries += 1
+                    continue
+                maybe_sent = safety == "once" and not not_sent(exc)
+                raise _network_error(exc, url, what, maybe_sent=maybe_sent) from exc
+
+            status = response.status_code
+            auth = self.auth
+            if status == 401 and token is not None and auth is not None and not reauthenticated:
+                # A 401 is refused before any work is done, so even a create may be resent once.
+                reauthenticated = True
+                if auth.refreshable:
+                    token = await auth.token(self.http, force=True, rejected=token)
+                    continue
+            if (
+                status >= 400
+                and safety == "idempotent"
+                and self.policy.should_retry_status(status)
+                and retries < self.policy.max_retries
+            ):
+                delay = self.policy.delay_for(retries, response, self._rng, self._clock())
+                if delay is not None:
+                    await self._sleep(delay)
+                    retries += 1
+                    continue
+            if status >= 400:
+                raise self._error(response, what)
+            return _decode(response, what)
+
+    async def _token(self, what: str) -> str:
+        if self.auth is None:
+            raise AuthenticationError(f"{what}: not signed in (this client has no credentials)")
+        return await self.auth.token(self.http)
+
+    def _error(self, response: httpx.Response, what: str) -> PasqalError:
+        try:
+            body: Any = response.json()
+        except ValueError:
+            text = response.text.strip()
+            body = {"message": text[:200]} if text and not text.startswith("<") else None
+        retry_after = parse_retry_after(response.headers.get("retry-after"), self._clock())
+        return error_for_status(
+            response.status_code,
+            body,
+            reason=response.reason_phrase,
+            retry_after=retry_after,
+            what=what,
+        )
+
+
+def _decode(response: httpx.Response, what: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        host = urlsplit(str(response.request.url)).netloc
+        raise ServerError(
+            f"{what}: {host} answered HTTP {response.status_code} with something that is "
+            "not JSON (a proxy or captive portal in the way?)",
+            status_code=response.status_code,
+        ) from None
+
+
+def _network_error(
+    exc: httpx.TransportError, url: str, what: str, *, maybe_sent: bool
+) -> NetworkError:
+    host = urlsplit(url).netloc or url
+    if isinstance(exc, httpx.TimeoutException):
+        cause = f"{host} did not answer in time"
+    elif isinstance(exc, httpx.ConnectError):
+        cause = f"cannot connect to {host} ({exc or 'connection failed'})"
+    else:
+        cause = f"connection to {host} failed ({type(exc).__name__}: {exc})"
+    message = f"{what}: {cause}"
+    if maybe_sent:
+        message += "; it may have reached the server, so check before submitting again"
+    return NetworkError(message)

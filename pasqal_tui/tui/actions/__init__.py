@@ -1,0 +1,1 @@
+"""Mutating actions: the registry of actions and the controllers the table screens use."""

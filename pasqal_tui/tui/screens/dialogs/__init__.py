@@ -1,0 +1,1 @@
+"""Modal dialogs: confirmation, tags, rebatch, workload forms."""

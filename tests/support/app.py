@@ -1,0 +1,118 @@
+"""Shared by the Pilot and snapshot tests: a real local cloud, an in-memory keyring, helpers."""
+
+from __future__ import annotations
+
+import os
+
+# Textual reads these at import: set them before anything imports it.
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+os.environ.pop("NO_COLOR", None)
+os.environ.pop("TEXTUAL_THEME", None)
+os.environ["COLORTERM"] = "truecolor"
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from keyring.backend import KeyringBackend
+from textual.pilot import Pilot
+
+if TYPE_CHECKING:
+    from pasqal_tui.tui.screens.batches import BatchesScreen
+
+S = TypeVar("S")
+
+SEED = 7
+ORIGIN = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+#: The app's clock in tests: a little after the demo history's origin, never the wall clock.
+APP_NOW = ORIGIN + timedelta(minutes=5)
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in the test process only: never the developer's real keyring."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+def start_cloud(data_dir: Path, args: list[str]):  # type: ignore[no-untyped-def]
+    from pasqal_tui.localcloud.process import LocalCloudProcess
+
+    return LocalCloudProcess(data_dir, args).start()
+
+
+async def wait_for(
+    pilot: Pilot[object], condition: Callable[[], object], timeout: float = 15.0, what: str = ""
+) -> None:
+    """Pause the pilot until ``condition()`` is truthy; fail with ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if condition():
+                return
+        except Exception:  # the screen may not be composed yet
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
+        await pilot.pause(0.05)
+        await asyncio.sleep(0)
+
+
+def make_app(base_url: str | None, **options: object):  # type: ignore[no-untyped-def]
+    """The real app, logged in to the local cloud at ``base_url`` as the demo user."""
+    from pasqal_tui.core.clock import fixed_clock
+    from pasqal_tui.tui.app import AppOptions, PasqalApp
+
+    settings: dict[str, object] = {"local_url": base_url, "clock": fixed_clock(APP_NOW)}
+    settings.update(options)
+    return PasqalApp(AppOptions(**settings))  # type: ignore[arg-type]
+
+
+def screen_named(app: object, name: str) -> bool:
+    return type(app.screen).__name__ == name  # type: ignore[attr-defined]
+
+
+def loaded_rows(app: object) -> int:
+    screen = app.screen  # type: ignore[attr-defined]
+    return len(screen.items) if getattr(screen, "loaded", False) else -1
+
+
+def cell_text(value: object) -> str:
+    return getattr(value, "plain", str(value))
+
+
+async def batch_list(pilot: Pilot[object]) -> BatchesScreen:
+    """Wait until the batch browser shows rows, and return it."""
+    from pasqal_tui.tui.screens.batches import BatchesScreen
+
+    app = pilot.app
+    await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
+    screen = app.screen
+    assert isinstance(screen, BatchesScreen)
+    return screen
+
+
+async def open_from_batch_list(pilot: Pilot[object], key: str, kind: type[S]) -> S:
+    """From the batch browser, press ``key`` and wait until a loaded ``kind`` screen is on top."""
+    app = pilot.app
+    await batch_list(pilot)
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(app.screen, kind) and app.screen.loaded)
+    screen = app.screen
+    assert isinstance(screen, kind)
+    return screen
