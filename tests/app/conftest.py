@@ -1,4 +1,4 @@
-"""App tests share their fixtures with the snapshot tests: one definition, in support/app_fixtures.py."""
+"""App and snapshot tests share one definition of their fixtures: support/app_fixtures.py."""
 
 from support.app_fixtures import demo_cloud, memory_keyring, xdg_dirs
 
