@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -233,7 +232,7 @@ class _Writer:
                 iso(clock),
                 iso(started) if started else None,
                 iso(clock) if terminal else None,
-                time.time(),
+                self.origin.timestamp(),  # seeded when the server's clock starts
             ),
         )
         conn.executemany(

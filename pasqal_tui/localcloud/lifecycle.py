@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pasqal_tui.localcloud.errors import conflict, not_found
@@ -50,6 +50,16 @@ class NewBatch:
 
 def _dump(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
+
+
+def _epoch(now: str) -> float:
+    """`now` in seconds, for `activity_at`: the server's clock (callers pass `clock.now_iso()`),
+    not the wall clock, so the scheduler times idle open batches out against that same clock.
+    A `now` that is no ISO instant (a placeholder in unit tests) counts as long idle: 0."""
+    try:
+        return datetime.fromisoformat(now).timestamp()
+    except ValueError:
+        return 0.0
 
 
 _COUNT_COLUMNS = (
@@ -160,7 +170,7 @@ def create_batch(
             spec.parent_id,
             now,
             now,
-            time.time(),
+            _epoch(now),
         ),
     )
     row = {"id": batch_id, "project_id": spec.project_id, "user_id": spec.user_id}
@@ -185,7 +195,7 @@ def add_jobs(
     if not batch["open"] or batch["status"] in BATCH_TERMINAL:
         raise conflict(f"Batch {batch_id} is closed ({batch['status']}): it accepts no new jobs.")
     insert_jobs(conn, batch, jobs, new_id, now)
-    conn.execute("UPDATE batches SET activity_at = ? WHERE id = ?", (time.time(), batch_id))
+    conn.execute("UPDATE batches SET activity_at = ? WHERE id = ?", (_epoch(now), batch_id))
     settle_batch(conn, batch_id, now)
 
 
@@ -324,7 +334,7 @@ def finish_job(
     batch_id = conn.execute("SELECT batch_id FROM jobs WHERE id = ?", (job_id,)).fetchone()[0]
     # A job ending counts as activity: an open batch idles from its last finished job.
     conn.execute(
-        "UPDATE batches SET activity_at = ? WHERE id = ? AND open = 1", (time.time(), batch_id)
+        "UPDATE batches SET activity_at = ? WHERE id = ? AND open = 1", (_epoch(now), batch_id)
     )
     settle_batch(conn, str(batch_id), now)
     return True
