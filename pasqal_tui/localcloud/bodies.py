@@ -23,7 +23,9 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
+from pasqal_tui.localcloud.deps import authenticate, get_caller
 from pasqal_tui.localcloud.errors import ApiError
 from pasqal_tui.localcloud.hygiene import parse_json
 
@@ -95,11 +97,13 @@ class CloudRequest(Request):
     whose JSON is parsed by `hygiene.parse_json` (lone surrogates, huge integers... refused)."""
 
     json_root = ""
+    # A route may ask for less than the server-wide limit (the token endpoint does).
+    body_limit: int | None = None
 
     @property
     def max_body_bytes(self) -> int:
         limit: int = self.app.state.cloud.settings.max_body_bytes
-        return limit
+        return limit if self.body_limit is None else min(limit, self.body_limit)
 
     async def body(self) -> bytes:
         if not hasattr(self, "_body"):
@@ -142,8 +146,6 @@ class CloudRoute(APIRoute):
     """Authenticate first, then read and check the body, then run FastAPI's handler."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        from pasqal_tui.localcloud.deps import authenticate, get_caller
-
         handler = super().get_route_handler()
         needs_auth = _needs(self.dependant, get_caller)
         takes_body = self.body_field is not None
@@ -152,13 +154,18 @@ class CloudRoute(APIRoute):
         async def wrapped(request: Request) -> Response:
             cloud_request = CloudRequest(request.scope, request.receive)
             cloud_request.json_root = root
-            if needs_auth:
-                await run_in_threadpool(authenticate, cloud_request)
-            body = await cloud_request.body() if takes_body else b""
-            if body and is_json(cloud_request.headers.get("content-type")):
-                # A syntax error is left to FastAPI, which answers it with its usual 422.
-                with contextlib.suppress(json.JSONDecodeError):
-                    await cloud_request.json()
-            return await handler(cloud_request)
+            try:
+                if needs_auth:
+                    await run_in_threadpool(authenticate, cloud_request)
+                body = await cloud_request.body() if takes_body else b""
+                if body and is_json(cloud_request.headers.get("content-type")):
+                    # A syntax error is left to FastAPI, which answers it with its usual 422.
+                    with contextlib.suppress(json.JSONDecodeError):
+                        await cloud_request.json()
+                return await handler(cloud_request)
+            except ClientDisconnect:
+                # The client left mid-body (e.g. gave up on a big upload): nobody reads this,
+                # and it is no server error worth a traceback in the log.
+                return Response(status_code=400)
 
         return wrapped

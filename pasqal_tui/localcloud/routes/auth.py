@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from pasqal_tui.localcloud.bodies import CloudRoute
+from pasqal_tui.localcloud.bodies import CloudRequest, CloudRoute
 from pasqal_tui.localcloud.context import Cloud
 from pasqal_tui.localcloud.deps import CloudDep
 from pasqal_tui.localcloud.routes.answers import answers
@@ -25,6 +25,9 @@ from pasqal_tui.localcloud.security import new_token, token_digest, verify_passw
 router = APIRouter(tags=["auth"], route_class=CloudRoute)
 
 GRANTS = ("http://auth0.com/oauth/grant-type/password-realm", "password")
+# A sign-in form is a few hundred bytes; anyone may post here, so it gets no more than this
+# (a 16 MiB form of empty fields would cost far more memory once parsed).
+TOKEN_BODY_LIMIT = 64 * 1024
 
 _FIELDS = {
     "type": "object",
@@ -65,6 +68,8 @@ def _oauth_error(
 
 
 async def _fields(request: Request) -> dict[str, Any]:
+    if isinstance(request, CloudRequest):
+        request.body_limit = TOKEN_BODY_LIMIT
     raw = await request.body()
     if "json" in request.headers.get("content-type", ""):
         try:

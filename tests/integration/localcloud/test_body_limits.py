@@ -156,6 +156,13 @@ def test_gzip_bomb_without_token_costs_nothing(local_cloud: LocalCloudProcess) -
     assert growth < 8, f"peak RSS rose by {growth:.0f} MiB"
 
 
+def test_sign_in_bodies_are_small(local_cloud: LocalCloudProcess) -> None:
+    """Anyone may post to the token endpoint, so its limit is 64 KiB, not 16 MiB."""
+    form = b"grant_type=password&username=demo&password=" + b"x" * (64 * 1024)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    _assert_413(httpx.post(local_cloud.token_url, content=form, headers=headers), "wire")
+
+
 # -- a configured limit, at its exact edge ---------------------------------------------------
 
 
