@@ -4,6 +4,7 @@ that overflow on the way to UTC, and unknown filter values. The project stays re
 
 from __future__ import annotations
 
+import http.client
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -317,3 +318,31 @@ def test_known_filter_values_still_match(api: httpx.Client) -> None:
     for order in ("creation_order", "ordered_id", "created_at"):
         ordered = api.get(f"{CORE}/v2/jobs", params={"order_by": order, "limit": 1})
         assert ordered.status_code == 200
+
+
+def test_edge_values_keep_the_connection(
+    local_cloud: LocalCloudProcess, api: httpx.Client, batch: dict[str, Any]
+) -> None:
+    """A 500 used to drop the keep-alive connection; a 400 is an ordinary answer on it."""
+    host, port = local_cloud.base_url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    auth = {"Authorization": str(api.headers["Authorization"]), **JSON}
+    edge_requests = [
+        ("GET", f"{CORE}/v1/batches?offset={BIG}", None),
+        ("GET", f"{CORE}/v2/jobs?start_date=0001-01-01T00:00:00%2B01:00", None),
+        ("GET", f"{CORE}/v2/jobs?min_runs={BIG}", None),
+        ("PATCH", f"{CORE}/v1/batches/{batch['id']}/tags", b'["\\ud800"]'),
+        ("GET", "/results/jobs/x?expires=1&signature=%C3%A9", None),
+    ]
+    try:
+        conn.request("GET", f"{CORE}/v1/batches?limit=1", headers=auth)
+        conn.getresponse().read()
+        socket = conn.sock
+        for method, url, body in edge_requests:
+            conn.request(method, url, body=body, headers=auth)
+            response = conn.getresponse()
+            response.read()
+            assert response.status in (400, 403), (url, response.status)
+            assert conn.sock is socket, f"connection dropped after {url}"
+    finally:
+        conn.close()
