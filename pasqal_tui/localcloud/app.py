@@ -7,18 +7,20 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pasqal_tui.localcloud.context import Cloud
 from pasqal_tui.localcloud.errors import ApiError
-from pasqal_tui.localcloud.schemas import fail
+from pasqal_tui.localcloud.routes.answers import drop_undeclared_422
+from pasqal_tui.localcloud.schemas import JSendResponse, fail
 from pasqal_tui.localcloud.security import LinkSigner, load_or_create_key
 from pasqal_tui.localcloud.settings import Settings
 from pasqal_tui.localcloud.store import Store
+from pasqal_tui.localcloud.throttle import SignInThrottle
 from pasqal_tui.localcloud.timeutil import Clock
 
 log = logging.getLogger("pasqal_tui.localcloud")
@@ -26,28 +28,29 @@ log = logging.getLogger("pasqal_tui.localcloud")
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(fail(exc.status_code, exc.message, exc.data), exc.status_code)
+    async def api_error(_: Request, exc: ApiError) -> JSendResponse:
+        body = fail(exc.status_code, exc.message, exc.data)
+        return JSendResponse(body, exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSendResponse:
         details = [
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": str(e.get("type"))}
             for e in exc.errors()
         ]
-        return JSONResponse(fail(422, "Unprocessable Entity", {"description": details}), 422)
+        return JSendResponse(fail(422, "Unprocessable Entity", {"description": details}), 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSendResponse:
         message = str(exc.detail) if exc.detail else "HTTP error"
-        return JSONResponse(
+        return JSendResponse(
             fail(exc.status_code, message, None), exc.status_code, headers=exc.headers
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(_: Request, exc: Exception) -> JSendResponse:
         log.exception("unexpected error")
-        return JSONResponse(fail(500, f"Internal server error: {type(exc).__name__}", None), 500)
+        return JSendResponse(fail(500, f"Internal server error: {type(exc).__name__}", None), 500)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -56,7 +59,6 @@ def create_app(settings: Settings) -> FastAPI:
     from pasqal_tui.localcloud.routes import all_routers
     from pasqal_tui.localcloud.scheduler import Scheduler
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.db_path)
     key = load_or_create_key(settings.data_dir / "link.key")
     cloud = Cloud(
@@ -64,6 +66,9 @@ def create_app(settings: Settings) -> FastAPI:
         store=store,
         signer=LinkSigner(key, settings.results_link_ttl),
         clock=Clock(settings.clock_origin),
+        throttle=SignInThrottle(
+            settings.login_failures, settings.login_address_failures, settings.login_window
+        ),
     )
 
     @asynccontextmanager
@@ -89,4 +94,11 @@ def create_app(settings: Settings) -> FastAPI:
     _install_error_handlers(app)
     for router in all_routers():
         app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = drop_undeclared_422(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

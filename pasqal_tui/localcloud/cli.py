@@ -61,6 +61,31 @@ def _workers(text: str) -> int:
     )
 
 
+_UNITS = {"": 1, "b": 1, "k": 1024, "kib": 1024, "m": 1024**2, "mib": 1024**2}
+_UNITS.update(g=1024**3, gib=1024**3)
+
+
+def _login_failures(text: str) -> int:
+    return _number(
+        text, int, "expected an integer", lambda v: v >= 1, "login failures must be at least 1"
+    )
+
+
+def _size(text: str) -> int:
+    """A byte count: `16777216`, `16MiB`, `512k` (binary units, case-insensitive)."""
+    digits = text.strip().rstrip("bBiIkKmMgG")
+    unit = text.strip()[len(digits) :].lower()
+    try:
+        value = int(digits) * _UNITS[unit]
+    except (ValueError, KeyError):
+        raise argparse.ArgumentTypeError(
+            f"size must be bytes like 16777216 or 16MiB, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"size must be at least 1 byte, got {text!r}")
+    return value
+
+
 def _instant(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -103,6 +128,21 @@ def add_subcommands(sub: Any) -> None:
         "--open-batch-timeout", type=_positive, default=600.0, help="idle open batch timeout (s)"
     )
     serve.add_argument("--workers", type=_workers, default=None, help="emulation processes")
+    serve.add_argument(
+        "--max-body-size",
+        type=_size,
+        default=16 * 1024**2,
+        help="largest request body, on the wire and once decompressed (default 16MiB)",
+    )
+    serve.add_argument(
+        "--login-failures",
+        type=_login_failures,
+        default=5,
+        help="failed sign-ins per user name within --login-window before 429 (default 5)",
+    )
+    serve.add_argument(
+        "--login-window", type=_positive, default=60.0, help="sign-in throttle window (s)"
+    )
     serve.add_argument(
         "--allow-remote", action="store_true", help="allow binding a non-loopback address"
     )
@@ -161,6 +201,9 @@ def run_serve(args: argparse.Namespace) -> int:
         token_ttl=args.token_ttl,
         open_batch_timeout=args.open_batch_timeout,
         workers=args.workers,
+        max_body_bytes=args.max_body_size,
+        login_failures=args.login_failures,
+        login_window=args.login_window,
     )
     return serve(settings, exit_with_parent=args.exit_with_parent)
 

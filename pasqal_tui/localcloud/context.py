@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pasqal_tui.localcloud.security import LinkSigner
 from pasqal_tui.localcloud.settings import Settings
 from pasqal_tui.localcloud.store import Store
+from pasqal_tui.localcloud.throttle import SignInThrottle
 from pasqal_tui.localcloud.timeutil import Clock
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class Cloud:
     clock: Clock = field(default_factory=Clock)
     device_specs: dict[str, str] = field(default_factory=dict)
     scheduler: Scheduler | None = None
+    throttle: SignInThrottle = field(default_factory=lambda: SignInThrottle(5, 20, 60.0))
 
     def wake(self) -> None:
         """Tell the scheduler that there may be new work (safe from any thread)."""

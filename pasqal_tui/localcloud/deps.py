@@ -28,8 +28,13 @@ class Caller:
     project_ids: tuple[str, ...]
 
 
-def get_caller(request: Request, cloud: CloudDep) -> Caller:
-    """401 unless the bearer token is known and unexpired."""
+def authenticate(request: Request) -> Caller:
+    """401 unless the bearer token is known and unexpired. `CloudRoute` calls this before
+    it reads the body; the result is kept on the request so the dependency reuses it."""
+    cached: Caller | None = getattr(request.state, "caller", None)
+    if cached is not None:
+        return cached
+    cloud = get_cloud(request)
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -38,7 +43,14 @@ def get_caller(request: Request, cloud: CloudDep) -> Caller:
     if user is None:
         raise ApiError(401, "Invalid or expired token: log in again.")
     projects = cloud.store.user_projects(str(user["id"]))
-    return Caller(str(user["id"]), str(user["username"]), tuple(str(p["id"]) for p in projects))
+    caller = Caller(str(user["id"]), str(user["username"]), tuple(str(p["id"]) for p in projects))
+    request.state.caller = caller
+    return caller
+
+
+def get_caller(request: Request) -> Caller:
+    """The dependency every authenticated route declares (and `CloudRoute` looks for)."""
+    return authenticate(request)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

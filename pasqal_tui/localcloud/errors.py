@@ -7,11 +7,18 @@ from typing import Any
 
 
 class ApiError(Exception):
-    def __init__(self, status_code: int, message: str, data: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        data: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.status_code = status_code
         self.message = message
         self.data = data if data is not None else {"description": message}
+        self.headers = headers
 
 
 def not_found(kind: str, ident: str) -> ApiError:

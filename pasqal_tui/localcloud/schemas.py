@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+from typing import Any, Literal
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,7 +30,7 @@ class BatchCreate(BaseModel):
     jobs: list[JobItem] = Field(default_factory=list)
     open: bool | None = None
     complete: bool | None = None
-    webhook: str | None = None
+    webhook: str | None = Field(default=None, max_length=2048)
     device_type: str | None = None
     emulator: str | None = None
     configuration: dict[str, Any] | None = None
@@ -161,8 +161,42 @@ def fail(code: int, message: str, data: dict[str, Any] | None) -> dict[str, Any]
     }
 
 
+class JSendResponse(JSONResponse):
+    """A JSON response that never fails to encode: a row saved before the server refused
+    lone surrogates is sent with them escaped (`\\ud800`) instead of answering 500."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+class FailData(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    description: str | list[dict[str, Any]] = Field(
+        description="What went wrong: a sentence, or FastAPI's list of validation errors."
+    )
+
+
+class JSendFail(BaseModel):
+    """The error envelope (SPEC §1.5): the SDK reads `code`, `message` and `data`."""
+
+    status: Literal["fail", "error"]
+    message: str
+    code: int
+    data: FailData
+
+
+class OAuthFail(JSendFail):
+    """Token endpoint errors also carry the OAuth fields the SDK's token provider reads."""
+
+    error: str
+    error_description: str
+
+
 def ok(data: Any, pagination: dict[str, int] | None = None) -> JSONResponse:
-    return JSONResponse(envelope(data, pagination))
+    return JSendResponse(envelope(data, pagination))
 
 
 def ok_page(data: list[Any], total: int, offset: int) -> JSONResponse:

@@ -54,6 +54,8 @@ def token_digest(token: str) -> str:
 def load_or_create_key(path: Path) -> bytes:
     """The signing key lives beside the database, so links survive a restart."""
     if path.exists():
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
         return path.read_bytes()
     key = os.urandom(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -80,7 +82,9 @@ class LinkSigner:
 
     def verify(self, kind: str, ident: str, expires: int, signature: str) -> str | None:
         """None when valid, else the reason it is not."""
-        if not hmac.compare_digest(self._mac(kind, ident, expires), signature):
+        # Bytes, not str: `compare_digest` refuses non-ASCII strings (a TypeError, so a 500).
+        expected = self._mac(kind, ident, expires).encode()
+        if not hmac.compare_digest(expected, signature.encode("utf-8", "surrogatepass")):
             return "invalid signature"
         if expires < time.time():
             return "link expired"

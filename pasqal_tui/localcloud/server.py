@@ -35,7 +35,6 @@ def prepare(settings: Settings) -> bool:
     from pasqal_tui.localcloud.store import Store
     from pasqal_tui.localcloud.users import demo_password_unchanged, ensure_demo_user, is_loopback
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.db_path)
     try:
         ids = DemoIds(settings.seed)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+LOGIN_ADDRESS_FACTOR = 4
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -24,6 +26,16 @@ class Settings:
     qpu_job_seconds: float = 2.0
     results_link_ttl: float = 3600.0
     max_atoms: int = 12
+    # Largest request body, on the wire and again once gzip is inflated (413 beyond).
+    max_body_bytes: int = 16 * 1024 * 1024
+    # Failed sign-ins per user name within `login_window` seconds before 429; an address gets
+    # `LOGIN_ADDRESS_FACTOR` times more, as every local user shares the loopback address.
+    login_failures: int = 5
+    login_window: float = 60.0
+
+    @property
+    def login_address_failures(self) -> int:
+        return self.login_failures * LOGIN_ADDRESS_FACTOR
 
     @property
     def db_path(self) -> Path:

@@ -3,11 +3,17 @@
 One connection guarded by a lock (requests run in a thread pool, the scheduler in the event
 loop via `asyncio.to_thread`); WAL so readers never wait on the writer's fsync. Every state
 change is one `transaction()`: nothing half-applied survives a crash.
+
+The database holds password hashes and token digests: its directory is private (700) and its
+files (with the WAL and shared-memory files) are 600, created so and tightened on every open.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,12 +64,48 @@ CREATE INDEX IF NOT EXISTS workloads_project ON workloads (project_id, seq);
 CREATE INDEX IF NOT EXISTS workloads_status ON workloads (status);
 """
 
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+_SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+log = logging.getLogger("pasqal_tui.localcloud")
+
+
+def tighten(path: Path, mode: int) -> None:
+    """chmod `path` to `mode` if group or others have any access (a no-op otherwise)."""
+    try:
+        current = stat.S_IMODE(path.stat().st_mode)
+        if current & 0o077:
+            path.chmod(mode)
+    except FileNotFoundError:
+        return
+    except PermissionError as exc:
+        log.warning("cannot make %s private (mode %o): %s", path, mode, exc)
+
+
+def private_dir(path: Path) -> None:
+    """Create `path` (parents with the default mode) as 700, or tighten it to 700."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=DIR_MODE)
+    except FileExistsError:
+        tighten(path, DIR_MODE)
+
+
+def _private_files(path: Path) -> None:
+    """Create the database file as 600 before SQLite does (SQLite gives its WAL and
+    shared-memory files the database's mode), then tighten whatever is already there."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE))
+    for suffix in _SQLITE_SUFFIXES:
+        tighten(path.with_name(path.name + suffix), FILE_MODE)
+
 
 class Store:
     """Owns the connection; hands it out under the lock, inside or outside a transaction."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
+        _private_files(path)
         self.path = path
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -73,6 +115,8 @@ class Store:
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.executescript(SCHEMA)
+        for suffix in _SQLITE_SUFFIXES[1:]:
+            tighten(path.with_name(path.name + suffix), FILE_MODE)
 
     def close(self) -> None:
         with self._lock:

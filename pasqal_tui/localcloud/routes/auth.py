@@ -1,13 +1,13 @@
 """`POST /oauth/token`: the Auth0 password-realm and plain password grants.
 
 SDK 0.21+ sends a form-encoded body; 0.12.5 (auth0-python 3.x) sends JSON. Errors carry the
-OAuth `error` / `error_description` the SDK reads, inside the usual envelope.
+OAuth `error` / `error_description` the SDK reads, inside the usual envelope. Failed password
+checks are throttled per user name and per client address (`throttle.SignInThrottle`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
 from urllib.parse import parse_qsl
@@ -15,27 +15,65 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from pasqal_tui.localcloud.bodies import CloudRequest, CloudRoute
 from pasqal_tui.localcloud.context import Cloud
 from pasqal_tui.localcloud.deps import CloudDep
-from pasqal_tui.localcloud.schemas import fail
+from pasqal_tui.localcloud.routes.answers import answers
+from pasqal_tui.localcloud.schemas import JSendResponse, OAuthFail, fail
 from pasqal_tui.localcloud.security import new_token, token_digest, verify_password
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=CloudRoute)
 
 GRANTS = ("http://auth0.com/oauth/grant-type/password-realm", "password")
+# A sign-in form is a few hundred bytes; anyone may post here, so it gets no more than this
+# (a 16 MiB form of empty fields would cost far more memory once parsed).
+TOKEN_BODY_LIMIT = 64 * 1024
+
+_FIELDS = {
+    "type": "object",
+    "required": ["grant_type", "username", "password"],
+    "properties": {
+        "grant_type": {"type": "string", "enum": list(GRANTS)},
+        "username": {"type": "string"},
+        "password": {"type": "string", "format": "password"},
+    },
+    "additionalProperties": True,
+}
+_TOKEN = {
+    "type": "object",
+    "properties": {
+        "access_token": {"type": "string"},
+        "expires_in": {"type": "integer"},
+        "token_type": {"type": "string", "enum": ["Bearer"]},
+    },
+}
+_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": _FIELDS},
+            "application/json": {"schema": _FIELDS},
+        },
+    },
+    "responses": {"200": {"content": {"application/json": {"schema": _TOKEN}}}},
+}
 
 
-def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
+def _oauth_error(
+    status: int, error: str, description: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = fail(status, description, {"description": description})
     body.update(error=error, error_description=description)
-    return JSONResponse(body, status)
+    return JSendResponse(body, status, headers=headers)
 
 
 async def _fields(request: Request) -> dict[str, Any]:
+    if isinstance(request, CloudRequest):
+        request.body_limit = TOKEN_BODY_LIMIT
     raw = await request.body()
     if "json" in request.headers.get("content-type", ""):
         try:
-            data = json.loads(raw or b"{}")
+            data = await request.json() if raw else {}
         except ValueError:
             return {}
         return data if isinstance(data, dict) else {}
@@ -53,7 +91,21 @@ def _login(cloud: Cloud, username: str, password: str, ttl: float) -> str | None
     return access
 
 
-@router.post("/oauth/token", summary="Get a bearer token (password or password-realm grant)")
+def _throttled(seconds: int) -> JSONResponse:
+    return _oauth_error(
+        429,
+        "too_many_attempts",
+        f"Too many failed sign-ins: try again in {seconds} s.",
+        {"Retry-After": str(seconds)},
+    )
+
+
+@router.post(
+    "/oauth/token",
+    summary="Get a bearer token (password or password-realm grant)",
+    responses=answers(400, 403, 413, 429, model=OAuthFail),
+    openapi_extra=_DOC,
+)
 async def token(request: Request, cloud: CloudDep) -> JSONResponse:
     fields = await _fields(request)
     grant = fields.get("grant_type")
@@ -64,10 +116,17 @@ async def token(request: Request, cloud: CloudDep) -> JSONResponse:
     username, password = fields.get("username"), fields.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username:
         return _oauth_error(400, "invalid_request", "username and password are required.")
-    ttl = cloud.settings.token_ttl
-    access = await asyncio.to_thread(_login, cloud, username, password, ttl)
-    if access is None:
-        return _oauth_error(403, "invalid_grant", "Wrong email or password.")
+    address = request.client.host if request.client else ""
+    throttle = cloud.throttle
+    async with throttle.lock(username):
+        wait = throttle.retry_after(username, address)
+        if wait:
+            return _throttled(wait)
+        ttl = cloud.settings.token_ttl
+        access = await asyncio.to_thread(_login, cloud, username, password, ttl)
+        if access is None:
+            throttle.failed(username, address)
+            return _oauth_error(403, "invalid_grant", "Wrong email or password.")
     return JSONResponse(
         {"access_token": access, "expires_in": int(ttl), "token_type": "Bearer"},
         headers={"Cache-Control": "no-store"},

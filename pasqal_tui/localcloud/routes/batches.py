@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
 
-from pasqal_tui.localcloud.bodies import GzipRoute
+from pasqal_tui.localcloud.bodies import CloudRoute
 from pasqal_tui.localcloud.context import Cloud, random_id
 from pasqal_tui.localcloud.deps import Caller, CallerDep, CloudDep
 from pasqal_tui.localcloud.errors import not_found
@@ -29,11 +30,13 @@ from pasqal_tui.localcloud.queries import (
     get_batch,
     list_batches,
 )
+from pasqal_tui.localcloud.routes.answers import CHANGE_ONE, LIST, READ_ONE, answers
 from pasqal_tui.localcloud.routes.filters import (
     Limit,
     Offset,
     batch_filters,
     cancel_job_filters,
+    direction,
     rebatch_filters,
 )
 from pasqal_tui.localcloud.schemas import (
@@ -48,7 +51,7 @@ from pasqal_tui.localcloud.schemas import (
 )
 from pasqal_tui.localcloud.submission import check_batch, check_jobs
 
-router = APIRouter(prefix="/core-fast/api", tags=["batches"], route_class=GzipRoute)
+router = APIRouter(prefix="/core-fast/api", tags=["batches"], route_class=CloudRoute)
 
 
 def _owned(conn: sqlite3.Connection, batch_id: str, caller: Caller) -> sqlite3.Row:
@@ -72,7 +75,9 @@ def _changed(cloud: Cloud, batch_id: str) -> JSONResponse:
         return ok(_with_jobs(conn, batch_id))
 
 
-@router.post("/v1/batches", summary="Create a batch (op 1)")
+@router.post(
+    "/v1/batches", summary="Create a batch (op 1)", responses=answers(400, 401, 403, 413, 422)
+)
 def create(body: BatchCreate, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     projects = {
         str(p["id"]): str(p["queue_priority"]) for p in cloud.store.user_projects(caller.user_id)
@@ -83,24 +88,25 @@ def create(body: BatchCreate, cloud: CloudDep, caller: CallerDep) -> JSONRespons
     return _changed(cloud, batch_id)
 
 
-@router.get("/v1/batches", summary="List batches, newest first (op 3)")
+@router.get("/v1/batches", summary="List batches, newest first (op 3)", responses=LIST)
 def list_(
     cloud: CloudDep,
     caller: CallerDep,
     filters: Annotated[BatchFilters, Depends(batch_filters)],
-    offset: Offset = 0,
+    offset: Offset,
     limit: Limit = 100,
     order_by_direction: str = "DESC",
 ) -> JSONResponse:
+    ascending = direction(order_by_direction) == "ASC"
     with cloud.store.read() as conn:
-        rows, total = list_batches(
-            conn, caller.project_ids, filters, offset, limit, order_by_direction.upper() == "ASC"
-        )
+        rows, total = list_batches(conn, caller.project_ids, filters, offset, limit, ascending)
     data = [batch_out(r) for r in rows]
     return ok_page(data, total, offset)
 
 
-@router.get("/v2/batches/{batch_id}", summary="Get a batch with its job ids (op 2)")
+@router.get(
+    "/v2/batches/{batch_id}", summary="Get a batch with its job ids (op 2)", responses=READ_ONE
+)
 def get(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.read() as conn:
         row = _owned(conn, batch_id, caller)
@@ -110,14 +116,20 @@ def get(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     return ok(out)
 
 
-@router.get("/v1/batches/{batch_id}/status", summary="Batch status and job counts (op 22)")
+@router.get(
+    "/v1/batches/{batch_id}/status",
+    summary="Batch status and job counts (op 22)",
+    responses=READ_ONE,
+)
 def status(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.read() as conn:
         row = _owned(conn, batch_id, caller)
     return ok({"status": row["status"], "jobs_count_per_status": counts_out(row)})
 
 
-@router.patch("/v2/batches/{batch_id}/complete", summary="Close an open batch (op 4)")
+@router.patch(
+    "/v2/batches/{batch_id}/complete", summary="Close an open batch (op 4)", responses=READ_ONE
+)
 def complete(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.transaction() as conn:
         _owned(conn, batch_id, caller)
@@ -125,7 +137,9 @@ def complete(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     return _changed(cloud, batch_id)
 
 
-@router.patch("/v2/batches/{batch_id}/cancel", summary="Cancel a batch (op 5)")
+@router.patch(
+    "/v2/batches/{batch_id}/cancel", summary="Cancel a batch (op 5)", responses=CHANGE_ONE
+)
 def cancel(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.transaction() as conn:
         _owned(conn, batch_id, caller)
@@ -133,8 +147,11 @@ def cancel(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     return _changed(cloud, batch_id)
 
 
-@router.patch("/v1/batches/cancel", summary="Cancel several batches (op 6)")
-@router.patch("/v2/batches/cancel", include_in_schema=False)
+_CANCEL_MANY = answers(400, 401, 413, 422)
+
+
+@router.patch("/v1/batches/cancel", summary="Cancel several batches (op 6)", responses=_CANCEL_MANY)
+@router.patch("/v2/batches/cancel", include_in_schema=False, responses=_CANCEL_MANY)
 def cancel_many(body: CancelBatches, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     done: list[str] = []
     errors: dict[str, str] = {}
@@ -154,7 +171,11 @@ def cancel_many(body: CancelBatches, cloud: CloudDep, caller: CallerDep) -> JSON
     return ok({"batches": batches, "errors": errors})
 
 
-@router.post("/v1/batches/{batch_id}/rebatch", summary="Copy jobs into a new batch (op 7)")
+@router.post(
+    "/v1/batches/{batch_id}/rebatch",
+    summary="Copy jobs into a new batch (op 7)",
+    responses=answers(400, 401, 404, 409, 422),
+)
 def rebatch_(
     batch_id: str,
     cloud: CloudDep,
@@ -167,28 +188,40 @@ def rebatch_(
     return _changed(cloud, new_id)
 
 
-@router.post("/v2/batches/{batch_id}/jobs", summary="Add jobs to an open batch (op 8)")
+@router.post(
+    "/v2/batches/{batch_id}/jobs",
+    summary="Add jobs to an open batch (op 8)",
+    responses=answers(400, 401, 404, 409, 413, 422),
+)
 def add(
-    batch_id: str, items: Annotated[list[JobItem], Body()], cloud: CloudDep, caller: CallerDep
+    batch_id: str, jobs: Annotated[list[JobItem], Body()], cloud: CloudDep, caller: CallerDep
 ) -> JSONResponse:
     with cloud.store.transaction() as conn:
         row = _owned(conn, batch_id, caller)
-        jobs = check_jobs(items, row["sequence_builder"] is not None, str(row["device_type"]))
-        add_jobs(conn, batch_id, jobs, random_id, cloud.clock.now_iso())
+        new = check_jobs(jobs, row["sequence_builder"] is not None, str(row["device_type"]))
+        add_jobs(conn, batch_id, new, random_id, cloud.clock.now_iso())
     return _changed(cloud, batch_id)
 
 
-@router.patch("/v1/batches/{batch_id}/tags", summary="Replace a batch's tags (op 9)")
-def tags(
-    batch_id: str, values: Annotated[list[str], Body()], cloud: CloudDep, caller: CallerDep
+@router.patch(
+    "/v1/batches/{batch_id}/tags",
+    summary="Replace a batch's tags (op 9)",
+    responses=answers(400, 401, 404, 413, 422),
+)
+def replace_tags(
+    batch_id: str, tags: Annotated[list[str], Body()], cloud: CloudDep, caller: CallerDep
 ) -> JSONResponse:
     with cloud.store.transaction() as conn:
         _owned(conn, batch_id, caller)
-        set_tags(conn, batch_id, values, cloud.clock.now_iso())
+        set_tags(conn, batch_id, tags, cloud.clock.now_iso())
     return _changed(cloud, batch_id)
 
 
-@router.patch("/v2/batches/{batch_id}/cancel/jobs", summary="Cancel jobs of a batch (op 10)")
+@router.patch(
+    "/v2/batches/{batch_id}/cancel/jobs",
+    summary="Cancel jobs of a batch (op 10)",
+    responses=answers(400, 401, 404, 422),
+)
 def cancel_some(
     batch_id: str,
     cloud: CloudDep,
@@ -200,8 +233,10 @@ def cancel_some(
         canceled, errors = cancel_jobs(conn, batch_id, filters, cloud.clock.now_iso())
     cloud.wake()
     with cloud.store.read() as conn:
-        marks = ",".join("?" * len(canceled))
+        # One JSON parameter, not one per job: a big batch has more jobs than SQLite allows
+        # parameters in a statement.
         rows = conn.execute(
-            f"SELECT * FROM jobs WHERE id IN ({marks}) ORDER BY seq", canceled
+            "SELECT * FROM jobs WHERE id IN (SELECT value FROM json_each(?)) ORDER BY seq",
+            (json.dumps(canceled),),
         ).fetchall()
     return ok({"jobs": [job_out(r) for r in rows], "errors": errors})

@@ -5,20 +5,23 @@ from __future__ import annotations
 import sqlite3
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from pasqal_tui.localcloud.bodies import CloudRoute
 from pasqal_tui.localcloud.deps import Caller, CallerDep, CloudDep
 from pasqal_tui.localcloud.errors import not_found
+from pasqal_tui.localcloud.hygiene import one_of
 from pasqal_tui.localcloud.lifecycle import cancel_job
 from pasqal_tui.localcloud.queries import JobFilters, get_job, list_jobs, result_doc
-from pasqal_tui.localcloud.routes.filters import Limit, Offset, job_filters
+from pasqal_tui.localcloud.routes.answers import CHANGE_ONE, LIST, READ_ONE
+from pasqal_tui.localcloud.routes.filters import ORDER_KEYS, Limit, Offset, direction, job_filters
 from pasqal_tui.localcloud.routes.results import signed_url
 from pasqal_tui.localcloud.schemas import job_out, ok, ok_page
 
-router = APIRouter(prefix="/core-fast/api", tags=["jobs"])
+router = APIRouter(prefix="/core-fast/api", tags=["jobs"], route_class=CloudRoute)
 
-ORDER_KEYS = ("creation_order", "ordered_id", "created_at")
+_ORDER_DOC = "Creation order, whichever of: " + ", ".join(ORDER_KEYS) + "."
 
 
 def _owned(conn: sqlite3.Connection, job_id: str, caller: Caller) -> sqlite3.Row:
@@ -28,39 +31,41 @@ def _owned(conn: sqlite3.Connection, job_id: str, caller: Caller) -> sqlite3.Row
     return row
 
 
-@router.get("/v2/jobs", summary="List jobs, newest first unless ordered (op 11)")
+@router.get("/v2/jobs", summary="List jobs, newest first unless ordered (op 11)", responses=LIST)
 def list_(
     cloud: CloudDep,
     caller: CallerDep,
     filters: Annotated[JobFilters, Depends(job_filters)],
-    offset: Offset = 0,
+    offset: Offset,
     limit: Limit = 100,
-    order_by: str | None = None,
-    order_by_direction: str | None = None,
+    order_by: Annotated[str | None, Query(description=_ORDER_DOC)] = None,
+    order_by_direction: Annotated[str | None, Query(description="ASC or DESC.")] = None,
 ) -> JSONResponse:
     # Every accepted `order_by` means creation order; the default is newest first.
-    ascending = (order_by_direction or ("ASC" if order_by else "DESC")).upper() == "ASC"
+    if order_by is not None:
+        one_of([order_by], ORDER_KEYS, "order_by")
+    ascending = (direction(order_by_direction) or ("ASC" if order_by else "DESC")) == "ASC"
     with cloud.store.read() as conn:
         rows, total = list_jobs(conn, caller.project_ids, filters, offset, limit, ascending)
     data = [job_out(r) for r in rows]
     return ok_page(data, total, offset)
 
 
-@router.get("/v2/jobs/{job_id}", summary="Get a job with its sequence (op 12)")
+@router.get("/v2/jobs/{job_id}", summary="Get a job with its sequence (op 12)", responses=READ_ONE)
 def get(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.read() as conn:
         row = _owned(conn, job_id, caller)
     return ok(job_out(row, with_sequence=True))
 
 
-@router.get("/v1/jobs/{job_id}/status", summary="Job status (op 23)")
+@router.get("/v1/jobs/{job_id}/status", summary="Job status (op 23)", responses=READ_ONE)
 def status(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.read() as conn:
         row = _owned(conn, job_id, caller)
     return ok({"status": row["status"]})
 
 
-@router.patch("/v2/jobs/{job_id}/cancel", summary="Cancel a job (op 13)")
+@router.patch("/v2/jobs/{job_id}/cancel", summary="Cancel a job (op 13)", responses=CHANGE_ONE)
 def cancel(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.transaction() as conn:
         row = _owned(conn, job_id, caller)
@@ -70,7 +75,11 @@ def cancel(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     return ok(job_out(row, with_sequence=True))
 
 
-@router.get("/v1/jobs/{job_id}/results_link", summary="Signed link to a job's results (op 14)")
+@router.get(
+    "/v1/jobs/{job_id}/results_link",
+    summary="Signed link to a job's results (op 14)",
+    responses=READ_ONE,
+)
 def results_link(job_id: str, request: Request, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.read() as conn:
         _owned(conn, job_id, caller)

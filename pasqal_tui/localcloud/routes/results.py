@@ -7,12 +7,15 @@ from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 
+from pasqal_tui.localcloud.bodies import CloudRoute
 from pasqal_tui.localcloud.context import Cloud
 from pasqal_tui.localcloud.deps import CloudDep
 from pasqal_tui.localcloud.errors import ApiError
+from pasqal_tui.localcloud.hygiene import int64
 from pasqal_tui.localcloud.queries import result_doc
+from pasqal_tui.localcloud.routes.answers import answers
 
-router = APIRouter(tags=["results"])
+router = APIRouter(tags=["results"], route_class=CloudRoute)
 
 Kind = Literal["jobs", "workloads"]
 
@@ -31,8 +34,13 @@ def _document(cloud: Cloud, kind: Kind, ident: str) -> str | None:
     return None if row is None or row[0] is None else str(row[0])
 
 
-@router.get("/results/{kind}/{ident}", summary="A signed result document (ops 15)")
+@router.get(
+    "/results/{kind}/{ident}",
+    summary="A signed result document (ops 15)",
+    responses=answers(400, 403, 404, 422),
+)
 def document(kind: Kind, ident: str, expires: int, signature: str, cloud: CloudDep) -> Response:
+    int64(expires, "expires")
     problem = cloud.signer.verify(kind, ident, expires, signature)
     if problem is not None:
         raise ApiError(403, f"Result link refused: {problem}.")

@@ -7,15 +7,17 @@ import sqlite3
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from pasqal_tui.localcloud.bodies import CloudRoute
 from pasqal_tui.localcloud.context import Cloud, random_id
 from pasqal_tui.localcloud.deps import Caller, CallerDep, CloudDep
 from pasqal_tui.localcloud.errors import ApiError, not_found
 from pasqal_tui.localcloud.queries import get_workload
+from pasqal_tui.localcloud.routes.answers import CHANGE_ONE, READ_ONE, answers
 from pasqal_tui.localcloud.routes.results import signed_url
 from pasqal_tui.localcloud.schemas import WorkloadCreate, ok, workload_out
 from pasqal_tui.localcloud.workload_store import cancel_workload, create_workload
 
-router = APIRouter(prefix="/core-fast/api", tags=["workloads"])
+router = APIRouter(prefix="/core-fast/api", tags=["workloads"], route_class=CloudRoute)
 
 
 def _owned(conn: sqlite3.Connection, workload_id: str, caller: Caller) -> sqlite3.Row:
@@ -32,7 +34,11 @@ def _out(request: Request, cloud: Cloud, row: sqlite3.Row) -> JSONResponse:
     return ok(workload_out(row, link))
 
 
-@router.post("/v1/workloads", summary="Create a workload (op 16)")
+@router.post(
+    "/v1/workloads",
+    summary="Create a workload (op 16)",
+    responses=answers(400, 401, 403, 413, 422),
+)
 def create(
     body: WorkloadCreate, request: Request, cloud: CloudDep, caller: CallerDep
 ) -> JSONResponse:
@@ -55,14 +61,16 @@ def create(
     return _out(request, cloud, row)
 
 
-@router.get("/v2/workloads/{workload_id}", summary="Get a workload (op 17)")
+@router.get("/v2/workloads/{workload_id}", summary="Get a workload (op 17)", responses=READ_ONE)
 def get(workload_id: str, request: Request, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.read() as conn:
         row = _owned(conn, workload_id, caller)
     return _out(request, cloud, row)
 
 
-@router.put("/v1/workloads/{workload_id}/cancel", summary="Cancel a workload (op 18)")
+@router.put(
+    "/v1/workloads/{workload_id}/cancel", summary="Cancel a workload (op 18)", responses=CHANGE_ONE
+)
 def cancel(workload_id: str, request: Request, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     with cloud.store.transaction() as conn:
         row = _owned(conn, workload_id, caller)

@@ -43,6 +43,10 @@ def test_serve_defaults_and_parsed_values() -> None:
         (["--time-scale", "0"], "positive"),
         (["--workers", "0"], "at least 1"),
         (["--clock-origin", "yesterday"], "ISO-8601"),
+        (["--max-body-size", "lots"], "16MiB"),
+        (["--max-body-size", "0"], "at least 1 byte"),
+        (["--login-failures", "0"], "at least 1"),
+        (["--login-window", "-1"], "positive"),
     ],
 )
 def test_bad_values_are_named(
@@ -51,6 +55,21 @@ def test_bad_values_are_named(
     with pytest.raises(SystemExit):
         build_parser().parse_args(["local-cloud", "serve", *argv])
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("16777216", 16 * 1024**2), ("16MiB", 16 * 1024**2), ("4KiB", 4096), ("512k", 512 * 1024),
+     ("1g", 1024**3), ("100B", 100)],
+)  # fmt: skip
+def test_body_size_option(text: str, size: int) -> None:
+    args = build_parser().parse_args(["local-cloud", "serve", "--max-body-size", text])
+    assert args.max_body_size == size
+
+
+def test_hygiene_defaults() -> None:
+    args = build_parser().parse_args(["local-cloud", "serve"])
+    assert (args.max_body_size, args.login_failures, args.login_window) == (16 * 1024**2, 5, 60.0)
 
 
 def test_loopback_detection() -> None:
