@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
+from pasqal_tui.core.audit import AuditLog
 from pasqal_tui.core.config import (
     LOCAL_PROFILE,
     Config,
@@ -28,9 +29,11 @@ from pasqal_tui.core.config import (
 )
 from pasqal_tui.core.secrets import SecretStore
 from pasqal_tui.tui import themes
+from pasqal_tui.tui.messages import ConnectionChanged, MutationsChanged, Refused
 from pasqal_tui.tui.options import AppOptions
 from pasqal_tui.tui.services.cloud_worker import CloudWorker, describe
 from pasqal_tui.tui.services.launcher import LocalLauncher
+from pasqal_tui.tui.services.refresh import RefreshLoop
 from pasqal_tui.tui.services.start_plan import AskLogin, SignIn, plan_start
 
 if TYPE_CHECKING:
@@ -70,7 +73,8 @@ class PasqalApp(App[None]):
         self.clock = self.options.clock
         self.read_only = self.options.read_only
         self.secrets = SecretStore()
-        self.cloud = CloudWorker(self, interval)
+        self.cloud = CloudWorker(self, read_only=self.read_only, audit=AuditLog())
+        self.refresh_loop = RefreshLoop(self, self.cloud, interval)
         self.launcher = LocalLauncher(self.options.local_url)
         self.profile: Profile | None = None
         self.project_name = ""
@@ -108,7 +112,7 @@ class PasqalApp(App[None]):
                 self.notify(
                     problem, title="Configuration", severity="warning", timeout=10, markup=False
                 )
-        self.cloud.start()
+        self.refresh_loop.start()
         self._start()
 
     def _remember_theme(self, theme: Theme) -> None:
@@ -158,18 +162,18 @@ class PasqalApp(App[None]):
     @work(group="login", exclusive=True, exit_on_error=False)
     async def login(self, profile: Profile, password: str, remember: bool) -> None:
         """Log in, list the projects and enter one; failures end on the login screen."""
-        from pasqal_tui.tui.services.login import first_batches_page, open_client, tls_verified
+        from pasqal_tui.tui.services.login import first_batches_page, tls_verified
 
         key, fetch = first_batches_page()
-        opening = open_client(profile, password, self.launcher, alongside=fetch)
+        opening = self.cloud.sign_in(profile, password, self.launcher, alongside=fetch)
         # The batch browser's code loads in a thread while the login is on the wire.
         preload = asyncio.to_thread(importlib.import_module, "pasqal_tui.tui.screens.batches")
         try:
-            (client, projects, where, early), _ = await asyncio.gather(opening, preload)
+            (projects, early), _ = await asyncio.gather(opening, preload)
         except Exception as exc:
             self.login_failed(describe(exc), profile)
             return
-        await self.cloud.open(client, where)
+        self.refresh_loop.release()
         if early is not None:
             self.cloud.keep_prefetched(key, early)
         self.profile = profile
@@ -237,9 +241,7 @@ class PasqalApp(App[None]):
         from pasqal_tui.tui.screens.batches import BatchesScreen
         from pasqal_tui.tui.screens.start import StartScreen
 
-        client = self.cloud.client
-        if client is not None:
-            client.project_id = project_id
+        self.cloud.use_project(project_id)
         self.project_name = project_name
         profile = self.profile
         if profile is not None and profile.name != LOCAL_PROFILE:
@@ -268,14 +270,14 @@ class PasqalApp(App[None]):
     def action_toggle_pause(self) -> None:
         from pasqal_tui.tui.screens.base import TableScreen
 
-        paused = self.cloud.toggle_pause()
+        paused = self.refresh_loop.toggle_pause()
         self.notify("Live refresh paused" if paused else "Live refresh resumed", timeout=2)
         for screen in self.screen_stack:  # the pager line says so while paused
             if isinstance(screen, TableScreen) and screen.loaded:
                 screen.show_pager()
 
     def action_refresh_now(self) -> None:
-        self.cloud.refresh_now()
+        self.refresh_loop.refresh_now()
 
     def action_login(self) -> None:
         from pasqal_tui.tui.screens.login import LoginScreen
@@ -315,7 +317,54 @@ class PasqalApp(App[None]):
             ":errors", "Errored jobs of recent batches, grouped by message (e)", self.action_errors
         )
 
+    # ---- what the cloud worker reports -------------------------------------------------------
+
+    def on_connection_changed(self, message: ConnectionChanged) -> None:
+        """The banner says what is wrong and when the next try is; a refused sign-in stops the
+        refresh loop and asks for the password (the refused one is never sent again)."""
+        if message.state == "ok":
+            if self.connection_problem:
+                self.notify("Connection restored", timeout=3)
+            self.connection_problem = ""
+            return
+        if message.state == "refused":
+            if self.refresh_loop.held:
+                return
+            self.refresh_loop.hold("sign-in refused")
+            self.connection_problem = " ⚠ Sign-in refused: live refresh stopped; log in again (L) "
+            self._ask_password(message.detail)
+            return
+        if message.retry_in:
+            self.refresh_loop.rate_limited(message.retry_in)
+        where = self.cloud.where or "server"
+        wait = max(1.0, self.refresh_loop.next_in())
+        if message.retry_in and message.retry_in > self.refresh_loop.interval:
+            self.connection_problem = f" ⚠ {where} is rate limiting; next try in {wait:.0f} s "
+        else:
+            self.connection_problem = (
+                f" ⚠ {where} is not answering ({_short(message.detail)}); "
+                f"next try in {wait:.0f} s "
+            )
+
+    def _ask_password(self, reason: str) -> None:
+        from pasqal_tui.tui.screens.login import LoginScreen
+
+        if isinstance(self.screen, LoginScreen):
+            return
+        profile = self.profile if self.profile and self.profile.name != LOCAL_PROFILE else None
+        self.push_screen(LoginScreen(profile, error=f"{reason}. Type the password again."))
+
+    def on_mutations_changed(self, _message: MutationsChanged) -> None:
+        self.refresh_bindings()
+
+    def on_refused(self, message: Refused) -> None:
+        self.notify(message.text, severity="warning", timeout=4, markup=False)
+
     async def on_unmount(self) -> None:
-        self.cloud.stop()
+        self.refresh_loop.stop()
         await self.cloud.close()
         self.launcher.stop()
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -25,7 +25,13 @@ class AppAccess:
         return self.app
 
     def say_failure(self, failure: Failure) -> None:
-        """A toast for the user's own failed request; a refresh's failure, or any failure while
-        the connection is down, is left to the app-wide banner."""
-        if not failure.background and not self.pasqal.connection_problem:
+        """A failed mutation is always said (the user must know what was not done); a toast
+        for the user's own failed read; a refresh's failure, or a read failing while the
+        connection is down, is left to the app-wide banner."""
+        from pasqal_tui.tui.actions.registry import MUTATIONS
+
+        if failure.purpose in MUTATIONS:
+            text = f"{failure.purpose} failed: {failure.message}"
+            self.pasqal.notify(text, severity="error", timeout=12, markup=False)
+        elif not failure.background and not self.pasqal.connection_problem:
             self.pasqal.notify(failure.message, severity="error", timeout=8, markup=False)

@@ -1,9 +1,15 @@
-"""Typed messages the CloudWorker posts back to the screen that asked."""
+"""Typed messages the CloudWorker posts: answers to the screen that asked, and the connection's
+state to the app. Dataclasses, so a message reads as what it carries.
+
+``background`` is True when the request was a live refresh, not something the user asked for:
+the screen then keeps its cursor, and a failure is left to the banner. A newer background answer
+replaces an older one still queued (``can_replace``), so a slow UI never paints stale pages.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
@@ -11,48 +17,56 @@ if TYPE_CHECKING:
     from pasqal_tui.cloud.models import Batch, Job, JobResults, Page
 
 
-class BatchesLoaded(Message):
-    def __init__(self, page: Page[Batch], refresh: bool) -> None:
-        super().__init__()
-        self.page = page
-        self.refresh = refresh
+class _Refreshable(Message):
+    """An answer that a newer background answer of the same kind makes obsolete."""
+
+    background: bool
+
+    def can_replace(self, message: Message) -> bool:
+        return (
+            isinstance(message, _Refreshable)
+            and type(message) is type(self)
+            and self.background
+            and message.background
+        )
 
 
-class BatchLoaded(Message):
-    def __init__(self, batch: Batch, refresh: bool) -> None:
-        super().__init__()
-        self.batch = batch
-        self.refresh = refresh
+@dataclass
+class BatchesLoaded(_Refreshable):
+    page: Page[Batch]
+    background: bool
 
 
-class JobsLoaded(Message):
-    def __init__(self, page: Page[Job], refresh: bool, focus_id: str | None = None) -> None:
-        super().__init__()
-        self.page = page
-        self.refresh = refresh
-        self.focus_id = focus_id
+@dataclass
+class BatchLoaded(_Refreshable):
+    batch: Batch
+    background: bool
 
 
-class JobLoaded(Message):
-    def __init__(self, job: Job, refresh: bool) -> None:
-        super().__init__()
-        self.job = job
-        self.refresh = refresh
+@dataclass
+class JobsLoaded(_Refreshable):
+    page: Page[Job]
+    background: bool
+    focus_id: str | None = None
 
 
+@dataclass
+class JobLoaded(_Refreshable):
+    job: Job
+    background: bool
+
+
+@dataclass
 class ResultsLoaded(Message):
-    def __init__(self, job_id: str, results: JobResults | None) -> None:
-        super().__init__()
-        self.job_id = job_id
-        self.results = results
+    job_id: str
+    results: JobResults | None
 
 
+@dataclass
 class Notice(Message):
     """A one-line outcome worth telling the user (e.g. "no ERROR job here")."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+    text: str
 
 
 @dataclass
@@ -65,7 +79,33 @@ class Failure:
     kind: str
 
 
+@dataclass
 class RequestFailed(Message):
-    def __init__(self, failure: Failure) -> None:
-        super().__init__()
-        self.failure = failure
+    failure: Failure
+
+
+#: What the connection is doing: fine, the cloud not answering, or the sign-in refused.
+ConnectionState = Literal["ok", "down", "refused"]
+
+
+@dataclass
+class ConnectionChanged(Message):
+    """Posted to the app when the connection's state (or its next retry) changes."""
+
+    state: ConnectionState
+    detail: str = ""
+    retry_in: float = 0.0
+
+
+@dataclass
+class MutationsChanged(Message):
+    """A mutating request started or ended: the keys that depend on it are re-checked."""
+
+    in_flight: frozenset[str]
+
+
+@dataclass
+class Refused(Message):
+    """The worker refused to send a mutation (read-only, or the same one in flight)."""
+
+    text: str

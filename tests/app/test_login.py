@@ -86,4 +86,4 @@ async def test_bad_config_file_is_named_and_the_app_still_starts(demo_cloud: Any
 
         expected = f"{path}:2: refresh_interval:"
         await wait_for(pilot, lambda: any(expected in t for t in toasts()), timeout=5)
-        assert app.cloud.interval == 3.0  # defaults used
+        assert app.refresh_loop.interval == 3.0  # defaults used

@@ -44,7 +44,7 @@ async def test_pages_through_5000_jobs(demo_cloud) -> None:  # type: ignore[no-u
         assert jobs.marks == {marked}
         assert cell_text(jobs.table.get_row_at(0)[0]) == "●"
 
-        app.cloud.refresh_now()  # a forced refresh rewrites nothing and keeps the mark
+        app.refresh_loop.refresh_now()  # a forced refresh rewrites nothing and keeps the mark
         await wait_for(pilot, lambda: not list(app.workers), what="the refresh")
         assert cell_text(jobs.table.get_row_at(0)[0]) == "●"
         assert jobs.table.row_ids == first_page
@@ -61,7 +61,7 @@ async def test_pause_stops_refresh_and_says_so(demo_cloud) -> None:  # type: ign
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await batch_list(pilot)
         await pilot.press("p")
-        assert app.cloud.paused
+        assert app.refresh_loop.paused
         assert "live refresh paused (p)" in pager_text(screen)
         loads: list[object] = []
         original = screen.request_page

@@ -20,7 +20,14 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..environments import Environment
-from ..errors import AuthenticationError, NetworkError, ServerError, describe_body
+from ..errors import (
+    AuthenticationError,
+    NetworkError,
+    RateLimitedError,
+    ServerError,
+    describe_body,
+)
+from .retry import parse_retry_after
 
 __all__ = ["EXPIRY_MARGIN_S", "Auth", "PasswordAuth", "TokenAuth", "jwt_expiry"]
 
@@ -80,6 +87,9 @@ class PasswordAuth(Auth):
         self._clock = clock
         self._cached: tuple[str, float] | None = None
         self._lock = asyncio.Lock()
+        #: Set once the identity provider refused this password: it is never sent again, so a
+        #: password changed elsewhere costs exactly one refused attempt (no account lock-out).
+        self.refused: AuthenticationError | None = None
 
     def __repr__(self) -> str:
         return (
@@ -105,7 +115,13 @@ class PasswordAuth(Auth):
             if force and cached is not None and rejected is not None and cached != rejected:
                 # Another request already replaced the rejected token while we waited.
                 return cached
-            token, expires_at = await self._fetch(client)
+            if self.refused is not None:
+                raise self.refused
+            try:
+                token, expires_at = await self._fetch(client)
+            except AuthenticationError as exc:
+                self.refused = exc
+                raise
             self._cached = (token, expires_at)
             return token
 
@@ -139,6 +155,12 @@ class PasswordAuth(Auth):
                 f"sign-in: {host} failed: "
                 + describe_body(body, response.reason_phrase or "server error"),
                 status_code=response.status_code,
+            )
+        if response.status_code == 429:  # rate limiting, not a refusal: the password may be fine
+            raise RateLimitedError(
+                f"sign-in: {host} is rate limiting sign-ins; try again later",
+                status_code=429,
+                retry_after=parse_retry_after(response.headers.get("Retry-After"), time.time()),
             )
         if response.status_code >= 400:
             reason = describe_body(body, response.reason_phrase or "refused")
@@ -197,3 +219,4 @@ def _oauth_error(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         return {}
     return {k: v for k, v in body.items() if k in ("error", "error_description")}
+

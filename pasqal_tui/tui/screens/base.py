@@ -159,12 +159,12 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     def reload(self, offset: int = 0, focus_id: str | None = None) -> None:
         self.request_page(offset, background=False, focus_id=focus_id)
 
-    def show_page(self, page: Page[ItemT], refresh: bool, focus_id: str | None = None) -> None:
+    def show_page(self, page: Page[ItemT], background: bool, focus_id: str | None = None) -> None:
         self.state = PageState(offset=page.offset, limit=self.state.limit, total=page.total)
         self.items = list(page.items)
         self.loaded = True
         self.stale = False
-        self.repaint(keep_cursor=refresh)
+        self.repaint(keep_cursor=background)
         if focus_id is not None:
             self.table.move_to_id(focus_id)
 
@@ -174,15 +174,15 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         return changed
 
     def show_pager(self) -> None:
-        paused = "live refresh paused (p)" if self.pasqal.cloud.paused else ""
+        paused = "live refresh paused (p)" if self.pasqal.refresh_loop.paused else ""
         extra = "  ·  ".join(p for p in (paused, self.summary()) if p)
         self.query_one(Pager).show(self.state, len(self.items), extra)
 
-    def refresh_data(self, force: bool) -> None:
+    def refresh_data(self, include_settled: bool) -> None:
         """Called by the refresh loop: reload only when something shown can still change."""
         if not self.loaded and not self.stale:
             return
-        if force or self.stale or any(self.is_live(i) for i in self.items):
+        if include_settled or self.stale or any(self.is_live(i) for i in self.items):
             self.request_page(self.state.offset, background=True)
 
     def on_notice(self, message: Notice) -> None:

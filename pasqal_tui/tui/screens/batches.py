@@ -14,7 +14,9 @@ from pasqal_tui.cloud.filters import BatchFilters
 from pasqal_tui.cloud.models import Batch, BatchStatus
 from pasqal_tui.core import user_input as parsing
 from pasqal_tui.core.clock import relative
-from pasqal_tui.tui.actions.table_actions import BatchActions
+from pasqal_tui.tui.actions import registry
+from pasqal_tui.tui.actions.controllers import BatchActions
+from pasqal_tui.tui.actions.screen import ActionScreen
 from pasqal_tui.tui.messages import BatchesLoaded, BatchLoaded
 from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
 from pasqal_tui.tui.services.login import batches_page_key
@@ -60,10 +62,11 @@ FIELDS = (
 HINT = "Enter applies · Esc closes · statuses by prefix, comma-separated · dates YYYY-MM-DD"
 
 
-class BatchesScreen(BatchActions, TableScreen[Batch]):
+class BatchesScreen(ActionScreen, TableScreen[Batch]):
     """Enter opens a batch's jobs; 1-6 show one status; / filters; [ ] page."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *registry.bindings("batches"),
         # Esc stays "back" (a no-op here, so a stray Esc never ends the session); q quits.
         Binding("escape", "back", "Back", id="batches.back", show=False),
         Binding("q", "quit_app", "Quit", id="batches.quit"),
@@ -78,6 +81,7 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
 
     def __init__(self) -> None:
         super().__init__()
+        self.actions = BatchActions(self)
         self.filters = BatchFilters()
         self.filter_text: dict[str, str] = {}
         self._known_status: dict[str, str] = {}
@@ -105,11 +109,11 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
         )
 
     def on_batches_loaded(self, message: BatchesLoaded) -> None:
-        if message.refresh:
+        if message.background:
             self._notify_changes(message.page.items)
         for batch in message.page.items:
             self._known_status[batch.id] = batch.status.value
-        self.show_page(message.page, message.refresh)
+        self.show_page(message.page, message.background)
 
     def _notify_changes(self, batches: list[Batch]) -> None:
         for batch in batches:
@@ -143,9 +147,9 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
     def is_live(self, item: Batch) -> bool:
         return item.open or not BatchStatus(item.status).is_terminal
 
-    def refresh_data(self, force: bool) -> None:
+    def refresh_data(self, include_settled: bool) -> None:
         """The first page also refreshes when all is finished: new batches appear on top."""
-        super().refresh_data(force or (self.loaded and self.state.offset == 0))
+        super().refresh_data(include_settled or (self.loaded and self.state.offset == 0))
 
     def summary(self) -> str:
         return filters_summary(self.filter_text)
@@ -169,6 +173,14 @@ class BatchesScreen(BatchActions, TableScreen[Batch]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(self.table.id_at(event.cursor_row))
+
+    def target_batch(self) -> Batch | None:
+        """The batch under the cursor."""
+        row_id = self.table.current_id()
+        return next((b for b in self.items if b.id == row_id), None)
+
+    def after_mutation(self, batch: Batch | None) -> None:
+        self.reload(self.state.offset)
 
     def action_quit_app(self) -> None:
         self.app.exit()

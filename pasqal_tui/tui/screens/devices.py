@@ -6,6 +6,7 @@ so the screen also works from the login screen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -35,11 +36,10 @@ COLUMNS = (("mark", " ", 1), ("device", "Device", 12), ("atoms", "Atoms", 8))
 MARK = "◆"
 
 
+@dataclass
 class DeviceSpecsLoaded(Message):
-    def __init__(self, specs: dict[str, str], public: bool) -> None:
-        super().__init__()
-        self.specs = specs
-        self.public = public
+    specs: dict[str, str]
+    public: bool
 
 
 def public_environment(app: PasqalApp) -> Environment | None:
@@ -115,9 +115,9 @@ class DevicesScreen(AppAccess, Screen[None]):
             lambda s: DeviceSpecsLoaded(s, True),
         )
 
-    def refresh_data(self, force: bool) -> None:
+    def refresh_data(self, include_settled: bool) -> None:
         """Specs hardly change: reload only when asked (R) or after a connection problem."""
-        if force:
+        if include_settled:
             self.load()
 
     def _status(self, text: str) -> None:

@@ -147,9 +147,9 @@ class ErrorsScreen(AppAccess, Screen[None]):
         self.query_one(DataTable).focus()
         self.load()
 
-    def refresh_data(self, force: bool) -> None:
+    def refresh_data(self, include_settled: bool) -> None:
         """Reads many pages, so only on demand (R), never on the live-refresh tick."""
-        if force:
+        if include_settled:
             self.load()
 
     def load(self) -> None:

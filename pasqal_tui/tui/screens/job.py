@@ -99,7 +99,7 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
         before = self.job.status
         self.job = message.job
         self.loaded = True
-        if message.refresh and before != self.job.status:
+        if message.background and before != self.job.status:
             self.notify(f"Job {self.job.id[:8]}: {before.value} → {self.job.status.value}")
         self.render_job()
         if self.job.status == JobStatus.DONE and not self.results_loaded:
@@ -116,8 +116,8 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
     def on_notice(self, message: Notice) -> None:
         self.notify(message.text, timeout=4, markup=False)
 
-    def refresh_data(self, force: bool) -> None:
-        if force or not JobStatus(self.job.status).is_terminal:
+    def refresh_data(self, include_settled: bool) -> None:
+        if include_settled or not JobStatus(self.job.status).is_terminal:
             self._load_job(background=True)
 
     # ---- rendering --------------------------------------------------------------------------

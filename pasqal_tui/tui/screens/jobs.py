@@ -17,7 +17,9 @@ from pasqal_tui.cloud.filters import JobFilters
 from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page
 from pasqal_tui.core import user_input as parsing
 from pasqal_tui.core.clock import relative
-from pasqal_tui.tui.actions.table_actions import JobActions
+from pasqal_tui.tui.actions import registry
+from pasqal_tui.tui.actions.controllers import JobActions
+from pasqal_tui.tui.actions.screen import ActionScreen
 from pasqal_tui.tui.messages import BatchLoaded, JobsLoaded, Notice
 from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
@@ -88,10 +90,11 @@ def first_error_line(job: Job) -> str:
     return first[0] if first else ""
 
 
-class JobsScreen(JobActions, TableScreen[Job]):
+class JobsScreen(ActionScreen, TableScreen[Job]):
     """Enter opens a job; space marks; e jumps to the first ERROR; o flips the order."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *registry.bindings("jobs"),
         Binding("space", "mark", "Mark", id="jobs.mark"),
         Binding("e", "first_error", "First error", id="jobs.first_error"),
         Binding("x", "errors_only", "Errored", id="jobs.errors_only", show=False),
@@ -112,6 +115,7 @@ class JobsScreen(JobActions, TableScreen[Job]):
         self.direction = "ASC"
         self.marks: set[str] = set()
         self._summary: Text | None = None
+        self.actions = JobActions(self)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -162,13 +166,13 @@ class JobsScreen(JobActions, TableScreen[Job]):
         )
 
     def on_jobs_loaded(self, message: JobsLoaded) -> None:
-        self.show_page(message.page, message.refresh, message.focus_id)
+        self.show_page(message.page, message.background, message.focus_id)
         if message.focus_id is not None and self.table.current_id() != message.focus_id:
             self.notify("The first error is near here (several jobs share its time)", timeout=4)
 
-    def refresh_data(self, force: bool) -> None:
+    def refresh_data(self, include_settled: bool) -> None:
         batch_id = self.the_batch.id
-        if force or not self.the_batch.status.is_terminal or self.the_batch.open:
+        if include_settled or not self.the_batch.status.is_terminal or self.the_batch.open:
             self.pasqal.cloud.request(
                 self,
                 "batch",
@@ -179,7 +183,7 @@ class JobsScreen(JobActions, TableScreen[Job]):
             if self.loaded:
                 self.request_page(self.state.offset, background=True)
             return
-        super().refresh_data(force)
+        super().refresh_data(include_settled)
 
     def on_batch_loaded(self, message: BatchLoaded) -> None:
         before = self.the_batch.status
@@ -232,6 +236,24 @@ class JobsScreen(JobActions, TableScreen[Job]):
             id=parsing.uuids(values.get("id", ""), "job id"),
         )
         self.filter_text = {k: v.strip() for k, v in values.items() if v.strip()}
+
+    # ---- what the action controller asks ------------------------------------------------------
+
+    def target_batch(self) -> Batch | None:
+        return self.the_batch
+
+    def current_job(self) -> Job | None:
+        row_id = self.table.current_id()
+        return next((j for j in self.items if j.id == row_id), None)
+
+    def filter_values(self) -> dict[str, str]:
+        return dict(self.filter_text)
+
+    def after_mutation(self, batch: Batch | None) -> None:
+        if batch is not None and batch.id == self.the_batch.id:
+            self.the_batch = batch
+            self.show_batch()
+        self.reload(self.state.offset)
 
     # ---- actions ----------------------------------------------------------------------------
 

@@ -56,10 +56,10 @@ LIVE = ("PENDING", "RUNNING")
 class WorkloadsFetched(Message):
     """Fresh state of some remembered workloads; a string is why one could not be read."""
 
-    def __init__(self, found: dict[str, Workload | str], refresh: bool) -> None:
+    def __init__(self, found: dict[str, Workload | str], background: bool) -> None:
         super().__init__()
         self.found = found
-        self.refresh = refresh
+        self.background = background
 
 
 class WorkloadChanged(Message):
@@ -135,11 +135,11 @@ class WorkloadsScreen(AppAccess, Screen[None]):
             self.notify(self.history.problem, severity="warning", timeout=10, markup=False)
         self.table.focus()
         self._repaint()
-        self._fetch(self.history.ids, refresh=False)
+        self._fetch(self.history.ids, background=False)
 
     # ---- loading ----------------------------------------------------------------------------
 
-    def _fetch(self, ids: list[str], *, refresh: bool) -> None:
+    def _fetch(self, ids: list[str], *, background: bool) -> None:
         if not ids:
             self.loaded = True
             self._repaint()
@@ -148,27 +148,27 @@ class WorkloadsScreen(AppAccess, Screen[None]):
             self,
             "workloads",
             lambda c: fetch_workloads(c, ids),
-            lambda found: WorkloadsFetched(found, refresh),
-            background=refresh,
+            lambda found: WorkloadsFetched(found, background),
+            background=background,
         )
 
-    def refresh_data(self, force: bool) -> None:
+    def refresh_data(self, include_settled: bool) -> None:
         """Live ones (and unknown ones) every tick; all of them when asked (R)."""
         if self.history is None or not self.loaded:
             return
         ids = [
             i
             for i in self.history.ids
-            if force or i not in self.workloads or self.workloads[i].status.value in LIVE
+            if include_settled or i not in self.workloads or self.workloads[i].status.value in LIVE
         ]
         if ids:
-            self._fetch(ids, refresh=True)
+            self._fetch(ids, background=True)
 
     def on_workloads_fetched(self, message: WorkloadsFetched) -> None:
         for wid, found in message.found.items():
             if isinstance(found, Workload):
                 before = self.workloads.get(wid)
-                if message.refresh and before and before.status != found.status:
+                if message.background and before and before.status != found.status:
                     self.notify(
                         f"Workload {wid[:8]}: {before.status.value} → {found.status.value}",
                         title="Status change",

@@ -1,9 +1,10 @@
-"""The CloudWorker: the one owner of the PasqalClient, and the live refresh loop.
+"""The CloudWorker: the one owner of the PasqalClient, from sign-in to sign-out.
 
-Screens never await HTTP in a handler: they call :meth:`CloudWorker.request`, which runs the call
-in a Textual worker attached to the screen (exclusive per purpose, cancelled with the screen) and
-posts a typed message back. Failures become one line; connection trouble becomes the app-wide
-banner, and the refresh loop backs off and keeps trying until the server answers again.
+Screens never await HTTP in a handler: they call :meth:`CloudWorker.request`, which runs the
+call in a Textual worker attached to the screen (exclusive per purpose, cancelled with the
+screen) and posts a typed message back. The worker renders nothing: it posts what happened
+(:class:`ConnectionChanged`, :class:`MutationsChanged`, :class:`Refused`) to the app, which
+decides what to show. The read-only rule and the audit sink are given to it, not reached for.
 """
 
 from __future__ import annotations
@@ -11,61 +12,83 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Hashable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.app import ScreenStackError
 from textual.dom import DOMNode
 from textual.message import Message
-from textual.timer import Timer
 from textual.worker import Worker
 
 from pasqal_tui.cloud import errors
 from pasqal_tui.core.audit import AuditEntry, AuditLog
-from pasqal_tui.tui.messages import Failure, RequestFailed
+from pasqal_tui.tui.messages import (
+    ConnectionChanged,
+    Failure,
+    MutationsChanged,
+    Refused,
+    RequestFailed,
+)
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from pasqal_tui.cloud.client import PasqalClient
     from pasqal_tui.cloud.environments import Environment
-    from pasqal_tui.tui.app import PasqalApp
+    from pasqal_tui.cloud.models import Project
+    from pasqal_tui.core.config import Profile
+    from pasqal_tui.tui.services.launcher import LocalLauncher
 
 T = TypeVar("T")
 log = logging.getLogger("pasqal_tui.tui")
-MAX_BACKOFF = 60.0
 #: An answer fetched during login is shown only if it is this fresh (seconds).
 PREFETCH_MAX_AGE = 10.0
 _CONNECTION_ERRORS = (errors.NetworkError, errors.ServerError, errors.RateLimitedError)
 
 
-@runtime_checkable
-class Refreshable(Protocol):
-    """A screen that knows what it shows and which of it can still change."""
-
-    def refresh_data(self, force: bool) -> None: ...
-
-
 class CloudWorker:
-    """Runs every request of the app; counts failures to drive backoff and the banner."""
+    """Runs every request of the app and counts consecutive connection failures."""
 
-    def __init__(self, app: PasqalApp, interval: float) -> None:
+    def __init__(self, app: App[Any], *, read_only: bool, audit: AuditLog) -> None:
         self.app = app
-        self.interval = interval
+        self.read_only = read_only
+        self.audit = audit
         self.client: PasqalClient | None = None
-        self.paused = False
+        #: Where the client points, for messages ("local cloud", "prod").
+        self.where = ""
+        #: The profile whose actions are audited.
+        self.profile_name = ""
         self.failures = 0
+        #: Set after a refused sign-in: nothing is sent until the user signs in again.
+        self.refused = False
         self.in_flight: set[str] = set()
-        self.audit = AuditLog()
-        self._timer: Timer | None = None
-        self._where = ""
         self._prefetched: tuple[Hashable, asyncio.Task[Any], float] | None = None
 
     # ---- the client -------------------------------------------------------------------------
 
-    async def open(self, client: PasqalClient, where: str) -> None:
-        """Adopt a client whose context was entered by the caller (the login worker)."""
+    async def sign_in(
+        self,
+        profile: Profile,
+        password: str,
+        launcher: LocalLauncher,
+        alongside: Callable[[PasqalClient], Coroutine[Any, Any, Any]] | None = None,
+    ) -> tuple[list[Project], asyncio.Task[Any] | None]:
+        """Open a client for ``profile`` and own it from now on; return its projects and the
+        task of ``alongside`` (sent with the project list, never awaited here)."""
+        from pasqal_tui.tui.services.login import open_client
+
+        client, projects, where, early = await open_client(profile, password, launcher, alongside)
         await self.close()
         self.client = client
-        self._where = where
+        self.where = where
+        self.profile_name = profile.name
+        self.failures = 0
+        self.refused = False
+        self.app.post_message(ConnectionChanged("ok"))
+        return projects, early
+
+    def use_project(self, project_id: str) -> None:
+        if self.client is not None:
+            self.client.project_id = project_id
 
     def keep_prefetched(self, key: Hashable, task: asyncio.Task[Any]) -> None:
         """Hold a request sent during login until the screen that wants it asks (by ``key``)."""
@@ -110,7 +133,7 @@ class CloudWorker:
     ) -> Worker[None] | None:
         """Run ``call`` off the event handler; post ``done(result)`` or RequestFailed to owner."""
         client = self.client
-        if client is None:
+        if client is None or (background and self.refused):
             return None
         if background and self.busy(owner, purpose):
             return None  # a user's own request is in flight: never cancel it for a refresh
@@ -119,8 +142,7 @@ class CloudWorker:
             try:
                 result = await call(client)
             except Exception as exc:  # every failure becomes one line, never a traceback
-                failure = self._failure(purpose, exc, background)
-                owner.post_message(RequestFailed(failure))
+                owner.post_message(RequestFailed(self._failure(purpose, exc, background)))
                 return
             self._succeeded()
             owner.post_message(done(result))
@@ -170,31 +192,39 @@ class CloudWorker:
         client = self.client
         if client is None:
             return None
-        if self.app.read_only:
-            self.app.notify(f"Read-only mode: {action} refused", severity="warning", timeout=4)
+        if self.read_only:
+            self.app.post_message(Refused(f"read-only session: {action} is disabled"))
             return None
         if action in self.in_flight:
-            self.app.notify(f"{action} is already in flight", severity="warning", timeout=4)
+            self.app.post_message(Refused(f"{action} is already in flight"))
             return None
-        self.in_flight.add(action)
-        self.app.refresh_bindings()
-        profile = self.app.profile.name if self.app.profile else ""
+        self._set_in_flight(action, True)
 
         async def run() -> None:
+            # Every step after the request is inside the handling too: if any of them raised,
+            # the form that asked would wait on "Sending…" forever.
             try:
-                result = await call(client)
-            except Exception as exc:  # one line on screen and in the audit log
-                failure = self._failure(action, exc, False)
-                self.audit.append(AuditEntry(action, profile, ids, failure.message))
-                owner.post_message(RequestFailed(failure))
-                return
+                try:
+                    result = await call(client)
+                except Exception as exc:  # one line on screen and in the audit log
+                    failure = self._failure(action, exc, False)
+                    self.audit.append(AuditEntry(action, self.profile_name, ids, failure.message))
+                    owner.post_message(RequestFailed(failure))
+                    return
+                self._succeeded()
+                try:
+                    made = {"created": produced(result)} if produced else {}
+                    self.audit.append(AuditEntry(action, self.profile_name, ids, "ok", made))
+                    message = done(result)
+                except Exception as exc:  # sent and done: say so, whatever broke afterwards
+                    log.error("after %s", action, exc_info=exc)
+                    text = f"{action} was sent and done, but showing it failed: {describe(exc)}"
+                    failure = Failure(action, text, background=False, kind="UnexpectedError")
+                    owner.post_message(RequestFailed(failure))
+                    return
+                owner.post_message(message)
             finally:
-                self.in_flight.discard(action)
-                self.app.refresh_bindings()
-            self._succeeded()
-            made = {"created": produced(result)} if produced else {}
-            self.audit.append(AuditEntry(action, profile, ids, "ok", made))
-            owner.post_message(done(result))
+                self._set_in_flight(action, False)
 
         return self.app.run_worker(run, name=action, group="mutation", exit_on_error=False)
 
@@ -202,6 +232,13 @@ class CloudWorker:
         return any(
             w.group == purpose and w.node is owner and w.is_running for w in self.app.workers
         )
+
+    def _set_in_flight(self, action: str, on: bool) -> None:
+        if on:
+            self.in_flight.add(action)
+        else:
+            self.in_flight.discard(action)
+        self.app.post_message(MutationsChanged(frozenset(self.in_flight)))
 
     def _failure(self, purpose: str, exc: BaseException, background: bool) -> Failure:
         if isinstance(exc, errors.PasqalError):
@@ -213,60 +250,18 @@ class CloudWorker:
             kind = "UnexpectedError"
         if isinstance(exc, _CONNECTION_ERRORS):
             self.failures += 1
-            retry = self.backoff()
-            self.app.connection_problem = (
-                f" ⚠ {self._where or 'server'} is not answering ({_short(text)}); "
-                f"retrying every {retry:.0f} s "
-            )
+            retry_after = exc.retry_after if isinstance(exc, errors.RateLimitedError) else None
+            self.app.post_message(ConnectionChanged("down", text, retry_after or 0.0))
         elif isinstance(exc, errors.AuthenticationError):
-            self.app.connection_problem = " ⚠ Session refused: log in again (L) "
+            self.refused = True
+            self.app.post_message(ConnectionChanged("refused", text))
         log.info("%s failed: %s", purpose, text)
         return Failure(purpose=purpose, message=text, background=background, kind=kind)
 
     def _succeeded(self) -> None:
-        if self.failures or self.app.connection_problem:
+        if self.failures:
             self.failures = 0
-            self.app.connection_problem = ""
-            self.app.notify("Connection restored", timeout=3)
-
-    # ---- refresh loop -----------------------------------------------------------------------
-
-    def backoff(self) -> float:
-        if not self.failures:
-            return self.interval
-        return float(min(self.interval * 2 ** min(self.failures, 6), MAX_BACKOFF))
-
-    def start(self) -> None:
-        self.stop()
-        self._timer = self.app.set_timer(self.backoff(), self._tick)
-
-    def stop(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-
-    def toggle_pause(self) -> bool:
-        self.paused = not self.paused
-        return self.paused
-
-    def refresh_now(self) -> None:
-        screen = self.app.screen
-        if isinstance(screen, Refreshable) and self.client is not None:
-            screen.refresh_data(True)
-
-    def _tick(self) -> None:
-        try:
-            screen = self.app.screen
-        except ScreenStackError:  # the app is closing: its screens are gone, so is the loop
-            self._timer = None
-            return
-        if not self.paused and self.client is not None and isinstance(screen, Refreshable):
-            screen.refresh_data(self.failures > 0)
-        self._timer = self.app.set_timer(self.backoff(), self._tick)
-
-
-def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+            self.app.post_message(ConnectionChanged("ok"))
 
 
 def describe(exc: Any) -> str:

@@ -1,0 +1,75 @@
+"""What a table screen needs to host its action controller: one `act` action for every
+registry binding, gating, the palette entries, and the controller's messages."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.command import Provider
+from textual.screen import Screen
+
+from pasqal_tui.tui.actions import registry
+from pasqal_tui.tui.actions.messages import Mutated, PlanReady
+from pasqal_tui.tui.actions.palette import ActionCommands, Entry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pasqal_tui.cloud.models import Batch
+    from pasqal_tui.tui.actions.controllers import BatchActions
+    from pasqal_tui.tui.app import PasqalApp
+
+
+class ActionScreen(Screen[None]):
+    """Runs registry actions on ``self.actions`` (set by the screen's __init__)."""
+
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ActionCommands}
+
+    actions: BatchActions
+    if TYPE_CHECKING:
+
+        @property
+        def pasqal(self) -> PasqalApp: ...
+
+        def target_batch(self) -> Batch | None: ...
+
+    def action_act(self, name: str) -> None:
+        """Run action ``name`` of the registry (refused with a word in read-only mode)."""
+        spec = registry.spec(name)
+        if spec.mutating and self.pasqal.read_only:
+            self.notify(
+                f"read-only session: {spec.label.lower()} is disabled",
+                severity="warning",
+                timeout=4,
+                markup=False,
+            )
+            return
+        getattr(self.actions, name)()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide mutating keys in read-only mode; dim them while a mutation is in flight."""
+        if action == "act" and parameters and registry.spec(str(parameters[0])).mutating:
+            if self.pasqal.read_only:
+                return False
+            if self.pasqal.cloud.in_flight:
+                return None
+        return super().check_action(action, parameters)
+
+    def palette_actions(self) -> list[Entry]:
+        """Ctrl+P entries for this screen's batch (none in read-only mode)."""
+        if self.pasqal.read_only or self.target_batch() is None:
+            return []
+        return [
+            (spec.palette, spec.help, partial(self.action_act, spec.name))
+            for spec in registry.palette_specs()
+        ]
+
+    @on(PlanReady)
+    def _plan_ready(self, message: PlanReady) -> None:
+        self.actions.plan_ready(message.plan)
+
+    @on(Mutated)
+    def _mutated(self, message: Mutated) -> None:
+        self.actions.mutated(message)
