@@ -74,12 +74,15 @@ async def create(client: PasqalClient, jobs: list[dict[str, Any]], *, open_: boo
 
 async def settled(client: PasqalClient, batch_id: str, timeout: float = 120.0) -> None:
     """Poll until no job of the batch is pending or running (a deadline, not a fixed pause)."""
-    async with asyncio.timeout(timeout):
+
+    async def poll() -> None:
         while True:
-            info = await client.get_batch_status(batch_id)
-            if not any(info.jobs_count_per_status.get(s, 0) for s in ACTIVE):
+            counts = (await client.get_batch_status(batch_id)).jobs_count_per_status or {}
+            if not any(counts.get(s, 0) for s in ACTIVE):
                 return
             await asyncio.sleep(0.1)
+
+    await asyncio.wait_for(poll(), timeout)
 
 
 async def make_batches(cloud: LocalCloudProcess) -> Made:
@@ -190,7 +193,7 @@ async def test_more_batches_than_a_page_are_read_page_by_page(
 ) -> None:
     """The view offers up to 200 batches; a page holds at most 100."""
     with api_client(local_cloud) as http:
-        params = {"start_date": made.since.isoformat(), "limit": 100}
+        params: dict[str, str | int] = {"start_date": made.since.isoformat(), "limit": 100}
         expected = [b["id"] for b in data(http.get("/core-fast/api/v1/batches", params=params))]
     monkeypatch.setattr(queries, "MAX_PAGE_SIZE", 2)
     found = await queries.newest_batches(client, 200, made.since, None)
