@@ -250,6 +250,7 @@ class ActionScreen(Screen[None]):
             self._open_form(None)
 
     def _open_form(self, batch: Batch | None) -> None:
+        from pasqal_tui.tui.screens.add_jobs import AddJobsScreen
         from pasqal_tui.tui.screens.create_batch import CreateBatchScreen
 
         def done(result: Batch | None) -> None:
@@ -261,7 +262,7 @@ class ActionScreen(Screen[None]):
 
                 self.app.push_screen(JobsScreen(result))
 
-        self.app.push_screen(CreateBatchScreen(batch), done)
+        self.app.push_screen(CreateBatchScreen() if batch is None else AddJobsScreen(batch), done)
 
     def action_rebatch(self) -> None:
         batch = self._batch_or_say()
