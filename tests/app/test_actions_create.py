@@ -26,9 +26,9 @@ from support.actions import (
 from support.app import loaded_rows, make_app, wait_for
 from textual.widgets import Input, Select
 
-from pasqal_tui.tui.screens.create_batch import CreateBatchScreen
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
+from pasqal_tui.tui.screens.submission_form import SubmissionForm as CreateBatchScreen
 from pasqal_tui.tui.widgets.job_editor import JobRow
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

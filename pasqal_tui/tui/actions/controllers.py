@@ -229,6 +229,7 @@ class BatchActions:
         self._open_form(None)
 
     def _open_form(self, batch: Batch | None) -> None:
+        from pasqal_tui.tui.screens.add_jobs import AddJobsScreen
         from pasqal_tui.tui.screens.create_batch import CreateBatchScreen
 
         def done(result: Batch | None) -> None:
@@ -240,7 +241,8 @@ class BatchActions:
 
                 self.host.app.push_screen(JobsScreen(result))
 
-        self.host.app.push_screen(CreateBatchScreen(batch), done)
+        form = CreateBatchScreen() if batch is None else AddJobsScreen(batch)
+        self.host.app.push_screen(form, done)
 
     def rebatch(self) -> None:
         batch = self._batch_or_say()

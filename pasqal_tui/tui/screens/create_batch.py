@@ -1,28 +1,23 @@
-"""The create-batch form (`n`) and, given an open batch, the add-jobs form (`a`).
+"""The create-batch form (`n`): a sequence file, jobs (a file or typed rows), a device and its
+emulator configuration, open or closed, tags.
 
-Everything is checked here before anything is sent: the sequence parses, each job gives exactly
-the declared variables, runs is positive, configuration fields are numbers. A bad value gives
-one line naming file, line and field; every field keeps what was typed and no request leaves.
-A good form is confirmed with `y`, sent once, and the form closes when the server says yes.
+Everything is checked here before anything is sent: the sequence parses (and Pulser reads it),
+each job gives exactly the declared variables, runs is positive, configuration fields are
+numbers. A bad value gives one line naming file, line and field; every field keeps what was
+typed and no request leaves. A good form is confirmed with `y`, sent once, and the form closes
+when the server says yes. Files are parsed in a thread, once per version (see the base).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
-from pasqal_tui.cloud.models import Batch, DeviceTypes
-from pasqal_tui.cloud.payloads import (
-    CreateBatchRequest,
-    EmulatorConfig,
-    JobInput,
-)
-from pasqal_tui.core.sequence_json import declared_variables
+from pasqal_tui.cloud.models import DeviceTypes
+from pasqal_tui.cloud.payloads import CreateBatchRequest, EmulatorConfig, JobInput
 from pasqal_tui.core.user_input import InputError
 from pasqal_tui.ops.plans import jobs as count_jobs
 from pasqal_tui.ops.plans import short
@@ -31,9 +26,7 @@ from pasqal_tui.ops.submission import (
     JobFileError,
     SequenceFile,
     check_with_pulser,
-    load_jobs,
     load_sequence,
-    parse_typed_job,
 )
 from pasqal_tui.ops.submission.batch_config import (
     PRECISIONS,
@@ -41,106 +34,67 @@ from pasqal_tui.ops.submission.batch_config import (
     describe_config,
     emulator_config,
 )
+from pasqal_tui.ops.submission.cache import ParsedFiles
 from pasqal_tui.tui.actions.messages import Mutated
-from pasqal_tui.tui.app_access import AppAccess
-from pasqal_tui.tui.messages import BatchLoaded, RequestFailed
-from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.dialogs.tags import parse_tags
-from pasqal_tui.tui.widgets.job_editor import JobEditor
-
-if TYPE_CHECKING:
-    pass
+from pasqal_tui.tui.screens.submission_form import FORM_ERRORS, SubmissionForm, unreadable
 
 DEFAULT_DEVICE = DeviceTypes.EMU_FREE
 
 
-class CreateBatchScreen(AppAccess, Screen[Batch | None]):
-    """Dismisses with the created (or extended) batch, or None when backed out."""
+def parse_sequence_file(path: str) -> SequenceFile:
+    """Read a sequence file and its variables (called in a thread; tests count the calls)."""
+    return load_sequence(path)
 
-    CSS_PATH = "create_batch.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Check and send…", id="create.submit"),
-        Binding("escape", "back", "Back", id="create.back"),
-    ]
 
-    def __init__(self, batch: Batch | None = None) -> None:
+class CreateBatchScreen(SubmissionForm):
+    """Dismisses with the created batch, or None when backed out."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.the_batch = batch
         self.sequence: SequenceFile | None = None
-        self.declared: dict[str, dict[str, Any]] | None = None
-        self.sending = False
-
-    @property
-    def extending(self) -> bool:
-        return self.the_batch is not None
+        self.sequences: ParsedFiles[SequenceFile] = ParsedFiles()
+        self.pulser_checks: ParsedFiles[bool] = ParsedFiles()
 
     # ---- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        title = (
-            f"Add jobs to open batch {short(self.the_batch.id)} ({self.the_batch.device_type})"
-            if self.the_batch
-            else "New batch"
-        )
         with VerticalScroll(id="create-box"):
-            yield Static(title, id="create-title")
+            yield Static("New batch", id="create-title")
             with Grid(id="create-form"):
-                if not self.extending:
-                    yield Label("Sequence file")
-                    yield Input(placeholder="examples/rabi.json", id="cb-sequence", compact=True)
-                yield Label("Jobs file")
-                yield Input(
-                    placeholder="examples/rabi-jobs.yaml (or type jobs below)",
-                    id="cb-jobs",
-                    compact=True,
+                yield Label("Sequence file")
+                yield Input(placeholder="examples/rabi.json", id="cb-sequence", compact=True)
+                yield from self.jobs_field()
+                yield Label("Device")
+                options = [(d, d) for d in DeviceTypes.ALL]
+                yield Select(
+                    options, value=DEFAULT_DEVICE, allow_blank=False, id="cb-device", compact=True
                 )
-                if not self.extending:
-                    yield Label("Device")
-                    options = [(d, d) for d in DeviceTypes.ALL]
+                yield Label("Emulator")
+                with Horizontal(id="cb-config"):
+                    yield Checkbox("strict validation", id="cb-strict", compact=True)
+                    yield Checkbox("with noise", id="cb-noise", compact=True)
+                    yield Input(placeholder="dt 10.0", id="cb-dt", compact=True)
                     yield Select(
-                        options,
-                        value=DEFAULT_DEVICE,
+                        [(p, p) for p in PRECISIONS],
+                        value="normal",
                         allow_blank=False,
-                        id="cb-device",
+                        id="cb-precision",
                         compact=True,
                     )
-                    yield Label("Emulator")
-                    with Horizontal(id="cb-config"):
-                        yield Checkbox("strict validation", id="cb-strict", compact=True)
-                        yield Checkbox("with noise", id="cb-noise", compact=True)
-                        yield Input(placeholder="dt 10.0", id="cb-dt", compact=True)
-                        yield Select(
-                            [(p, p) for p in PRECISIONS],
-                            value="normal",
-                            allow_blank=False,
-                            id="cb-precision",
-                            compact=True,
-                        )
-                        yield Input(placeholder="max bond dim 500", id="cb-bond", compact=True)
-                        yield Static("QPU: no emulator configuration", id="cb-qpu")
-                    yield Label("Batch")
-                    yield Checkbox(
-                        "open (more jobs can be added later)", id="cb-open", compact=True
-                    )
-                    yield Label("Tags")
-                    yield Input(placeholder="comma-separated", id="cb-tags", compact=True)
-            yield Static("", id="cb-info", markup=False)
-            yield JobEditor(id="cb-editor")
-            yield Static("", id="cb-error", markup=False)
+                    yield Input(placeholder="max bond dim 500", id="cb-bond", compact=True)
+                    yield Static("QPU: no emulator configuration", id="cb-qpu")
+                yield Label("Batch")
+                yield Checkbox("open (more jobs can be added later)", id="cb-open", compact=True)
+                yield Label("Tags")
+                yield Input(placeholder="comma-separated", id="cb-tags", compact=True)
+            yield from self.form_footer()
         yield Footer()
 
     def on_mount(self) -> None:
-        first = "#cb-jobs" if self.extending else "#cb-sequence"
-        self.query_one(first, Input).focus()
-        if self.the_batch is None:
-            self._show_config(DEFAULT_DEVICE)
-            self.query_one("#cb-info", Static).update("Sequence: type a path and press Enter")
-            return
-        batch_id = self.the_batch.id
-        self.query_one("#cb-info", Static).update("Reading the batch's sequence…")
-        self.pasqal.cloud.request(
-            self, "sequence", lambda c: c.get_batch(batch_id), lambda b: BatchLoaded(b, False)
-        )
+        self.query_one("#cb-sequence", Input).focus()
+        self._show_config(DEFAULT_DEVICE)
+        self.query_one("#cb-info", Static).update("Sequence: type a path and press Enter")
 
     def _show_config(self, device: str) -> None:
         emulator = DeviceTypes.is_emulator(device)
@@ -161,141 +115,120 @@ class CreateBatchScreen(AppAccess, Screen[Batch | None]):
 
     # ---- the sequence -----------------------------------------------------------------------
 
+    def _sequence_path(self) -> str:
+        return self.query_one("#cb-sequence", Input).value
+
+    async def _read_sequence(self, path: str) -> SequenceFile:
+        return await self.sequences.read(
+            self.sequences.key(path), lambda: parse_sequence_file(path)
+        )
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "cb-sequence":
-            try:
-                self._read_sequence()
-            except JobFileError as exc:
-                self._error(str(exc))
+            self.run_worker(
+                self._enter_sequence(), group="sequence", exclusive=True, exit_on_error=False
+            )
 
-    def _read_sequence(self) -> SequenceFile:
-        """Read the sequence file (local disk, size-limited); its variables shape the editor."""
-        path = self.query_one("#cb-sequence", Input).value
+    async def _enter_sequence(self) -> None:
+        """Read the sequence in a thread; its variables shape the editor."""
+        path = self._sequence_path()
+        if self.sequence is None or self.sequence.path != Path(path.strip()).expanduser():
+            self.query_one("#cb-info", Static).update(f"Sequence: reading {path.strip()}…")
         try:
-            sequence = load_sequence(path)
+            sequence = await self._read_sequence(path)
+        except Exception as exc:  # JobFileError names file and line; any other: one line
+            self._sequence_unread()
+            self._error(str(exc) if isinstance(exc, JobFileError) else unreadable(exc))
+            return
+        self._clear_error()
+        self._use_sequence(sequence, path)
+        await self.read_jobs_file(sequence.variables)  # so that the submit need not wait
+
+    def _use_sequence(self, sequence: SequenceFile, path: str) -> None:
+        self.sequence = sequence
+        self._use_variables(sequence.variables, f"{path.strip()} declares")
+
+    def _sequence_unread(self) -> None:
+        self.sequence = self.declared = None
+        self.query_one("#cb-info", Static).update("Sequence: not read (see below)")
+
+    def _current_sequence(self) -> SequenceFile:
+        """The sequence file as it is now (parsed already); a bad one names what to fix."""
+        path = self._sequence_path()
+        try:
+            sequence = self.sequences.ready(self.sequences.key(path))
         except JobFileError:
-            self.sequence = self.declared = None
-            self.query_one("#cb-info", Static).update("Sequence: not read (see below)")
+            self._sequence_unread()
             raise
         finally:
             self._clear_error()
-        self.sequence = sequence
-        self._use_variables(sequence.variables, f"{path.strip()} declares")
+        if sequence is None:
+            raise InputError(f"{path.strip()}: changed while being read, submit again")
+        self._use_sequence(sequence, path)
         return sequence
-
-    def on_batch_loaded(self, message: BatchLoaded) -> None:
-        text = message.batch.sequence_builder
-        if not text:
-            self._error("This batch has no sequence to add jobs to")
-            return
-        try:
-            variables = declared_variables(text)
-        except ValueError as exc:
-            self._error(f"The batch's sequence: {exc}")
-            return
-        self._use_variables(variables, "The batch's sequence declares")
-
-    def _use_variables(self, variables: dict[str, dict[str, Any]], prefix: str) -> None:
-        self.declared = variables
-        listed = ", ".join(f"{n} ({v['dtype']})" for n, v in variables.items()) or "no variable"
-        self.query_one("#cb-info", Static).update(f"{prefix} {listed}")
-        self.query_one(JobEditor).set_variables(list(variables))
 
     # ---- checking and sending ---------------------------------------------------------------
 
-    def action_submit(self) -> None:
-        if self.sending:
-            self.notify(
-                "Already sending: wait for the answer", severity="warning", timeout=3, markup=False
-            )
-            return
+    def files_ready(self) -> bool:
         try:
-            jobs, source = self._jobs()
-            request = None if self.extending else self._request(jobs)
-        except (JobFileError, InputError, ValueError) as exc:
+            sequence = self.sequences.ready(self.sequences.key(self._sequence_path()))
+        except JobFileError:
+            return True  # the submit says why at once
+        return sequence is not None and self.jobs_ready(sequence.variables)
+
+    async def read_files(self) -> None:
+        try:
+            sequence = await self._read_sequence(self._sequence_path())
+        except JobFileError:
+            return  # kept: the submit says why
+        await self.read_jobs_file(sequence.variables)
+
+    def submit(self) -> None:
+        try:
+            sequence = self._current_sequence()
+            jobs, source = self._jobs(sequence.variables)
+            request = self._request(sequence, jobs)
+        except FORM_ERRORS as exc:
             self._error(str(exc))
             return
-        if request is not None and self.sequence is not None:
-            self._check_then_confirm(jobs, source, request)
-            return
-        self._confirm(jobs, source, request)
+        self._check_then_confirm(sequence, jobs, source, request)
 
     def _check_then_confirm(
-        self, jobs: list[JobEntry], source: str, request: CreateBatchRequest
+        self, sequence: SequenceFile, jobs: list[JobEntry], source: str, request: CreateBatchRequest
     ) -> None:
         """Pulser reads the sequence in a thread (its import is slow), then `y` is asked."""
-        sequence = self.sequence
-        assert sequence is not None
-        where = self.query_one("#cb-sequence", Input).value.strip()
+        where = self._sequence_path().strip()
+        key = (self.sequences.key(where), "pulser")
         self._info_line("Checking the sequence with Pulser…")
 
-        def check() -> None:
+        async def check() -> None:
             try:
-                check_with_pulser(sequence, where)
+                await self.pulser_checks.read(key, lambda: check_with_pulser(sequence, where))
             except JobFileError as exc:
-                self.app.call_from_thread(self._if_shown, self._error, str(exc))
+                self._if_shown(self._error, str(exc))
                 return
-            self.app.call_from_thread(self._if_shown, self._confirm, jobs, source, request)
+            self._if_shown(self._confirm, sequence, jobs, source, request)
 
-        self.run_worker(
-            check, thread=True, group="pulser-check", exclusive=True, exit_on_error=False
-        )
-
-    def _if_shown(self, then: Any, *args: Any) -> None:
-        """The check may end after the user left the form: then nothing is asked or said."""
-        if self.is_attached and self.app.screen is self:
-            then(*args)
+        self.run_worker(check(), group="pulser-check", exclusive=True, exit_on_error=False)
 
     def _confirm(
-        self, jobs: list[JobEntry], source: str, request: CreateBatchRequest | None
+        self, sequence: SequenceFile, jobs: list[JobEntry], source: str, request: CreateBatchRequest
     ) -> None:
-        self._clear_error()
         runs = sum(j.runs for j in jobs)
-        if request is None:
-            assert self.the_batch is not None
-            where = short(self.the_batch.id)
-            lines = [
-                f"Add {count_jobs(len(jobs))} ({runs:,} runs) to open batch {where}.",
-                f"Jobs: {source}",
-            ]
-            title = f"Add jobs to {short(self.the_batch.id)}"
-        else:
-            assert self.sequence is not None
-            kind = "an open" if request.open else "a closed"
-            lines = [
-                f"Create {kind} batch on {request.device_type}: "
-                f"{count_jobs(len(jobs))}, {runs:,} runs.",
-                f"Sequence: {self.sequence.path.name}",
-                f"Jobs: {source}",
-                f"Configuration: {describe_config(_config_of(request))}",
-            ]
-            if request.tags:
-                lines.append(f"Tags: {', '.join(request.tags)}")
-            title = "Create a batch"
+        kind = "an open" if request.open else "a closed"
+        lines = [
+            f"Create {kind} batch on {request.device_type}: "
+            f"{count_jobs(len(jobs))}, {runs:,} runs.",
+            f"Sequence: {sequence.path.name}",
+            f"Jobs: {source}",
+            f"Configuration: {describe_config(_config_of(request))}",
+        ]
+        if request.tags:
+            lines.append(f"Tags: {', '.join(request.tags)}")
+        self.ask("Create a batch", lines, lambda: self._send(request))
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._send(jobs, request)
-
-        self.app.push_screen(ConfirmScreen(title, lines, verb="send"), answered)
-
-    def _jobs(self) -> tuple[list[JobEntry], str]:
-        if not self.extending:
-            self._read_sequence()
-        if self.declared is None:
-            raise InputError("Still reading the batch's sequence: try again in a moment")
-        path = self.query_one("#cb-jobs", Input).value
-        if path.strip():
-            return load_jobs(path, self.declared), path.strip()
-        typed = self.query_one(JobEditor).typed()
-        if not typed:
-            raise InputError("jobs: give a jobs file or type at least one job below")
-        jobs = [parse_typed_job(i, runs, values, self.declared) for i, runs, values in typed]
-        return jobs, f"{len(jobs)} typed rows"
-
-    def _request(self, jobs: list[JobEntry]) -> CreateBatchRequest:
-        assert self.sequence is not None
+    def _request(self, sequence: SequenceFile, jobs: list[JobEntry]) -> CreateBatchRequest:
         device = str(self.query_one("#cb-device", Select).value)
         text = ConfigText(
             strict=self.query_one("#cb-strict", Checkbox).value,
@@ -306,7 +239,7 @@ class CreateBatchScreen(AppAccess, Screen[Batch | None]):
         )
         tags = parse_tags(self.query_one("#cb-tags", Input).value)
         return CreateBatchRequest(
-            sequence_builder=self.sequence.text,
+            sequence_builder=sequence.text,
             jobs=[JobInput(runs=j.runs, variables=j.variables or None) for j in jobs],
             device_type=device,
             open=self.query_one("#cb-open", Checkbox).value,
@@ -314,72 +247,14 @@ class CreateBatchScreen(AppAccess, Screen[Batch | None]):
             tags=tags or None,
         )
 
-    def _send(self, jobs: list[JobEntry], request: CreateBatchRequest | None) -> None:
-
-        cloud = self.pasqal.cloud
-        if request is not None:
-            worker = cloud.mutate(
-                self,
-                "create",
-                [],
-                lambda c: c.create_batch(request),
-                lambda b: Mutated(
-                    f"Created batch {short(b.id)} with {count_jobs(b.total_jobs)}", b
-                ),
-                produced=lambda b: [b.id],
-            )
-        else:
-            assert self.the_batch is not None
-            bid = self.the_batch.id
-            inputs = [JobInput(runs=j.runs, variables=j.variables or None) for j in jobs]
-            worker = cloud.mutate(
-                self,
-                "add-jobs",
-                [bid],
-                lambda c: c.add_jobs(bid, inputs),
-                lambda b: Mutated(f"Added {count_jobs(len(inputs))} to batch {short(bid)}", b),
-            )
-        if worker is not None:
-            self.sending = True
-            self._info_line("Sending… (sent once, never repeated)")
-
-    def on_mutated(self, message: Mutated) -> None:
-        message.stop()
-        self.sending = False
-        self.notify(message.text, title="Done", timeout=8, markup=False)
-        self.dismiss(message.batch)
-
-    def on_request_failed(self, message: RequestFailed) -> None:
-        message.stop()
-        self.sending = False
-        failure = message.failure
-        if failure.purpose == "sequence":
-            self._error(f"Could not read the batch: {failure.message}")
-        else:
-            self._error(f"{failure.purpose} failed: {failure.message}")
-
-    def action_back(self) -> None:
-        if self.sending:
-            self.notify(
-                "Sending: wait for the answer before leaving", severity="warning", markup=False
-            )
-            return
-        self.dismiss(None)
-
-    # ---- the message line -------------------------------------------------------------------
-
-    def _error(self, text: str) -> None:
-        line = self.query_one("#cb-error", Static)
-        line.update(text)
-        line.set_class(True, "-error")
-
-    def _info_line(self, text: str) -> None:
-        line = self.query_one("#cb-error", Static)
-        line.update(text)
-        line.set_class(False, "-error")
-
-    def _clear_error(self) -> None:
-        self._info_line("")
+    def _send(self, request: CreateBatchRequest) -> None:
+        self.send_once(
+            "create",
+            [],
+            lambda c: c.create_batch(request),
+            lambda b: Mutated(f"Created batch {short(b.id)} with {count_jobs(b.total_jobs)}", b),
+            produced=lambda b: [b.id],
+        )
 
 
 def _config_of(request: CreateBatchRequest) -> EmulatorConfig | None:

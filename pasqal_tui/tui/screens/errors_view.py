@@ -6,7 +6,6 @@ group's jobs; `r` rebatches a group: one rebatch per batch it spans, after a pla
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,12 +16,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from pasqal_tui.cloud.filters import BatchFilters, JobFilters, RebatchFilters
-from pasqal_tui.cloud.models import Batch, Job, JobStatus
-from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
+from pasqal_tui.cloud.filters import RebatchFilters
+from pasqal_tui.cloud.models import Batch, JobStatus
 from pasqal_tui.core import user_input as parsing
+from pasqal_tui.ops import queries
 from pasqal_tui.ops.plans import Plan, rebatch_plan, short
 from pasqal_tui.ops.plans import jobs as count_jobs
+from pasqal_tui.ops.queries import ErrorsReport
 from pasqal_tui.ops.triage import ErrorGroup, group_errors
 from pasqal_tui.tui.actions.messages import Mutated
 from pasqal_tui.tui.app_access import AppAccess
@@ -37,9 +37,6 @@ if TYPE_CHECKING:
 
 DEFAULT_LAST = 20
 MAX_LAST = 200
-#: Errored jobs read at most (the rest is counted, not grouped); stated on screen when hit.
-MAX_ERRORED = 5000
-BATCH_CHUNK = 20
 FIELDS = (("last", f"last N batches ({DEFAULT_LAST})"), ("from", "from date"), ("to", "to date"))
 HINT = "Enter applies · Esc closes · N at most 200 · dates YYYY-MM-DD"
 
@@ -48,45 +45,10 @@ def stamp(when: datetime | None) -> str:
     return when.strftime("%Y-%m-%d %H:%M") if when else "\u2013"
 
 
-@dataclass
-class ErrorsReport:
-    """What the scope covered and the errored jobs found in it."""
-
-    batches: list[Batch]
-    jobs: list[Job] = field(default_factory=list)
-    total_errored: int = 0
-
-    @property
-    def devices(self) -> dict[str, str]:
-        return {b.id: b.device_type for b in self.batches}
-
-
 class ReportLoaded(Message):
     def __init__(self, report: ErrorsReport) -> None:
         super().__init__()
         self.report = report
-
-
-async def collect_errors(
-    client: PasqalClient, last: int, start: datetime | None, end: datetime | None
-) -> ErrorsReport:
-    """The last ``last`` batches (within dates), then their ERROR jobs, page by page."""
-    page = await client.list_batches(BatchFilters(start_date=start, end_date=end), limit=last)
-    report = ErrorsReport(batches=list(page.items))
-    ids = [b.id for b in page.items if b.jobs_count_per_status.get("ERROR", 0) > 0]
-    for i in range(0, len(ids), BATCH_CHUNK):
-        filters = JobFilters(batch_id=ids[i : i + BATCH_CHUNK], status=[JobStatus.ERROR])
-        offset = 0
-        while True:
-            jobs = await client.list_jobs(filters, offset=offset, limit=MAX_PAGE_SIZE)
-            if offset == 0:
-                report.total_errored += jobs.total
-            room = MAX_ERRORED - len(report.jobs)
-            report.jobs.extend(jobs.items[: max(room, 0)])
-            if not jobs.has_more or len(report.jobs) >= MAX_ERRORED:
-                break
-            offset = jobs.end
-    return report
 
 
 async def group_rebatch_plan(client: PasqalClient, group: ErrorGroup) -> list[Plan]:
@@ -155,7 +117,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
     def load(self) -> None:
         last, start, end = self.last, self.start, self.end
         self.pasqal.cloud.request(
-            self, "errors", lambda c: collect_errors(c, last, start, end), ReportLoaded
+            self, "errors", lambda c: queries.recent_errors(c, last, start, end), ReportLoaded
         )
 
     def on_report_loaded(self, message: ReportLoaded) -> None:
@@ -195,7 +157,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
             f"{errored} with errors, "
             f"{count_jobs(len(report.jobs))} in {len(self.groups)} groups"
         )
-        if report.total_errored > len(report.jobs):
+        if report.truncated:
             text += f" (first {len(report.jobs):,} of {report.total_errored:,} grouped)"
         return text
 

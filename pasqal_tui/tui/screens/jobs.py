@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,11 +11,12 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.filters import JobFilters
 from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page
 from pasqal_tui.core import user_input as parsing
 from pasqal_tui.core.clock import relative
+from pasqal_tui.ops import queries
+from pasqal_tui.ops.queries import FirstError
 from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.actions.controllers import JobActions
 from pasqal_tui.tui.actions.screen import ActionScreen
@@ -29,9 +29,11 @@ from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, counts_summary, status_text
 from pasqal_tui.tui.widgets.table import Row
 
+if TYPE_CHECKING:
+    from pasqal_tui.cloud.client import PasqalClient
+
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED")
-ORDER_BY = "creation_order"
-MAX_SCAN_PAGES = 100
+ORDER_BY = queries.JOB_ORDER
 COLUMNS = (
     ("mark", " ", 1),
     ("id", "Job", 8),
@@ -112,7 +114,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         self.the_batch = batch
         self.filters = JobFilters(batch_id=[batch.id])
         self.filter_text: dict[str, str] = {}
-        self.direction = "ASC"
+        self.direction: queries.Direction = "ASC"
         self.marks: set[str] = set()
         self._summary: Text | None = None
         self.actions = JobActions(self)
@@ -286,43 +288,17 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             self.notify("The status filter hides ERROR jobs", severity="warning", timeout=4)
             return
 
-        async def find(c: PasqalClient) -> tuple[Page[Job] | None, str | None]:
-            errored = filters.model_copy(update={"status": [JobStatus.ERROR]})
-            first = await c.list_jobs(
-                errored, offset=0, limit=1, order_by=ORDER_BY, order_by_direction=direction
-            )
-            if not first.items:
-                return None, None
-            job = first.items[0]
-            tick = timedelta(microseconds=1)
-            if direction == "ASC":
-                before = filters.model_copy(update={"end_date": job.created_at - tick})
-            else:
-                before = filters.model_copy(update={"start_date": job.created_at + tick})
-            ahead = await c.list_jobs(before, offset=0, limit=1)
-            # Jobs created in one request share a timestamp: the count is where its tie group
-            # starts, so scan forward from there (one page when timestamps differ).
-            offset = (ahead.total // limit) * limit
-            for _ in range(MAX_SCAN_PAGES):
-                page = await c.list_jobs(
-                    filters,
-                    offset=offset,
-                    limit=limit,
-                    order_by=ORDER_BY,
-                    order_by_direction=direction,
-                )
-                if any(j.id == job.id for j in page.items) or page.end >= page.total:
-                    break
-                offset += limit
-            return page, job.id
-
-        def done(result: tuple[Page[Job] | None, str | None]) -> Message:
-            page, focus = result
-            if page is None:
+        def done(found: FirstError | None) -> Message:
+            if found is None:
                 return Notice("No ERROR job here")
-            return JobsLoaded(page, False, focus)
+            return JobsLoaded(found.page, False, found.job.id)
 
-        self.pasqal.cloud.request(self, "page", find, done)
+        self.pasqal.cloud.request(
+            self,
+            "page",
+            lambda c: queries.find_first_error(c, filters, limit=limit, direction=direction),
+            done,
+        )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from pasqal_tui.tui.screens.job import JobScreen

@@ -7,8 +7,7 @@ mutations (refused in read-only mode, audited, sent once).
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,11 +17,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from pasqal_tui.cloud import errors
 from pasqal_tui.cloud.models import Workload
 from pasqal_tui.cloud.payloads import CreateWorkloadRequest
 from pasqal_tui.core.clock import relative
 from pasqal_tui.core.workload_history import Remembered, WorkloadHistory
+from pasqal_tui.ops import queries
+from pasqal_tui.ops.queries import WorkloadLookup
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
@@ -37,9 +37,6 @@ from pasqal_tui.tui.widgets.status import status_text
 from pasqal_tui.tui.widgets.table import DiffTable, Row
 from pasqal_tui.tui.widgets.workload_detail import detail
 
-if TYPE_CHECKING:
-    from pasqal_tui.cloud.client import PasqalClient
-
 COLUMNS = (
     ("id", "Workload", 8),
     ("status", "Status", 9),
@@ -49,16 +46,15 @@ COLUMNS = (
     ("updated", "Updated", 10),
     ("note", "Errors", 30),
 )
-PARALLEL = 8
 LIVE = ("PENDING", "RUNNING")
 
 
 class WorkloadsFetched(Message):
-    """Fresh state of some remembered workloads; a string is why one could not be read."""
+    """Fresh state of some remembered workloads, and why others could not be read."""
 
-    def __init__(self, found: dict[str, Workload | str], background: bool) -> None:
+    def __init__(self, lookup: WorkloadLookup, background: bool) -> None:
         super().__init__()
-        self.found = found
+        self.lookup = lookup
         self.background = background
 
 
@@ -69,24 +65,6 @@ class WorkloadChanged(Message):
         super().__init__()
         self.workload = workload
         self.how = how
-
-
-async def fetch_workloads(client: PasqalClient, ids: list[str]) -> dict[str, Workload | str]:
-    """A few at a time; a workload the server does not know becomes a line, not a failure."""
-    gate = asyncio.Semaphore(PARALLEL)
-
-    async def one(wid: str) -> tuple[str, Workload | str]:
-        async with gate:
-            try:
-                return wid, await client.get_workload(wid)
-            except (
-                errors.NotFoundError,
-                errors.PermissionDeniedError,
-                errors.InvalidRequestError,  # e.g. a hand-edited history with a bad id
-            ) as exc:
-                return wid, str(exc)
-
-    return dict(await asyncio.gather(*(one(i) for i in ids)))
 
 
 class WorkloadsScreen(AppAccess, Screen[None]):
@@ -147,8 +125,8 @@ class WorkloadsScreen(AppAccess, Screen[None]):
         self.pasqal.cloud.request(
             self,
             "workloads",
-            lambda c: fetch_workloads(c, ids),
-            lambda found: WorkloadsFetched(found, background),
+            lambda c: queries.fetch_workloads(c, ids),
+            lambda lookup: WorkloadsFetched(lookup, background),
             background=background,
         )
 
@@ -165,19 +143,17 @@ class WorkloadsScreen(AppAccess, Screen[None]):
             self._fetch(ids, background=True)
 
     def on_workloads_fetched(self, message: WorkloadsFetched) -> None:
-        for wid, found in message.found.items():
-            if isinstance(found, Workload):
-                before = self.workloads.get(wid)
-                if message.background and before and before.status != found.status:
-                    self.notify(
-                        f"Workload {wid[:8]}: {before.status.value} → {found.status.value}",
-                        title="Status change",
-                        timeout=6,
-                    )
-                self.workloads[wid] = found
-                self.problems.pop(wid, None)
-            else:
-                self.problems[wid] = found
+        for wid, found in message.lookup.found.items():
+            before = self.workloads.get(wid)
+            if message.background and before and before.status != found.status:
+                self.notify(
+                    f"Workload {wid[:8]}: {before.status.value} → {found.status.value}",
+                    title="Status change",
+                    timeout=6,
+                )
+            self.workloads[wid] = found
+            self.problems.pop(wid, None)
+        self.problems.update(message.lookup.problems)
         self.loaded = True
         self._repaint()
 

@@ -1,0 +1,202 @@
+"""Reads that take more than one request: the first ERROR job, the errored jobs of recent
+batches, the remembered workloads. Plain async functions over PasqalClient (no Textual), so the
+dashboard and the headless commands ask the same questions the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Literal
+
+from pasqal_tui.cloud import errors
+from pasqal_tui.cloud.filters import BatchFilters, JobFilters
+from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page, Workload
+from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
+
+if TYPE_CHECKING:
+    from pasqal_tui.cloud.client import PasqalClient
+
+__all__ = [
+    "BATCH_CHUNK",
+    "JOB_ORDER",
+    "MAX_ERRORED",
+    "MAX_SCAN_PAGES",
+    "WORKLOAD_PARALLEL",
+    "Direction",
+    "ErrorsReport",
+    "FirstError",
+    "WorkloadLookup",
+    "fetch_workloads",
+    "find_first_error",
+    "newest_batches",
+    "recent_errors",
+]
+
+#: The job order every job list of the dashboard uses (the order of creation).
+JOB_ORDER = "creation_order"
+#: Pages scanned forward through jobs that share the first error's timestamp, at most.
+MAX_SCAN_PAGES = 100
+#: Errored jobs read at most (the rest is counted, not read); a report says when it is hit.
+MAX_ERRORED = 5000
+#: Batch ids per jobs request (the query string stays short).
+BATCH_CHUNK = 20
+#: Workloads read at the same time.
+WORKLOAD_PARALLEL = 8
+
+Direction = Literal["ASC", "DESC"]
+
+
+# ---- the first ERROR job -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FirstError:
+    """The first ERROR job under some filters, and the page (of the caller's size) that holds
+    it. When the scan stops early, ``page`` is the last page read, near the job."""
+
+    job: Job
+    page: Page[Job]
+
+    @property
+    def on_page(self) -> bool:
+        return any(j.id == self.job.id for j in self.page.items)
+
+
+async def find_first_error(
+    client: PasqalClient, filters: JobFilters, *, limit: int, direction: Direction = "ASC"
+) -> FirstError | None:
+    """The first ERROR job in ``direction`` of creation under ``filters``; None if there is none.
+
+    Counting the jobs created before it gives its page in two requests when timestamps differ;
+    jobs created in one request share a timestamp, so from where its tie group starts the pages
+    are scanned forward (at most :data:`MAX_SCAN_PAGES`).
+    """
+    errored = filters.model_copy(update={"status": [JobStatus.ERROR]})
+    first = await client.list_jobs(
+        errored, offset=0, limit=1, order_by=JOB_ORDER, order_by_direction=direction
+    )
+    if not first.items:
+        return None
+    job = first.items[0]
+    tick = timedelta(microseconds=1)
+    if direction == "ASC":
+        before = filters.model_copy(update={"end_date": job.created_at - tick})
+    else:
+        before = filters.model_copy(update={"start_date": job.created_at + tick})
+    ahead = await client.list_jobs(before, offset=0, limit=1)
+    offset = (ahead.total // limit) * limit
+    for _ in range(MAX_SCAN_PAGES):
+        page = await client.list_jobs(
+            filters, offset=offset, limit=limit, order_by=JOB_ORDER, order_by_direction=direction
+        )
+        if any(j.id == job.id for j in page.items) or page.end >= page.total:
+            break
+        offset += limit
+    return FirstError(job, page)
+
+
+# ---- errored jobs of recent batches --------------------------------------------------------------
+
+
+@dataclass
+class ErrorsReport:
+    """What the scope covered (the batches) and the errored jobs read in it."""
+
+    batches: list[Batch]
+    jobs: list[Job] = field(default_factory=list)
+    total_errored: int = 0
+
+    @property
+    def devices(self) -> dict[str, str]:
+        return {b.id: b.device_type for b in self.batches}
+
+    @property
+    def truncated(self) -> bool:
+        """More jobs errored than were read (:data:`MAX_ERRORED`)."""
+        return self.total_errored > len(self.jobs)
+
+
+async def newest_batches(
+    client: PasqalClient, count: int, start: datetime | None, end: datetime | None
+) -> list[Batch]:
+    """The newest ``count`` batches created between ``start`` and ``end``: a page holds at most
+    :data:`MAX_PAGE_SIZE`, so more are read page by page (a batch created meanwhile shifts the
+    pages, so one seen twice is kept once)."""
+    filters = BatchFilters(start_date=start, end_date=end)
+    found: dict[str, Batch] = {}
+    offset = 0
+    while len(found) < count:
+        page = await client.list_batches(
+            filters, offset=offset, limit=min(count - len(found), MAX_PAGE_SIZE)
+        )
+        for batch in page.items:
+            found.setdefault(batch.id, batch)
+        if not page.has_more:
+            break
+        offset = page.end
+    return list(found.values())[:count]
+
+
+async def recent_errors(
+    client: PasqalClient,
+    last: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    max_jobs: int = MAX_ERRORED,
+) -> ErrorsReport:
+    """The newest ``last`` batches created between ``start`` and ``end``, then the ERROR jobs of
+    those that have some, page by page, up to ``max_jobs`` (all of them are counted)."""
+    report = ErrorsReport(batches=await newest_batches(client, last, start, end))
+    ids = [b.id for b in report.batches if b.jobs_count_per_status.get("ERROR", 0) > 0]
+    for i in range(0, len(ids), BATCH_CHUNK):
+        filters = JobFilters(batch_id=ids[i : i + BATCH_CHUNK], status=[JobStatus.ERROR])
+        offset = 0
+        while True:
+            jobs = await client.list_jobs(filters, offset=offset, limit=MAX_PAGE_SIZE)
+            if offset == 0:
+                report.total_errored += jobs.total
+            room = max_jobs - len(report.jobs)
+            report.jobs.extend(jobs.items[: max(room, 0)])
+            if not jobs.has_more or len(report.jobs) >= max_jobs:
+                break
+            offset = jobs.end
+    return report
+
+
+# ---- remembered workloads ------------------------------------------------------------------------
+
+
+@dataclass
+class WorkloadLookup:
+    """Workloads read by id; ``problems`` says, per id, why one could not be read."""
+
+    found: dict[str, Workload] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+async def fetch_workloads(client: PasqalClient, ids: list[str]) -> WorkloadLookup:
+    """A few at a time (the API cannot list workloads); an id the server refuses (unknown,
+    someone else's, malformed in a hand-edited history) becomes a line, not a failure."""
+    gate = asyncio.Semaphore(WORKLOAD_PARALLEL)
+
+    async def one(wid: str) -> tuple[str, Workload | str]:
+        async with gate:
+            try:
+                return wid, await client.get_workload(wid)
+            except (
+                errors.NotFoundError,
+                errors.PermissionDeniedError,
+                errors.InvalidRequestError,
+            ) as exc:
+                return wid, str(exc)
+
+    lookup = WorkloadLookup()
+    for wid, result in await asyncio.gather(*(one(i) for i in ids)):
+        if isinstance(result, Workload):
+            lookup.found[wid] = result
+        else:
+            lookup.problems[wid] = result
+    return lookup
