@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pasqal_tui import __version__
+from pasqal_tui.cloud.environments import ENVIRONMENT_NAMES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,7 +52,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_app(args)
 
 
-_ENVIRONMENTS = ("prod", "preprod", "dev", "sa-prod", "sa-preprod")
 
 
 def _refresh_seconds(text: str) -> float:
@@ -74,7 +74,7 @@ def _add_app_options(parser: argparse.ArgumentParser) -> None:
     )
     app.add_argument(
         "--env",
-        choices=_ENVIRONMENTS,
+        choices=ENVIRONMENT_NAMES,
         help="log in to this Pasqal Cloud environment (opens the login screen)",
     )
     app.add_argument(

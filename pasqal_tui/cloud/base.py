@@ -98,11 +98,6 @@ class ClientBase:
     def project_id(self, value: str | None) -> None:
         self._project_id = checked_id(value, "project_id") if value else None
 
-    def with_project(self: C, project_id: str) -> C:
-        """Select the project for later creations; returns self for chaining."""
-        self.project_id = project_id
-        return self
-
     # -- plumbing ------------------------------------------------------------------------------
 
     def _core(self, path: str) -> str:

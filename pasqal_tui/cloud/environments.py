@@ -7,12 +7,13 @@ the SDK does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
     "AUTH0_PASSWORD_REALM_GRANT",
     "ENVIRONMENTS",
+    "ENVIRONMENT_NAMES",
     "Environment",
     "GrantKind",
     "custom",
@@ -56,15 +57,6 @@ class Environment:
         """The OAuth ``grant_type`` form value for this environment's token endpoint."""
         return AUTH0_PASSWORD_REALM_GRANT if self.grant == "password-realm" else "password"
 
-    def with_urls(
-        self, *, core_url: str | None = None, account_url: str | None = None
-    ) -> Environment:
-        """A copy pointing at other API bases (e.g. a proxy), same token settings."""
-        return replace(
-            self,
-            core_url=core_url or self.core_url,
-            account_url=account_url or self.account_url,
-        )
 
 
 _EU_AUDIENCE = "https://apis.pasqal.cloud/account/api/v1"
@@ -123,6 +115,10 @@ ENVIRONMENTS: tuple[Environment, ...] = (
         grant="password",
     ),
 )
+
+
+#: The names a profile may use (see ENVIRONMENTS).
+ENVIRONMENT_NAMES: tuple[str, ...] = tuple(e.name for e in ENVIRONMENTS)
 
 
 def get_environment(name: str) -> Environment:

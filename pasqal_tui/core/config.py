@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from pasqal_tui.core import paths
 
 LOCAL_PROFILE = "local"
-ENVIRONMENTS = ("prod", "preprod", "dev", "sa-prod", "sa-preprod")
 MIN_REFRESH = 2.0
 DEFAULT_REFRESH = 3.0
 
@@ -41,8 +49,13 @@ class Profile(BaseModel):
 
     @field_validator("environment")
     @classmethod
-    def _known_environment(cls, value: str) -> str:
-        allowed = (*ENVIRONMENTS, "custom", LOCAL_PROFILE)
+    def _known_environment(cls, value: str, info: ValidationInfo) -> str:
+        """Checked against the names the caller knows (the client's catalogue, passed to
+        :func:`load_config`): core does not import the client."""
+        known = (info.context or {}).get("environments")
+        if known is None:
+            return value
+        allowed = (*known, "custom", LOCAL_PROFILE)
         if value not in allowed:
             raise ValueError(f"must be one of {', '.join(allowed)}")
         return value
@@ -95,7 +108,9 @@ def selected_profile_name(config: Config, cli_value: str | None) -> str:
     return cli_value or os.environ.get("PASQAL_TUI_PROFILE") or config.default_profile
 
 
-def load_config(path: Path | None = None) -> LoadedConfig:
+def load_config(
+    path: Path | None = None, *, environments: Sequence[str] | None = None
+) -> LoadedConfig:
     """Read the config; on any problem return defaults and a message naming file, line, field."""
     path = path or paths.config_file()
     if not path.exists():
@@ -117,7 +132,8 @@ def load_config(path: Path | None = None) -> LoadedConfig:
     if not isinstance(raw, dict):
         return _bad(path, "the top level must be a mapping")
     try:
-        return LoadedConfig(config=Config.model_validate(raw), path=path)
+        config = Config.model_validate(raw, context={"environments": environments})
+        return LoadedConfig(config=config, path=path)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])

@@ -31,9 +31,6 @@ def state_dir() -> Path:
     return _xdg("XDG_STATE_HOME", ".local/state")
 
 
-def cache_dir() -> Path:
-    return _xdg("XDG_CACHE_HOME", ".cache")
-
 
 def local_cloud_dir() -> Path:
     return data_dir() / "local-cloud"

@@ -13,8 +13,6 @@ from typing import Any, Literal
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-JOB_STATUS_KEYS = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED")
-
 
 class JobItem(BaseModel):
     model_config = ConfigDict(extra="ignore")

@@ -192,9 +192,15 @@ class Store:
         return row
 
     def set_password(self, username: str, password_hash: str) -> None:
+        """A new password also signs every session of the user out (its tokens are revoked),
+        as identity providers do on a password reset."""
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE users SET password_hash = ? WHERE username = ?", (password_hash, username)
+            )
+            conn.execute(
+                "DELETE FROM tokens WHERE user_id IN (SELECT id FROM users WHERE username = ?)",
+                (username,),
             )
 
     def user_projects(self, user_id: str) -> list[sqlite3.Row]:

@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
+from pasqal_tui.cloud.environments import ENVIRONMENT_NAMES
 from pasqal_tui.core.audit import AuditLog
 from pasqal_tui.core.config import (
     LOCAL_PROFILE,
@@ -65,7 +66,7 @@ class PasqalApp(App[None]):
 
     def __init__(self, options: AppOptions | None = None) -> None:
         self.options = options or AppOptions()
-        loaded = load_config(self.options.config_path)
+        loaded = load_config(self.options.config_path, environments=ENVIRONMENT_NAMES)
         self.config_problem = loaded.problem
         self.config_path = loaded.path
         self.settings: Config = loaded.config

@@ -24,12 +24,13 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from pasqal_tui.cloud.environments import ENVIRONMENT_NAMES
 from pasqal_tui.cloud.models import Project
-from pasqal_tui.core.config import ENVIRONMENTS, LOCAL_PROFILE, Profile
+from pasqal_tui.core.config import LOCAL_PROFILE, Profile
 from pasqal_tui.tui.widgets.header import AppHeader
 
 NEW = "__new__"
-_ENV_CHOICES = [*ENVIRONMENTS, "custom", LOCAL_PROFILE]
+_ENV_CHOICES = [*ENVIRONMENT_NAMES, "custom", LOCAL_PROFILE]
 
 
 class LoginScreen(Screen[None]):

@@ -41,6 +41,8 @@ class RefreshLoop:
         #: Why the loop is held regardless of ``paused`` (e.g. "sign-in refused"); "" = not.
         self.held = ""
         self.next_at = 0.0
+        #: Ticks so far (refreshes asked or skipped): what tests wait on instead of sleeping.
+        self.ticks = 0
         self._timer: Timer | None = None
         self._retry_after = 0.0
 
@@ -93,6 +95,7 @@ class RefreshLoop:
 
     def _tick(self) -> None:
         self._timer = None
+        self.ticks += 1
         try:
             screen = self.app.screen
         except ScreenStackError:  # the app is closing: its screens are gone, so is the loop

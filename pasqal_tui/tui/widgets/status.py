@@ -1,4 +1,4 @@
-"""Status colours as renderables: a badge and a compact per-status counts bar."""
+"""Status colours as renderables: a status word and a compact per-status counts bar."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from rich.text import Text
 from textual.app import App
 from textual.color import Color, ColorParseError
-from textual.widgets import Static
 
 from pasqal_tui.tui.themes import STATUSES, status_variable
 
@@ -57,20 +56,3 @@ def counts_bar(app: App[object], counts: Mapping[str, int], width: int = 10) -> 
 def counts_summary(counts: Mapping[str, int]) -> str:
     parts = [f"{counts[s]:,} {s.lower()}" for s in STATUSES if counts.get(s)]
     return ", ".join(parts) or "no jobs"
-
-
-class StatusBadge(Static):
-    """A status word whose colour follows the theme."""
-
-    DEFAULT_CSS = "StatusBadge { width: auto; }"
-
-    def __init__(self, status: str = "", **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._status = status
-
-    def on_mount(self) -> None:
-        self.set_status(self._status)
-
-    def set_status(self, status: str) -> None:
-        self._status = status
-        self.update(status_text(self.app, status) if status else "")

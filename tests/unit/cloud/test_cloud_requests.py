@@ -101,8 +101,8 @@ async def test_create_without_project_is_refused_before_sending(
     async with make_client(project_id=None) as client:
         with pytest.raises(InvalidRequestError, match="no project selected"):
             await client.create_batch(CreateBatchRequest(sequence_builder="s", jobs=[JobInput()]))
-        client.project_id = PROJECT
-        assert client.with_project(B2).project_id == B2
+        client.project_id = B2
+        assert client.project_id == B2
     assert cloud.requests == []
 
 

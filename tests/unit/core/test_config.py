@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from pasqal_tui.cloud.environments import ENVIRONMENT_NAMES
 from pasqal_tui.core.config import (
     Config,
     Profile,
@@ -32,7 +33,7 @@ def test_round_trip_is_mode_600(tmp_path: Path) -> None:
 def test_bad_field_names_file_line_and_field(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     path.write_text("theme: pasqal\nprofiles:\n  - name: a\n    environment: mars\n")
-    loaded = load_config(path)
+    loaded = load_config(path, environments=ENVIRONMENT_NAMES)
     assert loaded.config == Config()
     assert loaded.problem is not None
     assert loaded.problem.startswith(f"{path}:4: profiles.0.environment:")
