@@ -45,6 +45,8 @@ __all__ = ["AppOptions", "PasqalApp"]
 log = logging.getLogger("pasqal_tui.tui")
 #: How long a start-up sign-in may take before the start screen says what it waits for (s).
 START_SCREEN_DELAY = 0.25
+#: A request running longer than this (s) is shown as "waiting for the cloud".
+SLOW_AFTER = 2.0
 
 
 class PasqalApp(App[None]):
@@ -63,6 +65,8 @@ class PasqalApp(App[None]):
     ]
 
     connection_problem: reactive[str] = reactive("")
+    #: A quiet line while a request takes long ("waiting for the cloud (5 s)"); "" otherwise.
+    waiting: reactive[str] = reactive("")
 
     def __init__(self, options: AppOptions | None = None) -> None:
         self.options = options or AppOptions()
@@ -114,6 +118,7 @@ class PasqalApp(App[None]):
                     problem, title="Configuration", severity="warning", timeout=10, markup=False
                 )
         self.refresh_loop.start()
+        self.set_interval(1.0, self._show_waiting)
         self._start()
 
     def _remember_theme(self, theme: Theme) -> None:
@@ -346,6 +351,11 @@ class PasqalApp(App[None]):
                 f" ⚠ {where} is not answering ({_short(message.detail)}); "
                 f"next try in {wait:.0f} s "
             )
+
+    def _show_waiting(self) -> None:
+        """Say so when a request hangs (up to the 30 s timeout); nothing is drawn otherwise."""
+        waited = self.cloud.waiting_for()
+        self.waiting = f" … waiting for the cloud ({waited:.0f} s) " if waited >= SLOW_AFTER else ""
 
     def _ask_password(self, reason: str) -> None:
         from pasqal_tui.tui.screens.login import LoginScreen

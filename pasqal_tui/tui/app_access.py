@@ -30,7 +30,9 @@ class AppAccess:
         connection is down, is left to the app-wide banner."""
         from pasqal_tui.tui.actions.registry import MUTATIONS
 
-        if failure.purpose in MUTATIONS:
+        if failure.kind == "DoneButUnshown":  # it was done: not a failure of the action
+            self.pasqal.notify(failure.message, severity="warning", timeout=12, markup=False)
+        elif failure.purpose in MUTATIONS:
             text = f"{failure.purpose} failed: {failure.message}"
             self.pasqal.notify(text, severity="error", timeout=12, markup=False)
         elif not failure.background and not self.pasqal.connection_problem:

@@ -42,6 +42,8 @@ T = TypeVar("T")
 log = logging.getLogger("pasqal_tui.tui")
 #: An answer fetched during login is shown only if it is this fresh (seconds).
 PREFETCH_MAX_AGE = 10.0
+#: Failure.kind of a mutation that succeeded but whose outcome could not be shown.
+DONE_UNSHOWN = "DoneButUnshown"
 _CONNECTION_ERRORS = (errors.NetworkError, errors.ServerError, errors.RateLimitedError)
 
 
@@ -61,6 +63,8 @@ class CloudWorker:
         #: Set after a refused sign-in: nothing is sent until the user signs in again.
         self.refused = False
         self.in_flight: set[str] = set()
+        #: When each running request started (monotonic), for the "waiting for the cloud" line.
+        self.started: dict[int, float] = {}
         self._prefetched: tuple[Hashable, asyncio.Task[Any], float] | None = None
 
     # ---- the client -------------------------------------------------------------------------
@@ -139,11 +143,15 @@ class CloudWorker:
             return None  # a user's own request is in flight: never cancel it for a refresh
 
         async def run() -> None:
+            token = object()
+            self.started[id(token)] = time.monotonic()
             try:
                 result = await call(client)
             except Exception as exc:  # every failure becomes one line, never a traceback
                 owner.post_message(RequestFailed(self._failure(purpose, exc, background)))
                 return
+            finally:
+                self.started.pop(id(token), None)
             self._succeeded()
             owner.post_message(done(result))
 
@@ -219,7 +227,7 @@ class CloudWorker:
                 except Exception as exc:  # sent and done: say so, whatever broke afterwards
                     log.error("after %s", action, exc_info=exc)
                     text = f"{action} was sent and done, but showing it failed: {describe(exc)}"
-                    failure = Failure(action, text, background=False, kind="UnexpectedError")
+                    failure = Failure(action, text, background=False, kind=DONE_UNSHOWN)
                     owner.post_message(RequestFailed(failure))
                     return
                 owner.post_message(message)
@@ -227,6 +235,12 @@ class CloudWorker:
                 self._set_in_flight(action, False)
 
         return self.app.run_worker(run, name=action, group="mutation", exit_on_error=False)
+
+    def waiting_for(self) -> float:
+        """How long the oldest running request has waited (s); 0 when none runs."""
+        if not self.started:
+            return 0.0
+        return time.monotonic() - min(self.started.values())
 
     def busy(self, owner: DOMNode, purpose: str) -> bool:
         return any(
