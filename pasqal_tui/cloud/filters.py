@@ -91,6 +91,16 @@ class _Filters(BaseModel):
                 data[name] = [validate_uuid(v, f"{name} filter") for v in data[name]]
         return data
 
+    @model_validator(mode="after")
+    def _known_statuses(self) -> _Filters:
+        """Statuses read from the service are an open set; a status asked for is not: a typo
+        must be refused before anything is sent, not match nothing."""
+        for status in getattr(self, "status", None) or []:
+            if not status.is_known:
+                known = ", ".join(type(status).__members__)
+                raise ValueError(f"status {status.value!r} is not one of {known}")
+        return self
+
     def to_params(self) -> QueryParams:
         """The query parameters, in field order, as the official SDK encodes them."""
         params: QueryParams = []

@@ -39,16 +39,35 @@ TERMINAL_STATUSES = frozenset({"DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED
 
 
 class _Status(str, Enum):
-    """What batch and job statuses share (an enum with no members can be subclassed)."""
+    """What batch and job statuses share (an enum with no members can be subclassed).
+
+    An open set, as in the official SDK: a status the service adds later (e.g. "QUEUED")
+    becomes a member made on the fly, kept as its string, shown as is, never terminal, so a
+    new value never breaks a screen.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> _Status | None:
+        if not isinstance(value, str) or not value:
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
 
     @property
     def is_terminal(self) -> bool:
         """Whether nothing will change any more (PAUSED counts as finished, as in the SDK)."""
         return self.value in TERMINAL_STATUSES
 
+    @property
+    def is_known(self) -> bool:
+        """Whether the status is one of the documented ones (SPEC §3.6)."""
+        return self._name_ in type(self).__members__
+
 
 class BatchStatus(_Status):
-    """Batch statuses the service emits (SPEC §3.6); anything else is a protocol error."""
+    """Batch statuses the service emits (SPEC §3.6); a new one is kept as its string."""
 
     PENDING = "PENDING"
     RUNNING = "RUNNING"
@@ -198,7 +217,8 @@ class BatchStatusInfo(_ApiModel):
 class JobResults(_ApiModel):
     """The document behind a job's ``results_link`` (SPEC §3.3)."""
 
-    counter: dict[str, int] | None = None
+    #: Bitstring counts; a float is accepted (some emulators report weights, not counts).
+    counter: dict[str, int | float] | None = None
     raw: list[str] | None = None
     serialised_results: str | None = None
 

@@ -122,7 +122,7 @@ async def test_answer_that_does_not_fit_names_the_field(
     bad = {
         "id": BATCH,
         "open": False,
-        "status": "CANCELING",
+        "status": 7,
         "device_type": "X",
         "project_id": BATCH,
         "created_at": "2024-01-01",

@@ -214,3 +214,35 @@ def test_job_status_terminal_set() -> None:
         JobStatus.TIMED_OUT,
         JobStatus.PAUSED,
     }
+
+
+def test_an_unknown_status_is_kept_as_text_and_never_terminal() -> None:
+    """Statuses are an open set, as in the SDK: a value added by the service later parses."""
+    batch = Batch.model_validate(
+        {
+            "id": ID,
+            "open": False,
+            "status": "QUEUED",
+            "device_type": "FRESNEL",
+            "project_id": ID,
+            "created_at": "2024-01-01",
+            "updated_at": "2024-01-01",
+        }
+    )
+    assert batch.status.value == "QUEUED" and batch.status == "QUEUED"
+    assert not batch.status.is_terminal and not batch.status.is_known
+    assert BatchStatus.DONE.is_known
+    assert batch.model_dump(mode="json")["status"] == "QUEUED"
+    assert "QUEUED" not in {s.value for s in BatchStatus}  # the documented set is unchanged
+    with pytest.raises(ValidationError):
+        Batch.model_validate({**batch.model_dump(mode="json"), "status": ""})
+
+
+def test_a_counter_of_floats_parses() -> None:
+    from pasqal_tui.cloud.models import JobResults
+    from pasqal_tui.tui.widgets.histogram import histogram_lines
+
+    results = JobResults.model_validate({"counter": {"00": 0.25, "11": 0.75}})
+    assert results.counter == {"00": 0.25, "11": 0.75}
+    text = histogram_lines(results.counter or {}, width=3).plain
+    assert text == "11 ███ 0.75 (75.0%)\n00 █ 0.25 (25.0%)"
