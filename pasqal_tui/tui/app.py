@@ -29,11 +29,11 @@ from pasqal_tui.core.config import (
     save_config,
 )
 from pasqal_tui.core.secrets import SecretStore
+from pasqal_tui.session.launcher import LocalLauncher
 from pasqal_tui.tui import themes
 from pasqal_tui.tui.messages import ConnectionChanged, MutationsChanged, Refused
 from pasqal_tui.tui.options import AppOptions
 from pasqal_tui.tui.services.cloud_worker import CloudWorker, describe
-from pasqal_tui.tui.services.launcher import LocalLauncher
 from pasqal_tui.tui.services.refresh import RefreshLoop
 from pasqal_tui.tui.services.start_plan import AskLogin, SignIn, plan_start
 
@@ -168,7 +168,7 @@ class PasqalApp(App[None]):
     @work(group="login", exclusive=True, exit_on_error=False)
     async def login(self, profile: Profile, password: str, remember: bool) -> None:
         """Log in, list the projects and enter one; failures end on the login screen."""
-        from pasqal_tui.tui.services.login import first_batches_page, tls_verified
+        from pasqal_tui.session.login import first_batches_page, tls_verified
 
         key, fetch = first_batches_page()
         opening = self.cloud.sign_in(profile, password, self.launcher, alongside=fetch)
@@ -200,8 +200,8 @@ class PasqalApp(App[None]):
 
     def _enter_project(self, projects: list[Project]) -> None:
         """The profile's project when listed, else the only one, else ask; with none, say so."""
+        from pasqal_tui.session.login import pick_project
         from pasqal_tui.tui.screens.login import ProjectScreen
-        from pasqal_tui.tui.services.login import pick_project
 
         picked = pick_project(projects, self.profile.project_id if self.profile else None)
         if picked is not None:

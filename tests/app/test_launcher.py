@@ -11,9 +11,9 @@ from support.app import loaded_rows, make_app, wait_for
 from textual.widgets import Static
 
 from pasqal_tui.core import paths
+from pasqal_tui.session import launcher
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.login import LoginScreen
-from pasqal_tui.tui.services import launcher
 
 
 @pytest.mark.slow

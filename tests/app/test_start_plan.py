@@ -15,12 +15,12 @@ from textual.widgets import Input, Select, Static
 
 from pasqal_tui.core.config import Config, Profile, save_config
 from pasqal_tui.core.secrets import SERVICE, SecretStore
+from pasqal_tui.session.launcher import LocalLauncher
 from pasqal_tui.tui import app as app_module
 from pasqal_tui.tui.options import AppOptions
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.login import LoginScreen, ProjectScreen
 from pasqal_tui.tui.screens.start import StartScreen
-from pasqal_tui.tui.services.launcher import LocalLauncher
 from pasqal_tui.tui.services.start_plan import AskLogin, SignIn, plan_start
 
 LAB = Profile(name="lab", environment="prod", username="ada@example.com")
@@ -213,7 +213,7 @@ async def test_a_quick_sign_in_goes_straight_to_the_batches(
 async def test_a_slow_sign_in_says_so_then_shows_the_batches(
     demo_cloud: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pasqal_tui.tui.services import login as session
+    from pasqal_tui.session import login as session
 
     gate = asyncio.Event()
     open_client = session.open_client

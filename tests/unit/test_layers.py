@@ -19,7 +19,8 @@ ALLOWED = {
     "cloud": {"core", "cloud"},
     "ops": {"core", "cloud", "ops"},
     "localcloud": {"core", "localcloud"},
-    "tui": {"core", "cloud", "ops", "tui", "localcloud"},
+    "session": {"core", "cloud", "ops", "session", "localcloud"},
+    "tui": {"core", "cloud", "ops", "session", "tui"},
 }
 #: Third-party packages a layer must not import (the client and ops have no UI).
 FORBIDDEN_THIRD_PARTY = {"core": {"textual", "httpx"}, "cloud": {"textual"}, "ops": {"textual"}}
@@ -60,14 +61,15 @@ def test_imports_go_down_only(layer: str) -> None:
     assert wrong == []
 
 
-def test_only_the_launcher_knows_the_local_cloud_in_the_app() -> None:
+def test_only_the_launcher_and_the_entry_point_know_the_local_cloud() -> None:
     users = {
         str(path.relative_to(PACKAGE))
-        for path in modules("tui")
+        for path in PACKAGE.rglob("*.py")
+        if "localcloud" not in path.relative_to(PACKAGE).parts
         for module, _ in imports(path)
         if module.startswith("pasqal_tui.localcloud")
     }
-    assert users == {"tui/services/launcher.py"}
+    assert users == {"session/launcher.py", "cli.py"}
 
 
 def test_no_screen_imports_the_client_at_run_time() -> None:

@@ -14,12 +14,12 @@ from pasqal_tui.cloud.filters import BatchFilters
 from pasqal_tui.cloud.models import Batch, BatchStatus
 from pasqal_tui.core import user_input as parsing
 from pasqal_tui.core.clock import relative
+from pasqal_tui.session.login import batches_page_key
 from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.actions.controllers import BatchActions
 from pasqal_tui.tui.actions.screen import ActionScreen
 from pasqal_tui.tui.messages import BatchesLoaded, BatchLoaded
 from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
-from pasqal_tui.tui.services.login import batches_page_key
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.header import AppHeader

@@ -44,7 +44,7 @@ class DeviceSpecsLoaded(Message):
 
 def public_environment(app: PasqalApp) -> Environment | None:
     """Where to ask for public specs before logging in: the profile or local cloud at hand."""
-    from pasqal_tui.tui.services.login import environment_for
+    from pasqal_tui.session.login import environment_for
 
     candidates: list[Profile | None] = [app.profile]
     if app.launcher.base_url:

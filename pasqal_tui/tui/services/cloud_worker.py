@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from pasqal_tui.cloud.environments import Environment
     from pasqal_tui.cloud.models import Project
     from pasqal_tui.core.config import Profile
-    from pasqal_tui.tui.services.launcher import LocalLauncher
+    from pasqal_tui.session.launcher import LocalLauncher
 
 T = TypeVar("T")
 log = logging.getLogger("pasqal_tui.tui")
@@ -78,7 +78,7 @@ class CloudWorker:
     ) -> tuple[list[Project], asyncio.Task[Any] | None]:
         """Open a client for ``profile`` and own it from now on; return its projects and the
         task of ``alongside`` (sent with the project list, never awaited here)."""
-        from pasqal_tui.tui.services.login import open_client
+        from pasqal_tui.session.login import open_client
 
         client, projects, where, early = await open_client(profile, password, launcher, alongside)
         await self.close()

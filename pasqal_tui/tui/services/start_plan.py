@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from pasqal_tui.core.config import LOCAL_PROFILE, Config, Profile, selected_profile_name
 from pasqal_tui.core.secrets import SecretStore
+from pasqal_tui.session.launcher import LocalLauncher
 from pasqal_tui.tui.options import AppOptions
-from pasqal_tui.tui.services.launcher import LocalLauncher
 
 
 @dataclass(frozen=True)

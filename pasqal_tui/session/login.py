@@ -15,7 +15,7 @@ from pasqal_tui.cloud.models import Batch, Page, Project
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.cloud.transport.auth import PasswordAuth
 from pasqal_tui.core.config import LOCAL_PROFILE, Profile
-from pasqal_tui.tui.services.launcher import LocalLauncher
+from pasqal_tui.session.launcher import LocalLauncher
 
 CUSTOM_CLIENT_ID = "pasqal-tui"
 
