@@ -1,4 +1,5 @@
-"""Command line: the app by default, `local-cloud ...` for the embedded server.
+"""Command line: the app by default, headless commands (`batches`, `jobs`, `wait`, ...) for
+scripts, `local-cloud ...` for the embedded server.
 
 Heavy modules (textual, fastapi, pulser) are imported only inside the branch that needs them,
 so `--help` and the start path stay fast.
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
             return None
 
     add_subcommands(lc_sub)
+    from pasqal_tui.headless.commands import add_commands
+
+    add_commands(sub)
     return parser
 
 
@@ -49,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 2
         return int(handler(args))
+    if getattr(args, "run", None) is not None:
+        from pasqal_tui.headless.commands import run
+
+        return run(args)
     return run_app(args)
 
 

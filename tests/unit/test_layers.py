@@ -21,9 +21,16 @@ ALLOWED = {
     "localcloud": {"core", "localcloud"},
     "session": {"core", "cloud", "ops", "session", "localcloud"},
     "tui": {"core", "cloud", "ops", "session", "tui"},
+    "headless": {"core", "cloud", "ops", "session", "headless"},
 }
 #: Third-party packages a layer must not import (the client and ops have no UI).
-FORBIDDEN_THIRD_PARTY = {"core": {"textual", "httpx"}, "cloud": {"textual"}, "ops": {"textual"}}
+FORBIDDEN_THIRD_PARTY = {
+    "core": {"textual", "httpx"},
+    "cloud": {"textual"},
+    "ops": {"textual"},
+    "session": {"textual"},
+    "headless": {"textual"},
+}
 
 
 def imports(path: Path) -> list[tuple[str, bool]]:

@@ -1,0 +1,474 @@
+"""The headless subcommands: argument parsing, and one async handler each.
+
+Exit codes: 0 done; 1 some job ERROR (wait); 2 bad input, refused, or a batch CANCELED or
+TIMED_OUT (wait); 3 timeout (wait); 4 authentication or connection failure; 130 Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from pasqal_tui.headless.output import Format, emit
+
+if TYPE_CHECKING:
+    from pasqal_tui.cloud.client import PasqalClient
+    from pasqal_tui.cloud.models import Batch, Job
+    from pasqal_tui.headless.connect import Connection
+    from pasqal_tui.ops.plans import Plan
+
+EXIT_OK, EXIT_ERRORED, EXIT_BAD, EXIT_TIMEOUT, EXIT_CONNECTION = 0, 1, 2, 3, 4
+BATCH_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
+JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
+BATCH_COLUMNS = ("id", "status", "device_type", "jobs", "done", "error", "open", "created_at",
+                 "tags")  # fmt: skip
+JOB_COLUMNS = ("id", "status", "runs", "variables", "errors", "created_at", "end_timestamp")
+_RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
+
+
+class Refused(Exception):
+    """Nothing was sent (bad input, no confirmation, read-only); exit 2 with this line."""
+
+
+# ---- arguments ------------------------------------------------------------------------------
+
+
+def when(text: str) -> datetime:
+    """``2d``, ``12h``, ``30m``, ``1w`` ago, or a date / ISO-8601 time (UTC)."""
+    match = _RELATIVE.match(text.strip().lower())
+    if match:
+        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
+        return datetime.now(timezone.utc) - timedelta(**{unit: int(match.group(1))})
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time: use 30m, 12h, 2d, 1w, a date (2026-01-31) or ISO-8601"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
+    return value
+
+
+def _status(allowed: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().upper().replace("-", "_")
+        if value not in allowed:
+            raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_const", const="json", dest="fmt", help="JSON")
+    out.add_argument("--csv", action="store_const", const="csv", dest="fmt", help="CSV")
+
+
+def _confirm_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, send nothing")
+    parser.add_argument("--yes", action="store_true", help="send without asking")
+
+
+def add_commands(sub: Any) -> None:
+    """Register every headless subcommand on the top-level subparsers."""
+    p = sub.add_parser("batches", help="list batches (every page unless --limit)")
+    p.add_argument("--status", action="append", type=_status(BATCH_STATUSES), default=[])
+    p.add_argument("--device", action="append", default=[], metavar="DEVICE")
+    p.add_argument("--tag", metavar="TAG")
+    p.add_argument("--since", type=when, metavar="WHEN", help="created after (2d, DATE, ...)")
+    p.add_argument("--until", type=when, metavar="WHEN", help="created before")
+    state = p.add_mutually_exclusive_group()
+    state.add_argument("--open", action="store_const", const=True, dest="open_state")
+    state.add_argument("--closed", action="store_const", const=False, dest="open_state")
+    p.add_argument("--limit", type=_positive, metavar="N")
+    _output_options(p)
+    p.set_defaults(run=cmd_batches)
+
+    p = sub.add_parser("jobs", help="list the jobs of a batch (every page)")
+    p.add_argument("batch", metavar="BATCH_ID", help="a batch id or its first 4+ characters")
+    p.add_argument("--status", action="append", type=_status(JOB_STATUSES), default=[])
+    p.add_argument("--errors-only", action="store_true", help="only jobs that have errors")
+    p.add_argument("--min-runs", type=_positive, metavar="N")
+    p.add_argument("--max-runs", type=_positive, metavar="N")
+    _output_options(p)
+    p.set_defaults(run=cmd_jobs)
+
+    p = sub.add_parser("job", help="one job: status, errors, variables and result counts")
+    p.add_argument("job", metavar="JOB_ID")
+    p.add_argument("--json", action="store_const", const="json", dest="fmt")
+    p.set_defaults(run=cmd_job)
+
+    p = sub.add_parser("errors", help="errored jobs of recent batches, grouped by message")
+    p.add_argument("--last", type=_positive, default=20, metavar="N", help="batches (20)")
+    p.add_argument("--since", type=when, metavar="WHEN")
+    p.add_argument("--json", action="store_const", const="json", dest="fmt")
+    p.set_defaults(run=cmd_errors)
+
+    p = sub.add_parser("wait", help="wait until batches end; the exit code says how")
+    p.add_argument("batches", nargs="+", metavar="BATCH_ID")
+    p.add_argument("--timeout", type=_seconds, metavar="SECONDS")
+    p.add_argument("--interval", type=_seconds, default=5.0, metavar="SECONDS")
+    p.set_defaults(run=cmd_wait)
+
+    p = sub.add_parser("rebatch", help="copy jobs of a batch into a new batch (plan, then y)")
+    p.add_argument("batch", metavar="BATCH_ID")
+    p.add_argument("--status", action="append", type=_status(JOB_STATUSES), default=[])
+    p.add_argument("--ids", nargs="+", default=[], metavar="JOB_ID")
+    p.add_argument("--min-runs", type=_positive, metavar="N")
+    p.add_argument("--max-runs", type=_positive, metavar="N")
+    _confirm_options(p)
+    p.set_defaults(run=cmd_rebatch)
+
+    p = sub.add_parser("cancel", help="cancel a batch's pending and running jobs (asks y)")
+    p.add_argument("batch", metavar="BATCH_ID")
+    _confirm_options(p)
+    p.set_defaults(run=cmd_cancel)
+
+    p = sub.add_parser("close", help="close an open batch (asks y)")
+    p.add_argument("batch", metavar="BATCH_ID")
+    _confirm_options(p)
+    p.set_defaults(run=cmd_close)
+
+
+# ---- running --------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen subcommand; every failure is one line on stderr and an exit code."""
+    from pasqal_tui.cloud import errors
+    from pasqal_tui.headless.connect import CannotConnect, connect
+    from pasqal_tui.ops.lookup import AmbiguousIdError
+
+    async def main() -> int:
+        async with connect(args) as conn:
+            code: int = await args.run(conn, args)
+            return code
+
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `| head` closed the pipe: not an error
+        sys.stderr.close()
+        return EXIT_OK
+    except (Refused, AmbiguousIdError, errors.InvalidRequestError, errors.NotFoundError,
+            errors.InvalidStateError, errors.PermissionDeniedError, ValueError) as exc:  # fmt: skip
+        print(f"pasqal-tui {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD
+    except (CannotConnect, errors.PasqalError, OSError) as exc:
+        print(f"pasqal-tui {args.command}: {exc}", file=sys.stderr)
+        return EXIT_CONNECTION
+
+
+def _fmt(args: argparse.Namespace) -> Format:
+    fmt: Format = getattr(args, "fmt", None) or "table"
+    return fmt
+
+
+def batch_row(batch: Batch) -> dict[str, Any]:
+    counts = batch.jobs_count_per_status or {}
+    return {
+        "id": batch.id,
+        "status": batch.status.value,
+        "device_type": batch.device_type,
+        "jobs": batch.jobs_count,
+        "done": counts.get("DONE", 0),
+        "error": counts.get("ERROR", 0),
+        "open": batch.open,
+        "created_at": batch.created_at.isoformat(),
+        "tags": list(batch.tags or []),
+    }
+
+
+def job_row(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "status": job.status.value,
+        "runs": job.runs,
+        "variables": job.variables or {},
+        "errors": " | ".join(job.errors or []),
+        "created_at": job.created_at.isoformat(),
+        "end_timestamp": job.end_timestamp.isoformat() if job.end_timestamp else None,
+    }
+
+
+def _dump(items: list[Any]) -> list[dict[str, Any]]:
+    return [item.model_dump(mode="json", exclude_none=True) for item in items]
+
+
+async def cmd_batches(conn: Connection, args: argparse.Namespace) -> int:
+    from pasqal_tui.cloud.filters import BatchFilters
+    from pasqal_tui.ops.lookup import all_batches
+
+    filters = BatchFilters(
+        status=args.status or None,
+        device_type=args.device or None,
+        tag=args.tag,
+        start_date=args.since,
+        end_date=args.until,
+        open=args.open_state,
+    )
+    found = await all_batches(conn.client, filters, limit=args.limit)
+    emit([batch_row(b) for b in found], BATCH_COLUMNS, _fmt(args), documents=_dump(found))
+    return EXIT_OK
+
+
+async def cmd_jobs(conn: Connection, args: argparse.Namespace) -> int:
+    from pasqal_tui.cloud.filters import JobFilters
+    from pasqal_tui.ops.lookup import resolve_batch_id
+
+    bid = await resolve_batch_id(conn.client, args.batch)
+    filters = JobFilters(
+        batch_id=[bid],
+        status=args.status or None,
+        errors=True if args.errors_only else None,
+        min_runs=args.min_runs,
+        max_runs=args.max_runs,
+    )
+    found = await _all_jobs(conn.client, filters)
+    emit([job_row(j) for j in found], JOB_COLUMNS, _fmt(args), documents=_dump(found))
+    return EXIT_OK
+
+
+async def _all_jobs(client: PasqalClient, filters: Any) -> list[Job]:
+    """Every page of a filtered job list, several in flight (creation order)."""
+    from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
+
+    first = await client.list_jobs(filters, offset=0, limit=MAX_PAGE_SIZE)
+    gate = asyncio.Semaphore(8)
+
+    async def page(offset: int) -> list[Job]:
+        async with gate:
+            return list((await client.list_jobs(filters, offset=offset)).items)
+
+    rest = await asyncio.gather(
+        *(page(o) for o in range(len(first.items), first.total, MAX_PAGE_SIZE))
+    )
+    return [*first.items, *(job for items in rest for job in items)]
+
+
+async def cmd_job(conn: Connection, args: argparse.Namespace) -> int:
+    job = await conn.client.get_job(args.job)
+    results = None
+    if job.status.value == "DONE":
+        results = await conn.client.get_job_results(job.id)
+    counter = results.counter if results is not None else None
+    if _fmt(args) == "json":
+        document = job.model_dump(mode="json", exclude_none=True)
+        document["counter"] = counter
+        emit([], (), "json", documents=document)
+        return EXIT_OK
+    lines = [
+        f"job        {job.id}",
+        f"batch      {job.batch_id}",
+        f"status     {job.status.value}",
+        f"runs       {job.runs}",
+        f"variables  {job.variables or {}}",
+        f"created    {job.created_at.isoformat()}",
+        *(f"error      {e}" for e in job.errors or []),
+    ]
+    top = sorted((counter or {}).items(), key=lambda kv: -kv[1])[:12]
+    lines += [f"counts     {k} {v}" for k, v in top]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+async def cmd_errors(conn: Connection, args: argparse.Namespace) -> int:
+    from pasqal_tui.ops.queries import recent_errors
+    from pasqal_tui.ops.triage import group_errors
+
+    report = await recent_errors(conn.client, args.last, args.since, None)
+    groups = group_errors(report.jobs, report.devices)
+    rows = [
+        {
+            "jobs": len(g.job_ids),
+            "runs": g.runs,
+            "batches": len(g.batches),
+            "devices": sorted(g.devices),
+            "message": g.message,
+            "example": g.example,
+            "job_ids": g.job_ids,
+            "batch_ids": sorted(g.batches),
+        }
+        for g in groups
+    ]
+    emit(rows, ("jobs", "runs", "batches", "devices", "message"), _fmt(args))
+    return EXIT_OK
+
+
+async def cmd_wait(conn: Connection, args: argparse.Namespace) -> int:
+    """Poll the cheap status endpoint with backoff until every batch has ended."""
+    from pasqal_tui.ops.lookup import resolve_batch_id
+
+    ids = [await resolve_batch_id(conn.client, text) for text in args.batches]
+    deadline = time.monotonic() + args.timeout if args.timeout else None
+    pending, delay = set(ids), min(1.0, args.interval)
+    while pending:
+        for bid in sorted(pending):
+            status = (await conn.client.get_batch_status(bid)).status
+            if status.is_terminal:
+                pending.discard(bid)
+        if not pending:
+            break
+        if deadline is not None and time.monotonic() + delay > deadline:
+            _summaries(await _batches(conn.client, ids))
+            print(f"timed out: {len(pending)} still running", file=sys.stderr)
+            return EXIT_TIMEOUT
+        await asyncio.sleep(delay)
+        delay = min(delay * 1.5, args.interval)
+    batches = await _batches(conn.client, ids)
+    _summaries(batches)
+    return wait_code(batches)
+
+
+async def _batches(client: PasqalClient, ids: list[str]) -> list[Batch]:
+    return list(await asyncio.gather(*(client.get_batch(i) for i in ids)))
+
+
+def _summaries(batches: list[Batch]) -> None:
+    for b in batches:
+        counts = b.jobs_count_per_status or {}
+        parts = ", ".join(f"{n} {s.lower()}" for s, n in counts.items() if n)
+        print(f"{b.id}  {b.status.value}  {b.jobs_count} jobs: {parts or 'none'}")
+
+
+def wait_code(batches: list[Batch]) -> int:
+    """1 if a job errored; else 2 if a batch (or job) was canceled or timed out; else 0."""
+    counts = [b.jobs_count_per_status or {} for b in batches]
+    if any(b.status.value == "ERROR" for b in batches) or any(c.get("ERROR") for c in counts):
+        return EXIT_ERRORED
+    stopped = ("CANCELED", "TIMED_OUT")
+    if any(b.status.value in stopped for b in batches) or any(
+        c.get(s) for c in counts for s in stopped
+    ):
+        return EXIT_BAD
+    return EXIT_OK
+
+
+# ---- mutations: plan, confirm, send once, audit ---------------------------------------------
+
+
+async def cmd_rebatch(conn: Connection, args: argparse.Namespace) -> int:
+    from pasqal_tui.cloud.filters import RebatchFilters
+    from pasqal_tui.ops.lookup import resolve_batch_id
+    from pasqal_tui.ops.plans import rebatch_plan
+
+    bid = await resolve_batch_id(conn.client, args.batch)
+    filters = RebatchFilters(
+        status=args.status or None,
+        id=args.ids or None,
+        min_runs=args.min_runs,
+        max_runs=args.max_runs,
+    )
+    plan = await rebatch_plan(conn.client, bid, filters, args.ids)
+
+    async def send() -> str:
+        new = await conn.client.rebatch(bid, filters)
+        return new.id
+
+    return await _mutate(conn, args, "rebatch", [bid], plan, send)
+
+
+async def cmd_cancel(conn: Connection, args: argparse.Namespace) -> int:
+    from pasqal_tui.ops.lookup import resolve_batch_id
+    from pasqal_tui.ops.plans import cancel_batch_plan
+
+    bid = await resolve_batch_id(conn.client, args.batch)
+    batch = await conn.client.get_batch(bid)
+    plan = await cancel_batch_plan(conn.client, bid, batch.device_type)
+
+    async def send() -> str:
+        return f"{bid} {(await conn.client.cancel_batch(bid)).status.value}"
+
+    # An open batch changes even with no job left to stop: the cancel ends it.
+    return await _mutate(conn, args, "cancel-batch", [bid], plan, send, needed=batch.open)
+
+
+async def cmd_close(conn: Connection, args: argparse.Namespace) -> int:
+    from pasqal_tui.ops.lookup import resolve_batch_id
+    from pasqal_tui.ops.plans import Plan
+
+    bid = await resolve_batch_id(conn.client, args.batch)
+    batch = await conn.client.get_batch(bid)
+    if not batch.open:
+        print(f"batch {bid} is already closed")
+        return EXIT_OK
+    plan = Plan(
+        action="close",
+        title=f"Close batch {bid[:8]}",
+        lines=[
+            f"Close batch {bid} on {batch.device_type} ({batch.jobs_count} jobs): "
+            "no job can be added afterwards."
+        ],
+        batch_id=bid,
+    )
+
+    async def send() -> str:
+        return f"{bid} closed ({(await conn.client.close_batch(bid)).status.value})"
+
+    return await _mutate(conn, args, "close", [bid], plan, send, needed=True)
+
+
+async def _mutate(
+    conn: Connection,
+    args: argparse.Namespace,
+    action: str,
+    ids: list[str],
+    plan: Plan,
+    send: Callable[[], Awaitable[str]],
+    *,
+    needed: bool = False,
+) -> int:
+    """The dashboard's rule: the plan first, `y` (or --yes), one request, one audit line.
+    An empty plan sends nothing unless the request is ``needed`` anyway."""
+    from pasqal_tui.core.audit import AuditEntry, AuditLog
+
+    print("\n".join(plan.lines))
+    if plan.empty and not needed:  # nothing would change: nothing is sent
+        return EXIT_OK
+    if args.dry_run:
+        print("dry run: nothing sent")
+        return EXIT_OK
+    if conn.read_only:
+        raise Refused(f"read-only session: {action} is disabled; nothing sent")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise Refused("no terminal to confirm on: pass --yes to send; nothing sent")
+        answer = await asyncio.to_thread(input, f"{plan.title}? Type y to send: ")
+        if answer.strip().lower() != "y":
+            raise Refused("not confirmed; nothing sent")
+    audit = AuditLog()
+    try:
+        outcome = await send()
+    except Exception as exc:
+        audit.append(AuditEntry(action, conn.profile, ids, str(exc)))
+        raise
+    audit.append(AuditEntry(action, conn.profile, ids, "ok", {"result": outcome}))
+    print(outcome)
+    return EXIT_OK

@@ -1,0 +1,155 @@
+"""The headless commands against a real local cloud: stdout parsed (JSON, CSV), exit codes,
+and the server's state read back over the API; nothing is sent without `--yes` or a terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support.actions import audit_lines, batch, batch_count, children_of, make_batch
+
+from pasqal_tui.localcloud.process import LocalCloudProcess
+
+GOOD = {"runs": 10, "variables": {"omega": 3.14, "duration": 100}}
+BAD = {"runs": 10, "variables": {"omega": 3.14}}  # no duration: the emulation fails (ERROR)
+
+
+@pytest.fixture(scope="module")
+def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloudProcess]:
+    process = LocalCloudProcess(tmp_path_factory.mktemp("headless-cloud"), ["--workers", "1"])
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PASQAL_TUI_", "XDG_"))}
+    for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+        env[var] = str(tmp_path / var.lower())
+    return env
+
+
+def cli(
+    cloud: LocalCloudProcess, env: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pasqal_tui", "--local-url", cloud.base_url, *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+async def errored_batch(cloud: LocalCloudProcess, env: dict[str, str], tag: str) -> str:
+    bid = await make_batch(cloud.base_url, "EMU_FREE", [GOOD, BAD], tags=[tag])
+    done = cli(cloud, env, "wait", bid, "--timeout", "120", "--interval", "0.5")
+    assert done.returncode == 1, done.stderr  # a job ERROR: exit 1
+    assert f"{bid}  DONE  2 jobs: 1 done, 1 error" in done.stdout
+    return bid
+
+
+async def test_batches_as_json_and_csv_and_the_formats_exclude_each_other(
+    cloud: LocalCloudProcess, home: dict[str, str]
+) -> None:
+    tag = f"t-{uuid.uuid4().hex[:8]}"
+    ids = {await make_batch(cloud.base_url, "EMU_FREE", [GOOD], tags=[tag]) for _ in range(2)}
+    listed = cli(cloud, home, "batches", "--tag", tag, "--json")
+    assert listed.returncode == 0, listed.stderr
+    documents = json.loads(listed.stdout)
+    assert {d["id"] for d in documents} == ids
+    assert all(d["device_type"] == "EMU_FREE" and tag in d["tags"] for d in documents)
+    as_csv = cli(cloud, home, "batches", "--tag", tag, "--csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert {r["id"] for r in rows} == ids and "\x1b" not in as_csv.stdout
+    both = cli(cloud, home, "batches", "--json", "--csv")
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+
+
+async def test_jobs_by_prefix_filtered_and_bad_ids_named(
+    cloud: LocalCloudProcess, home: dict[str, str]
+) -> None:
+    bid = await errored_batch(cloud, home, f"t-{uuid.uuid4().hex[:8]}")
+    listed = cli(cloud, home, "jobs", bid[:8], "--status", "error", "--json")
+    assert listed.returncode == 0, listed.stderr
+    (job,) = json.loads(listed.stdout)
+    assert job["status"] == "ERROR" and job["variables"] == {"omega": 3.14}
+    one = cli(cloud, home, "job", job["id"], "--json")
+    assert json.loads(one.stdout)["errors"] and one.returncode == 0
+    unknown = cli(cloud, home, "jobs", "ffff0000")
+    assert unknown.returncode == 2 and "no batch id starts with 'ffff0000'" in unknown.stderr
+    short = cli(cloud, home, "jobs", "ab")
+    assert short.returncode == 2 and "first 4+ characters" in short.stderr
+    assert "Traceback" not in unknown.stderr + short.stderr
+
+
+async def test_wait_exit_codes_and_cancel_needs_yes(
+    cloud: LocalCloudProcess, home: dict[str, str]
+) -> None:
+    done = await make_batch(cloud.base_url, "EMU_FREE", [GOOD])
+    assert cli(cloud, home, "wait", done, "--interval", "0.5", "--timeout", "120").returncode == 0
+    held = await make_batch(cloud.base_url, "EMU_FREE", [GOOD], open_=True)  # never ends alone
+    timed = cli(cloud, home, "wait", held, "--timeout", "1.5", "--interval", "0.5")
+    assert timed.returncode == 3 and "timed out" in timed.stderr
+    asked = cli(cloud, home, "cancel", held)  # no terminal, no --yes: refused, nothing sent
+    assert asked.returncode == 2 and "pass --yes" in asked.stderr
+    assert batch(cloud, held)["status"] not in ("CANCELED",)
+    sent = cli(cloud, home, "cancel", held, "--yes")
+    assert sent.returncode == 0, sent.stderr
+    assert batch(cloud, held)["status"] == "CANCELED"
+    after = cli(cloud, home, "wait", held, "--interval", "0.5", "--timeout", "60")
+    assert after.returncode == 2  # canceled
+
+
+async def test_rebatch_dry_run_refusals_and_the_one_batch_sent(
+    cloud: LocalCloudProcess, home: dict[str, str]
+) -> None:
+    bid = await errored_batch(cloud, home, f"t-{uuid.uuid4().hex[:8]}")
+    before = batch_count(cloud)
+    dry = cli(cloud, home, "rebatch", bid, "--status", "ERROR", "--dry-run")
+    assert dry.returncode == 0 and "Resubmit 1 job " in dry.stdout and "nothing sent" in dry.stdout
+    refused = cli(cloud, home, "rebatch", bid, "--status", "ERROR")
+    assert refused.returncode == 2
+    read_only = subprocess.run(
+        [sys.executable, "-m", "pasqal_tui", "--local-url", cloud.base_url, "--read-only",
+         "rebatch", bid, "--status", "ERROR", "--yes"],
+        env=home, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert read_only.returncode == 2 and "read-only" in read_only.stderr
+    assert batch_count(cloud) == before
+    sent = cli(cloud, home, "rebatch", bid, "--status", "ERROR", "--yes")
+    assert sent.returncode == 0, sent.stderr
+    new_id = sent.stdout.strip().splitlines()[-1]
+    assert batch_count(cloud) == before + 1
+    assert [c["id"] for c in children_of(cloud, bid)] == [new_id]
+    lines = audit_lines(Path(home["XDG_STATE_HOME"]))
+    assert [(e["action"], e["outcome"]) for e in lines] == [("rebatch", "ok")]
+
+
+async def test_close_an_open_batch(cloud: LocalCloudProcess, home: dict[str, str]) -> None:
+    bid = await make_batch(cloud.base_url, "EMU_FREE", [GOOD], open_=True)
+    closed = cli(cloud, home, "close", bid, "--yes")
+    assert closed.returncode == 0, closed.stderr
+    assert batch(cloud, bid)["open"] is False
+    again = cli(cloud, home, "close", bid, "--yes")
+    assert again.returncode == 0 and "already closed" in again.stdout
+
+
+def test_typed_arguments_are_checked_before_connecting(home: dict[str, str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pasqal_tui", "batches", "--since", "yesterday-ish"],
+        env=home, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and "30m, 12h, 2d, 1w" in result.stderr
+
+
