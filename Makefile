@@ -5,15 +5,23 @@ BIN := $(VENV)/bin
 
 .PHONY: install run test lint typecheck unit clean screenshots
 
+# What the app needs (the dashboard, the commands, the embedded local cloud) ...
+$(BIN)/.installed-app: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[local]'
+	touch $@
+
+# ... and, for the tests, the development tools and the official SDK too.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev,local]'
-	touch $@
+	touch $@ $(BIN)/.installed-app
 
 install: $(BIN)/.installed
 
-run: install
+run: $(BIN)/.installed-app
 	$(BIN)/pasqal-tui
 
 lint: install
