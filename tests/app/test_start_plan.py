@@ -206,7 +206,9 @@ async def test_a_quick_sign_in_goes_straight_to_the_batches(
         start = app.screen_stack[0]
         assert isinstance(start, StartScreen)
         start.say_later(0.01, "Logging in…")
-        await pilot.pause(0.2)
+        after = asyncio.Event()  # a later timer of the same screen: fires after that line's
+        start.set_timer(0.02, after.set)
+        await wait_for(pilot, after.is_set, what="the delayed line's timer")
         assert said(app) == ""
 
 

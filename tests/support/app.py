@@ -107,6 +107,27 @@ async def batch_list(pilot: Pilot[object]) -> BatchesScreen:
     return screen
 
 
+async def run_from_palette(pilot: Pilot[object], query: str, expected: str) -> None:
+    """Open the command palette, type ``query``, and run the hit ``expected`` once the search
+    for it has finished and put that hit first."""
+    from textual.command import CommandList, CommandPalette
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    palette = app.screen
+    await pilot.press(*query)
+
+    def found() -> bool:
+        searching = [w for w in app.workers if w.node is palette and not w.is_finished]
+        hits = palette.query_one(CommandList)
+        first = hits.get_option_at_index(0) if hits.option_count else None
+        return not searching and hits.highlighted == 0 and expected in str(first.prompt)
+
+    await wait_for(pilot, found, what=f"{expected!r} first in the palette")
+    await pilot.press("enter")
+
+
 async def open_from_batch_list(pilot: Pilot[object], key: str, kind: type[S]) -> S:
     """From the batch browser, press ``key`` and wait until a loaded ``kind`` screen is on top."""
     app = pilot.app
