@@ -108,12 +108,17 @@ async def batch_list(pilot: Pilot[object]) -> BatchesScreen:
 
 
 async def run_from_palette(pilot: Pilot[object], query: str, expected: str) -> None:
-    """Open the command palette, type ``query``, and run the hit ``expected`` once the search
-    for it has finished and put that hit first."""
+    """Open the command palette (Ctrl+P), type ``query`` and run the hit ``expected``."""
+    await pilot.press("ctrl+p")
+    await pick_in_palette(pilot, query, expected)
+
+
+async def pick_in_palette(pilot: Pilot[object], query: str, expected: str) -> None:
+    """In the command palette (opened or opening), type ``query`` and choose the hit
+    ``expected`` once the search has finished and put it first."""
     from textual.command import CommandList, CommandPalette
 
     app = pilot.app
-    await pilot.press("ctrl+p")
     await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
     palette = app.screen
     await pilot.press(*query)
