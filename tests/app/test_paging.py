@@ -83,8 +83,8 @@ async def test_pause_stops_refresh_and_says_so(demo_cloud) -> None:  # type: ign
         original = screen.request_page
         screen.request_page = lambda *a, **k: (loads.append(a), original(*a, **k))  # type: ignore[method-assign]
         ticks = refresh_ticks(app)
-        await wait_for(pilot, lambda: len(ticks) >= 2, timeout=10, what="two refresh ticks")
+        await wait_for(pilot, lambda: len(ticks) >= 2, what="two refresh ticks")
         assert loads == []  # both ticks came while paused, and neither loaded a page
         await pilot.press("p")
         assert "paused" not in pager_text(screen)
-        await wait_for(pilot, lambda: loads, timeout=6, what="the refresh to resume")
+        await wait_for(pilot, lambda: loads, what="the refresh to resume")
