@@ -17,8 +17,9 @@ from support.actions import (
     make_batch,
     open_browser,
     open_jobs,
+    planning,
 )
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, run_from_palette, wait_for
 
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.dialogs.tags import TagsScreen
@@ -34,10 +35,12 @@ async def test_close_asks_y_and_closes(cloud: Any, xdg_dirs: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the dialog")
         body = str(app.screen.query_one("#confirm-body").render())
         assert f"Close batch {bid[:8]} on FRESNEL (1 job)" in body
+        dialog = app.screen
         await pilot.press("enter")  # Enter never confirms
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, ConfirmScreen)
-        assert "Enter does not confirm" in str(app.screen.query_one("#confirm-keys").render())
+        keys = dialog.query_one("#confirm-keys")
+        await wait_for(pilot, lambda: "Enter does not confirm" in str(keys.render()))
+        assert app.screen is dialog
+        assert not app.cloud.in_flight and audit_lines(xdg_dirs / "xdg_state_home") == []
         assert batch(cloud, bid)["open"] is True
         await pilot.press("y")
         await wait_for(pilot, lambda: batch(cloud, bid)["open"] is False, what="closed on server")
@@ -59,9 +62,10 @@ async def test_cancel_batch_shows_counts_and_n_backs_out(cloud: Any, xdg_dirs: P
         body = str(app.screen.query_one("#confirm-body").render())
         assert f"Cancel batch {bid[:8]} on FRESNEL: 3 pending or running jobs (107 runs)" in body
         await pilot.press("n")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen), what="backed out")
+        await pilot.pause()  # the dialog's answer reaches the screen that asked
+        assert not app.cloud.in_flight and audit_lines(xdg_dirs / "xdg_state_home") == []
         assert batch(cloud, bid)["status"] == "PENDING"
-        assert audit_lines(xdg_dirs / "xdg_state_home") == []
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the plan")
         await pilot.press("y")
@@ -103,13 +107,14 @@ async def test_cancel_marked_says_which_are_ineligible(cloud: Any) -> None:
         await wait_for(pilot, lambda: jobs_of(cloud, bid)[0]["status"] == "CANCELED")
         await wait_for(pilot, lambda: not app.cloud.in_flight and not jobs.marks)
         await pilot.press("space")
+        assert jobs.marks == {second}
         await pilot.press("c")
-        await pilot.pause(0.5)
-        assert not isinstance(app.screen, ConfirmScreen)  # nothing to do, nothing asked
-        shown = [n.message for n in app._notifications]
-        assert f"None of the 1 marked job can be cancelled: {second[:8]} already CANCELED" in shown
+        said = f"None of the 1 marked job can be cancelled: {second[:8]} already CANCELED"
+        await wait_for(pilot, lambda: said in [n.message for n in app._notifications])
+        assert app.screen is jobs  # nothing to do, nothing asked
+        assert not app.cloud.in_flight
+    assert [j["id"] for j in jobs_of(cloud, bid)] == [first, second]
     assert [j["status"] for j in jobs_of(cloud, bid)] == ["CANCELED", "CANCELED"]
-    assert first
 
 
 async def test_tags_replace_all(cloud: Any, xdg_dirs: Path) -> None:
@@ -139,8 +144,8 @@ async def test_read_only_hides_and_refuses_every_action(cloud: Any, xdg_dirs: Pa
             assert f"act('{action}')" not in shown
         for key in ("n", "a", "x", "c", "r", "t"):
             await pilot.press(key)
-            await pilot.pause(0.2)
             assert app.screen is screen, key
+            assert not planning(app), key  # no plan asked for either
         assert screen.palette_actions() == []  # nothing mutating in the palette either
         screen.action_act("close_batch")  # called anyway: refused with a message
         await pilot.press("enter")
@@ -149,8 +154,8 @@ async def test_read_only_hides_and_refuses_every_action(cloud: Any, xdg_dirs: Pa
         await pilot.press("space")
         for key in ("a", "c", "r", "t", "ctrl+r"):
             await pilot.press(key)
-            await pilot.pause(0.2)
             assert app.screen is jobs, key
+            assert not planning(app), key
         assert app.cloud.mutate(jobs, "close", [bid], lambda c: c.close_batch(bid), str) is None
         await wait_for(
             pilot,
@@ -159,6 +164,7 @@ async def test_read_only_hides_and_refuses_every_action(cloud: Any, xdg_dirs: Pa
             ),
             what="the refusal",
         )
+        assert not app.cloud.in_flight
     after = batch(cloud, bid)
     assert after["open"] is True and after["status"] in ("PENDING", "RUNNING")
     assert [j["status"] for j in jobs_of(cloud, bid)] == ["PENDING", "PENDING"]
@@ -202,11 +208,7 @@ async def test_close_from_the_job_table_through_the_palette(cloud: Any) -> None:
     app = make_app(cloud.base_url)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_jobs(pilot, bid)
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
-        await pilot.press(*"close this batch")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "close this batch", "Close this batch")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the dialog")
         await pilot.press("y")
         await wait_for(pilot, lambda: batch(cloud, bid)["open"] is False, what="closed on server")

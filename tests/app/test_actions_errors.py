@@ -3,7 +3,6 @@ batch), checked through the API; `:errors` in the palette opens it; read-only re
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,11 @@ from support.actions import (
     cloud_fixture,  # noqa: F401  (the module's own cloud)
     jobs_of,
     make_batch,
+    planning,
     settled,
 )
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, run_from_palette, wait_for
+from support.localcloud import wait_until
 from textual.widgets import DataTable
 
 from pasqal_tui.tui.screens.batches import BatchesScreen
@@ -41,12 +42,7 @@ async def two_errored_batches(cloud: Any) -> tuple[str, str]:
         cloud.base_url, "EMU_FREE", [{"runs": 12, "variables": {"omega": 2.0}}]
     )
     for bid in (first, second):
-        for _ in range(300):
-            if settled(cloud, bid):
-                break
-            await asyncio.sleep(0.3)
-        else:
-            raise AssertionError(f"batch {bid} did not finish: {jobs_of(cloud, bid)}")
+        wait_until(lambda bid=bid: settled(cloud, bid), timeout=90)
     return first, second
 
 
@@ -106,20 +102,16 @@ async def test_palette_errors_and_read_only(cloud: Any) -> None:
     app = make_app(cloud.base_url, read_only=True)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
-        await pilot.press(*":errors")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_from_palette(pilot, ":errors", ":errors")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen) and app.screen.report)
         view = app.screen
         assert isinstance(view, ErrorsScreen) and view.groups
         assert "rebatch_group" not in {b.binding.action for b in view.active_bindings.values()}
         await pilot.press("r")
-        await pilot.pause(0.3)
         assert app.screen is view
-        view.action_rebatch_group()
-        await pilot.pause(0.3)
-        assert app.screen is view
-        assert any("Read-only mode" in n.message for n in app._notifications)
+        assert not planning(app)  # nothing counted, nothing asked
+        view.action_rebatch_group()  # called anyway: refused with a message
+        refused = "Read-only mode: rebatch is disabled"
+        await wait_for(pilot, lambda: refused in [n.message for n in app._notifications])
+        assert app.screen is view and not planning(app)
     assert len(children_of(cloud, first)) == before

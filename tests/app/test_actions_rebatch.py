@@ -14,9 +14,11 @@ from support.actions import (
     jobs_of,
     make_batch,
     open_jobs,
+    planning,
     settled,
 )
 from support.app import make_app, wait_for
+from support.localcloud import wait_until
 
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.dialogs.rebatch import RebatchScreen
@@ -29,18 +31,8 @@ BAD_SHORT = {"runs": 40, "variables": {"omega": 3.1, "duration": 5}}
 async def errored_batch(cloud: Any) -> str:
     """An emulator batch with 2 DONE and 2 ERROR jobs, finished."""
     bid = await make_batch(cloud.base_url, "EMU_FREE", [JOB, BAD_MISSING, JOB, BAD_SHORT])
-    await wait_async(lambda: settled(cloud, bid))
+    wait_until(lambda: settled(cloud, bid))
     return bid
-
-
-async def wait_async(check: Any, timeout: float = 60) -> None:
-    import asyncio
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "the batch did not finish"
-        await asyncio.sleep(0.3)
 
 
 def rebatch_plan_text(app: Any) -> str:
@@ -123,11 +115,13 @@ async def test_bad_rebatch_field_sends_nothing(cloud: Any, xdg_dirs: Path) -> No
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, RebatchScreen))
         await wait_for(pilot, lambda: "Resubmit" in rebatch_plan_text(app))
-        app.screen.query_one("#rb-min_runs").value = "lots"  # type: ignore[attr-defined]
+        dialog = app.screen
+        dialog.query_one("#rb-min_runs").value = "lots"  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, RebatchScreen)
-        assert rebatch_plan_text(app) == "min runs: 'lots' is not a whole number"
+        said = "min runs: 'lots' is not a whole number"
+        await wait_for(pilot, lambda: rebatch_plan_text(app) == said, what="the field's error")
+        assert app.screen is dialog  # no confirmation asked
+        assert not planning(app)  # and nothing counted with a bad field
         assert app.screen.query_one("#rb-min_runs").value == "lots"  # type: ignore[attr-defined]
         await pilot.press("escape")
         assert isinstance(app.screen, JobsScreen)

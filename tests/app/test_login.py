@@ -38,7 +38,7 @@ async def test_wrong_password_then_remembered_login(
         screen.query_one("#remember", Checkbox).value = True
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
-        await pilot.pause(0.3)
+        # The password and the chosen project are saved before the batch browser opens.
     assert memory_keyring.store == {("pasqal-tui", "lab"): "demo"}
     path = paths.config_file()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from support.app import batch_list, cell_text, loaded_rows, make_app, wait_for
 
 from pasqal_tui.tui.screens.jobs import JobsScreen
@@ -56,6 +58,20 @@ async def test_pages_through_5000_jobs(demo_cloud) -> None:  # type: ignore[no-u
         assert "1 marked" in pager_text(jobs)
 
 
+def refresh_ticks(app: Any) -> list[float]:
+    """Each tick of the live refresh loop from now on, seen as the next tick it schedules."""
+    ticks: list[float] = []
+    set_timer = app.set_timer
+
+    def spy(delay: float, callback: Any = None, **kwargs: Any) -> Any:
+        if getattr(callback, "__name__", "") == "_tick":
+            ticks.append(delay)
+        return set_timer(delay, callback, **kwargs)
+
+    app.set_timer = spy
+    return ticks
+
+
 async def test_pause_stops_refresh_and_says_so(demo_cloud) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_cloud.base_url, refresh=2.0)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -66,8 +82,9 @@ async def test_pause_stops_refresh_and_says_so(demo_cloud) -> None:  # type: ign
         loads: list[object] = []
         original = screen.request_page
         screen.request_page = lambda *a, **k: (loads.append(a), original(*a, **k))  # type: ignore[method-assign]
-        await pilot.pause(4.5)  # two refresh periods
-        assert loads == []
+        ticks = refresh_ticks(app)
+        await wait_for(pilot, lambda: len(ticks) >= 2, what="two refresh ticks")
+        assert loads == []  # both ticks came while paused, and neither loaded a page
         await pilot.press("p")
         assert "paused" not in pager_text(screen)
-        await wait_for(pilot, lambda: loads, timeout=6, what="the refresh to resume")
+        await wait_for(pilot, lambda: loads, what="the refresh to resume")

@@ -206,7 +206,9 @@ async def test_a_quick_sign_in_goes_straight_to_the_batches(
         start = app.screen_stack[0]
         assert isinstance(start, StartScreen)
         start.say_later(0.01, "Logging in…")
-        await pilot.pause(0.2)
+        after = asyncio.Event()  # a later timer of the same screen: fires after that line's
+        start.set_timer(0.02, after.set)
+        await wait_for(pilot, after.is_set, what="the delayed line's timer")
         assert said(app) == ""
 
 
@@ -228,7 +230,9 @@ async def test_a_slow_sign_in_says_so_then_shows_the_batches(
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: said(app) == "Logging in to the local cloud…")
         assert isinstance(app.screen, StartScreen)
-        await pilot.press("j", "k")  # keys are answered while the sign-in waits
+        await pilot.press("j", "k")  # keys are answered while the sign-in waits:
+        assert isinstance(app.screen, StartScreen)  # handled, and the sign-in still in flight
+        assert said(app) == "Logging in to the local cloud…"
         gate.set()
         await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.loaded)
         assert [type(s).__name__ for s in app.screen_stack] == ["StartScreen", "BatchesScreen"]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from setuptools import find_packages
-from support.app import screen_named, wait_for
+from support.app import pick_in_palette, screen_named, wait_for
 
 from pasqal_tui.core.config import load_config
 from pasqal_tui.tui import themes
@@ -116,10 +116,7 @@ async def test_palette_choice_persists_across_restarts(xdg_dirs: Path) -> None:
         await pilot.pause()
         assert not config_path.exists()  # --theme alone is not saved
         app.action_change_theme()
-        await wait_for(pilot, lambda: screen_named(app, "CommandPalette"))
-        await pilot.press(*"high-contrast")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await pick_in_palette(pilot, "high-contrast", "high-contrast")
         await wait_for(pilot, lambda: app.theme == "high-contrast", what="the theme switch")
         await wait_for(pilot, config_path.exists, what="the saved config")
     assert load_config(config_path).config.theme == "high-contrast"
@@ -178,8 +175,11 @@ def test_installed_wheel_carries_the_themes(tmp_path: Path) -> None:
     assert set(SHIPPED) <= set(json.loads(out[1]))
 
 
-def _sgr_params(argv: list[str], env: dict[str, str], keys: list[tuple[bytes, bytes]]) -> set[str]:
-    """Run the app on a pty; after each marker shows, send its key; return every SGR's params."""
+def _sgr_params(
+    argv: list[str], env: dict[str, str], steps: list[tuple[tuple[bytes, ...], bytes]]
+) -> set[str]:
+    """Run the app on a pty; once all markers of a step were written after the previous key,
+    send the step's key; return every SGR's params."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     full_env = {**os.environ, **env, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
@@ -189,14 +189,14 @@ def _sgr_params(argv: list[str], env: dict[str, str], keys: list[tuple[bytes, by
     os.close(slave)
     out = b""
     try:
-        for marker, key in keys:
+        for markers, key in steps:
+            since = len(out)  # what the previous key led to, not what was there before it
             deadline = time.monotonic() + 30
-            while marker not in out:
-                assert time.monotonic() < deadline, f"no {marker!r} on screen"
+            while not all(marker in out[since:] for marker in markers):
+                assert time.monotonic() < deadline, f"no {markers!r} on screen"
                 ready, _, _ = select.select([master], [], [], 0.1)
                 if ready:
                     out += os.read(master, 65536)
-            time.sleep(0.5)
             os.write(master, key)
         deadline = time.monotonic() + 15
         while proc.poll() is None:  # keep reading: a full pty buffer would block its exit
@@ -218,14 +218,18 @@ def _sgr_params(argv: list[str], env: dict[str, str], keys: list[tuple[bytes, by
 def test_ansi_16_writes_only_the_terminals_16_colours(demo_cloud, xdg_dirs: Path) -> None:  # type: ignore[no-untyped-def]
     env = {k: str(xdg_dirs / k.lower()) for k in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
     argv = [sys.executable, "-m", "pasqal_tui", "--local-url", demo_cloud.base_url]
-    keys = [(b"Demo project", b"D"), (b"FRESNEL", b"W"), (b"Workload", b"\x11")]  # \x11: ^Q
-    params = _sgr_params([*argv, "--theme", "ansi-16"], env, keys)
+    steps = [  # the batch rows (statuses), then the devices, then the workloads; \x11: ^Q
+        ((b"Demo project", b"DONE"), b"D"),
+        ((b"Max atoms",), b"W"),
+        ((b"Workload",), b"\x11"),
+    ]
+    params = _sgr_params([*argv, "--theme", "ansi-16"], env, steps)
     rich = [p for p in params if re.search(rb"(^|;)(38|48);[25];", p)]
     assert rich == [], f"ansi-16 wrote 256/true colours: {sorted(rich)[:5]}"
     codes = {code for p in params for code in p.split(b";")}
     assert {b"31", b"32"} <= codes, sorted(codes)  # ERROR and DONE in the terminal's hues
     # The same run with the default theme does write true colours: the check above can fail.
-    params = _sgr_params([*argv, "--theme", "pasqal"], env, keys)
+    params = _sgr_params([*argv, "--theme", "pasqal"], env, steps)
     assert any(re.search(rb"(^|;)38;2;", p) for p in params)
 
 

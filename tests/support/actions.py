@@ -141,6 +141,11 @@ async def open_jobs(pilot: Any, batch_id: str) -> JobsScreen:
     return jobs
 
 
+def planning(app: Any) -> list[Any]:
+    """Plan requests (the GETs that count before a confirmation) started and not finished."""
+    return [w for w in app.workers if w.group == "plan"]
+
+
 def settled(cloud: Any, batch_id: str) -> bool:
     """Whether every job of the batch has finished (polled through the API)."""
     return all(j["status"] in ("DONE", "ERROR", "CANCELED") for j in jobs_of(cloud, batch_id))

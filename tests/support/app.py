@@ -107,6 +107,32 @@ async def batch_list(pilot: Pilot[object]) -> BatchesScreen:
     return screen
 
 
+async def run_from_palette(pilot: Pilot[object], query: str, expected: str) -> None:
+    """Open the command palette (Ctrl+P), type ``query`` and run the hit ``expected``."""
+    await pilot.press("ctrl+p")
+    await pick_in_palette(pilot, query, expected)
+
+
+async def pick_in_palette(pilot: Pilot[object], query: str, expected: str) -> None:
+    """In the command palette (opened or opening), type ``query`` and choose the hit
+    ``expected`` once the search has finished and put it first."""
+    from textual.command import CommandList, CommandPalette
+
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    palette = app.screen
+    await pilot.press(*query)
+
+    def found() -> bool:
+        searching = [w for w in app.workers if w.node is palette and not w.is_finished]
+        hits = palette.query_one(CommandList)
+        first = hits.get_option_at_index(0) if hits.option_count else None
+        return not searching and hits.highlighted == 0 and expected in str(first.prompt)
+
+    await wait_for(pilot, found, what=f"{expected!r} first in the palette")
+    await pilot.press("enter")
+
+
 async def open_from_batch_list(pilot: Pilot[object], key: str, kind: type[S]) -> S:
     """From the batch browser, press ``key`` and wait until a loaded ``kind`` screen is on top."""
     app = pilot.app

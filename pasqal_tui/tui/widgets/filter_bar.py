@@ -16,9 +16,22 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+#: Fields that hold a date (YYYY-MM-DD) on every screen with a filter bar.
+DATE_KEYS = frozenset({"from", "to"})
+
 
 class FilterBar(Vertical):
-    """Hidden until opened; the fields are (key, placeholder) pairs."""
+    """Hidden until opened; the fields are (key, placeholder) pairs.
+
+    The fields share the bar's width, but a date field is never narrower than a whole date
+    and the cursor after it (11 cells), so a typed date is never shown clipped at 80 columns.
+    """
+
+    DEFAULT_CSS = """
+    FilterBar Input.-date {
+        min-width: 11;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close filters", id="filters.close"),
@@ -42,7 +55,8 @@ class FilterBar(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filter-fields"):
             for key, placeholder in self.fields:
-                yield Input(placeholder=placeholder, id=f"f-{key}", compact=True)
+                kind = "-date" if key in DATE_KEYS else None
+                yield Input(placeholder=placeholder, id=f"f-{key}", compact=True, classes=kind)
         yield Static(Text(self.hint), classes="filter-hint")
 
     @property

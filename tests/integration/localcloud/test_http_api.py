@@ -7,13 +7,12 @@ import gzip
 import json
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable
 
 import httpx
 import pytest
-from support.localcloud import api_client, data, get_token
+from support.localcloud import api_client, data, get_token, wait_until
 
 from pasqal_tui.localcloud import sequences
 from pasqal_tui.localcloud.process import LocalCloudProcess
@@ -102,8 +101,12 @@ def test_expired_token_is_401(local_cloud_factory: Callable[..., LocalCloudProce
     token = get_token(cloud)
     with api_client(cloud, token) as api:
         assert api.get(f"{CORE}/v1/batches").status_code == 200
-        time.sleep(1.3)
-        _assert_fail_envelope(api.get(f"{CORE}/v1/batches"), 401)
+
+        def refused() -> httpx.Response | None:
+            response = api.get(f"{CORE}/v1/batches")
+            return response if response.status_code != 200 else None
+
+        _assert_fail_envelope(wait_until(refused, timeout=30), 401)  # once the second is over
 
 
 def test_every_error_is_an_envelope(local_cloud: LocalCloudProcess) -> None:

@@ -6,15 +6,16 @@ read timeout on a slow create (sent once, never again), and a refused connection
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 from support.cloudfakes import BATCH, PROJECT, batch_json, envelope
 
@@ -31,7 +32,30 @@ from pasqal_tui.cloud import (
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     received: list[dict[str, Any]]
-    slow_seconds: float = 0.0
+    #: When set, creates are answered only once the test releases them.
+    hold: threading.Event | None = None
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        super().__init__(address, Handler)
+        self.received = []
+        self._open = 0
+        self._idle = threading.Condition()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._idle:  # counted on accept, in accept order
+            self._open += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        super().shutdown_request(request)
+        with self._idle:
+            self._open -= 1
+            self._idle.notify_all()
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Return once every connection accepted so far has been handled."""
+        with self._idle:
+            assert self._idle.wait_for(lambda: self._open == 0, timeout), "handlers still busy"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -63,15 +87,17 @@ class Handler(BaseHTTPRequestHandler):
                 "body": json.loads(raw),
             }
         )
-        if self.server.slow_seconds:
-            time.sleep(self.server.slow_seconds)
+        if self.server.hold is not None:
+            self.server.hold.wait(10)
+            with contextlib.suppress(OSError):  # the client stopped waiting long ago
+                self._answer(200, envelope(batch_json(jobs=[])))
+            return
         self._answer(200, envelope(batch_json(jobs=[])))
 
 
 @pytest.fixture
 def server() -> Iterator[Server]:
-    srv = Server(("127.0.0.1", 0), Handler)
-    srv.received = []
+    srv = Server(("127.0.0.1", 0))
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield srv
@@ -79,8 +105,12 @@ def server() -> Iterator[Server]:
     srv.server_close()
 
 
+def url(server: Server) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
 def client_for(server: Server, **kwargs: Any) -> PasqalClient:
-    env = local(f"http://127.0.0.1:{server.server_address[1]}")
+    env = local(url(server))
     return PasqalClient(env, PasswordAuth(env, "u", "p"), project_id=PROJECT, **kwargs)
 
 
@@ -99,11 +129,15 @@ async def test_gzip_body_reaches_a_real_server(server: Server) -> None:
 
 
 async def test_slow_create_times_out_once_and_is_not_resent(server: Server) -> None:
-    server.slow_seconds = 0.6
+    server.hold = threading.Event()
     async with client_for(server, timeout=0.2) as client:
         with pytest.raises(NetworkError, match="did not answer in time") as info:
             await client.create_batch(REQUEST)
-    time.sleep(0.5)  # let the slow handler finish: any resend would have arrived by now
+    server.hold.set()
+    # Connections are accepted in order: once this later one is answered, any resend the client
+    # made has been accepted too; settle() then waits until each was read and answered.
+    httpx.post(f"{url(server)}/oauth/token", timeout=10).raise_for_status()
+    server.settle()
     assert len(server.received) == 1
     assert "may have reached the server" in str(info.value)
 

@@ -93,8 +93,7 @@ async def test_backoff_is_exponential_with_full_jitter_and_capped(
 def test_jitter_spreads_delays_below_each_ceiling() -> None:
     policy = RetryPolicy()
     rng = random.Random(1234).random
-    for attempt in range(8):
-        ceiling = min(30.0, 0.5 * 2**attempt)
+    for attempt, ceiling in enumerate([0.5, 1, 2, 4, 8, 16, 30, 30]):
         delays = [policy.backoff(attempt, rng) for _ in range(200)]
         assert all(0 <= d < ceiling for d in delays)
         assert max(delays) - min(delays) > ceiling * 0.5  # really jittered, not constant
