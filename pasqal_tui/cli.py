@@ -14,6 +14,7 @@ from typing import Any
 
 from pasqal_tui import __version__
 from pasqal_tui.cloud.environments import ENVIRONMENT_NAMES
+from pasqal_tui.core.arguments import number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,13 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _refresh_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError("the refresh interval is at least 2 seconds")
-    return value
+    return number(
+        text,
+        float,
+        "expected a number of seconds",
+        lambda v: v >= 2,
+        "the refresh interval is at least 2 seconds",
+    )
 
 
 def _add_app_options(parser: argparse.ArgumentParser) -> None:

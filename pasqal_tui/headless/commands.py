@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from pasqal_tui.core.arguments import number
 from pasqal_tui.headless.output import Format, emit
 
 if TYPE_CHECKING:
@@ -55,23 +56,11 @@ def when(text: str) -> datetime:
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
+    return number(text, int, "expected a whole number", lambda v: v >= 1, "must be at least 1")
 
 
 def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
-    return value
+    return number(text, float, "expected a number of seconds", lambda v: v > 0, "must be above 0")
 
 
 def _status(allowed: tuple[str, ...]) -> Callable[[str], str]:

@@ -6,33 +6,17 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import sys
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pasqal_tui.core.arguments import number
+
 _N = TypeVar("_N", int, float)
 
 
-def _number(
-    text: str,
-    convert: Callable[[str], _N],
-    not_a_number: str,
-    ok: Callable[[_N], bool],
-    bounds: str,
-) -> _N:
-    """`text` as a number for argparse: `not_a_number` / `bounds` say what was wrong."""
-    try:
-        value = convert(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{not_a_number}, got {text!r}") from None
-    if not ok(value):
-        raise argparse.ArgumentTypeError(f"{bounds}, got {value}")
-    return value
-
-
 def _port(text: str) -> int:
-    return _number(
+    return number(
         text,
         int,
         "port must be an integer",
@@ -42,7 +26,7 @@ def _port(text: str) -> int:
 
 
 def _fraction(text: str) -> float:
-    return _number(
+    return number(
         text,
         float,
         "expected a number",
@@ -52,11 +36,11 @@ def _fraction(text: str) -> float:
 
 
 def _positive(text: str) -> float:
-    return _number(text, float, "expected a number", lambda v: v > 0, "expected a positive number")
+    return number(text, float, "expected a number", lambda v: v > 0, "expected a positive number")
 
 
 def _workers(text: str) -> int:
-    return _number(
+    return number(
         text, int, "workers must be an integer", lambda v: v >= 1, "workers must be at least 1"
     )
 
@@ -66,7 +50,7 @@ _UNITS.update(g=1024**3, gib=1024**3)
 
 
 def _login_failures(text: str) -> int:
-    return _number(
+    return number(
         text, int, "expected an integer", lambda v: v >= 1, "login failures must be at least 1"
     )
 

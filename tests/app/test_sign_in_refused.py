@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app import MemoryKeyring, loaded_rows, make_app, start_cloud, wait_for
+from support.app import MemoryKeyring, loaded_rows, signing_in_app, start_cloud, wait_for
 
 from pasqal_tui.cloud.transport.auth import PasswordAuth
-from pasqal_tui.core.config import Config, Profile, save_config
-from pasqal_tui.core.secrets import SERVICE
 from pasqal_tui.localcloud.users import add_user, set_password
 from pasqal_tui.tui.screens.login import LoginScreen
 
@@ -25,23 +23,6 @@ async def test_a_changed_password_is_refused_once_then_never_resent(
     cloud = start_cloud(data, [])
     try:
         add_user(data, "ada", "first-password", "alpha")
-        base = cloud.base_url
-        save_config(
-            Config(
-                profiles=[
-                    Profile(
-                        name="work",
-                        environment="custom",
-                        core_url=f"{base}/core-fast",
-                        account_url=f"{base}/account",
-                        token_url=f"{base}/oauth/token",
-                        username="ada",
-                    )
-                ],
-                default_profile="work",
-            )
-        )
-        memory_keyring.set_password(SERVICE, "work", "first-password")
         sign_ins: list[int] = []
         real_fetch = PasswordAuth._fetch
 
@@ -53,7 +34,7 @@ async def test_a_changed_password_is_refused_once_then_never_resent(
                 raise
 
         monkeypatch.setattr(PasswordAuth, "_fetch", counted)
-        app = make_app(None, refresh=2.0)
+        app = signing_in_app(cloud.base_url, "ada", "first-password", memory_keyring, refresh=2.0)
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: loaded_rows(app) >= 0, what="the batch list")
             set_password(data, "ada", "changed-elsewhere")  # also revokes the app's token

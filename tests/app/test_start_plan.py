@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app import MemoryKeyring, make_app, start_cloud, wait_for
+from support.app import MemoryKeyring, make_app, signing_in_app, start_cloud, wait_for
 from textual.widgets import Input, Select, Static
 
-from pasqal_tui.core.config import Config, Profile, save_config
+from pasqal_tui.core.config import Config, Profile
 from pasqal_tui.core.secrets import SERVICE, SecretStore
 from pasqal_tui.session.launcher import LocalLauncher
 from pasqal_tui.tui import app as app_module
@@ -56,32 +56,6 @@ def test_a_saved_profile_signs_in_only_with_its_password_in_the_keyring(
 def test_an_unknown_profile_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PASQAL_TUI_PROFILE", "nope")
     assert plan(Config()) == AskLogin(None, "no profile named 'nope'")
-
-
-def saved_profile(base_url: str, username: str) -> None:
-    core = f"{base_url}/core-fast"
-    save_config(
-        Config(
-            profiles=[
-                Profile(
-                    name="work",
-                    environment="custom",
-                    core_url=core,
-                    account_url=f"{base_url}/account",
-                    token_url=f"{base_url}/oauth/token",
-                    username=username,
-                )
-            ],
-            default_profile="work",
-        )
-    )
-
-
-def signing_in_app(base_url: str, username: str, password: str, keyring: MemoryKeyring) -> Any:
-    """The app with a saved profile whose password is in the keyring: it signs in at start."""
-    saved_profile(base_url, username)
-    keyring.set_password(SERVICE, "work", password)
-    return make_app(None)
 
 
 def error_line(screen: LoginScreen) -> str:

@@ -142,3 +142,35 @@ async def open_from_batch_list(pilot: Pilot[object], key: str, kind: type[S]) ->
     screen = app.screen
     assert isinstance(screen, kind)
     return screen
+
+
+def saved_profile(base_url: str, username: str) -> None:
+    """A saved profile "work" (the default) on the local cloud at ``base_url``, as custom URLs."""
+    from pasqal_tui.core.config import Config, Profile, save_config
+
+    save_config(
+        Config(
+            profiles=[
+                Profile(
+                    name="work",
+                    environment="custom",
+                    core_url=f"{base_url}/core-fast",
+                    account_url=f"{base_url}/account",
+                    token_url=f"{base_url}/oauth/token",
+                    username=username,
+                )
+            ],
+            default_profile="work",
+        )
+    )
+
+
+def signing_in_app(
+    base_url: str, username: str, password: str, keyring: MemoryKeyring, **options: object
+):  # type: ignore[no-untyped-def]
+    """The app with a saved profile whose password is in the keyring: it signs in at start."""
+    from pasqal_tui.core.secrets import SERVICE
+
+    saved_profile(base_url, username)
+    keyring.set_password(SERVICE, "work", password)
+    return make_app(None, **options)
