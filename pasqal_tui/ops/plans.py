@@ -14,6 +14,7 @@ from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.filters import CancelJobFilters, JobFilters, RebatchFilters
 from pasqal_tui.cloud.models import Job, JobStatus
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
+from pasqal_tui.core.text import plural, short
 
 __all__ = [
     "CANCELLABLE",
@@ -23,7 +24,6 @@ __all__ = [
     "cancel_batch_plan",
     "cancel_jobs_plan",
     "count_jobs",
-    "jobs",
     "rebatch_plan",
     "short",
 ]
@@ -31,17 +31,6 @@ __all__ = [
 CANCELLABLE = frozenset({JobStatus.PENDING, JobStatus.RUNNING})
 #: Runs are summed over at most this many pages (10,000 jobs); beyond, the figure is a floor.
 MAX_PLAN_PAGES = 100
-
-
-def short(identifier: str) -> str:
-    """The 8-character prefix screens show."""
-    return identifier[:8]
-
-
-def jobs(n: int, word: str = "jobs") -> str:
-    """ "1 job", "2 jobs", "1 marked job": a count with its noun in the right number."""
-    text = f"{n:,} {word}"
-    return text[:-1] if n == 1 and text.endswith("s") else text
 
 
 @dataclass
@@ -59,7 +48,7 @@ class JobCount:
 
     def runs_text(self) -> str:
         prefix = "" if self.runs_exact else "at least "
-        return f"{prefix}{self.runs:,} runs"
+        return prefix + plural(self.runs, "run")
 
 
 @dataclass
@@ -137,7 +126,7 @@ async def rebatch_plan(
                 job = by_id.get(job_id)
                 ineligible[job_id] = _why_not(job, filters) if job else "not in this batch"
     lines = [
-        f"Resubmit {jobs(count.total)} ({count.runs_text()}) of batch {short(batch_id)} "
+        f"Resubmit {plural(count.total, 'job')} ({count.runs_text()}) of batch {short(batch_id)} "
         "into a new batch.",
         f"Filters: {describe_filters(filters)}",
     ]
@@ -169,11 +158,11 @@ async def cancel_jobs_plan(client: PasqalClient, batch_id: str, marked: Sequence
             ineligible[job_id] = f"already {job.status.value}"
     runs = sum(j.runs or 0 for j in eligible)
     if eligible:
-        marked_text = jobs(len(eligible), "marked jobs")
-        lines = [f"Cancel {marked_text} ({runs:,} runs) of batch {short(batch_id)}."]
+        marked_text = plural(len(eligible), "marked job")
+        lines = [f"Cancel {marked_text} ({plural(runs, 'run')}) of batch {short(batch_id)}."]
         lines.extend(_ineligible_lines(ineligible))
     else:
-        lines = [f"None of the {jobs(len(marked), 'marked jobs')} can be cancelled:"]
+        lines = [f"None of the {plural(len(marked), 'marked job')} can be cancelled:"]
         lines.extend(f"{short(j)} {why}" for j, why in list(ineligible.items())[:5])
     ids = [j.id for j in eligible]
     return Plan(
@@ -194,7 +183,7 @@ async def cancel_batch_plan(client: PasqalClient, batch_id: str, device: str) ->
     live = await count_jobs(
         client, JobFilters(batch_id=[batch_id], status=[JobStatus.PENDING, JobStatus.RUNNING])
     )
-    stopping = jobs(live.total, "pending or running jobs")
+    stopping = plural(live.total, "pending or running job")
     lines = [
         f"Cancel batch {short(batch_id)} on {device}: {stopping} "
         f"({live.runs_text()}) stop; finished jobs keep their results.",
@@ -215,7 +204,7 @@ def describe_filters(filters: RebatchFilters) -> str:
     if filters.status:
         parts.append("status " + ",".join(s.value for s in filters.status))
     if filters.id:
-        parts.append(f"{len(filters.id):,} chosen ids")
+        parts.append(plural(len(filters.id), "chosen id"))
     if filters.min_runs is not None or filters.max_runs is not None:
         low = "" if filters.min_runs is None else f"{filters.min_runs:,}"
         high = "" if filters.max_runs is None else f"{filters.max_runs:,}"
@@ -247,7 +236,7 @@ def _why_not(job: Job, filters: RebatchFilters) -> str:
 def _ineligible_lines(ineligible: dict[str, str], limit: int = 5) -> list[str]:
     if not ineligible:
         return []
-    lines = [f"{jobs(len(ineligible), 'marked jobs')} left out:"]
+    lines = [f"{plural(len(ineligible), 'marked job')} left out:"]
     for job_id, why in list(ineligible.items())[:limit]:
         lines.append(f"  {short(job_id)}: {why}")
     if len(ineligible) > limit:

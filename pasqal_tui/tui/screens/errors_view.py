@@ -19,9 +19,9 @@ from textual.widgets import DataTable, Footer, Static
 from pasqal_tui.cloud.filters import RebatchFilters
 from pasqal_tui.cloud.models import Batch, JobStatus
 from pasqal_tui.core import user_input as parsing
+from pasqal_tui.core.text import plural
 from pasqal_tui.ops import queries
 from pasqal_tui.ops.plans import Plan, rebatch_plan, short
-from pasqal_tui.ops.plans import jobs as count_jobs
 from pasqal_tui.ops.queries import ErrorsReport
 from pasqal_tui.ops.triage import ErrorGroup, group_errors
 from pasqal_tui.tui.actions.messages import Mutated
@@ -155,7 +155,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
         text = (
             f"Errored jobs of the last {self.last} batches{bounds}{when}: "
             f"{errored} with errors, "
-            f"{count_jobs(len(report.jobs))} in {len(self.groups)} groups"
+            f"{plural(len(report.jobs), 'job')} in {plural(len(self.groups), 'group')}"
         )
         if report.truncated:
             text += f" (first {len(report.jobs):,} of {report.total_errored:,} grouped)"
@@ -206,8 +206,14 @@ class ErrorsScreen(AppAccess, Screen[None]):
             return
         jobs = sum(p.jobs for p in plans)
         runs = sum(p.runs for p in plans)
-        lines = [f"Resubmit {jobs:,} errored jobs ({runs:,} runs) into {len(plans)} new batches:"]
-        lines.extend(f"  {short(p.batch_id)}: {count_jobs(p.jobs)}, {p.runs:,} runs" for p in plans)
+        lines = [
+            f"Resubmit {plural(jobs, 'errored job')} ({plural(runs, 'run')}) into "
+            f"{plural(len(plans), 'new batch')}:"
+        ]
+        lines.extend(
+            f"  {short(p.batch_id)}: {plural(p.jobs, 'job')}, {plural(p.runs, 'run')}"
+            for p in plans
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -228,7 +234,8 @@ class ErrorsScreen(AppAccess, Screen[None]):
         def done(made: list[Batch]) -> Message:
             jobs = sum(b.total_jobs for b in made)
             names = ", ".join(short(b.id) for b in made)
-            return Mutated(f"Rebatched {jobs:,} jobs of {len(made)} batches into {names}")
+            copied = f"{plural(jobs, 'job')} of {plural(len(made), 'batch')}"
+            return Mutated(f"Rebatched {copied} into {names}")
 
         self.pasqal.cloud.mutate(
             self,
