@@ -1,8 +1,10 @@
 """What a mutating action will do, counted through the API before anything is sent.
 
 A plan says how many jobs and how many runs an action touches and which of the jobs the user
-picked will be left out and why, so the confirmation shows facts, not guesses. Plain async
-functions over :class:`PasqalClient`: no Textual.
+picked will be left out and why, so the confirmation shows facts, not guesses. A rebatch plan
+is lineage-aware (:mod:`pasqal_tui.ops.lineage`): a job already resubmitted (a later attempt is
+pending, running or done) is left out unless the user explicitly includes it (``alternative``).
+Plain async functions over :class:`PasqalClient`: no Textual.
 """
 
 from __future__ import annotations
@@ -14,16 +16,18 @@ from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.filters import CancelJobFilters, JobFilters, RebatchFilters
 from pasqal_tui.cloud.models import Job, JobStatus
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
+from pasqal_tui.core.text import plural, short
+from pasqal_tui.ops import lineage
 
 __all__ = [
     "CANCELLABLE",
+    "MAX_IDS",
     "MAX_PLAN_PAGES",
     "JobCount",
     "Plan",
     "cancel_batch_plan",
     "cancel_jobs_plan",
     "count_jobs",
-    "jobs",
     "rebatch_plan",
     "short",
 ]
@@ -31,17 +35,8 @@ __all__ = [
 CANCELLABLE = frozenset({JobStatus.PENDING, JobStatus.RUNNING})
 #: Runs are summed over at most this many pages (10,000 jobs); beyond, the figure is a floor.
 MAX_PLAN_PAGES = 100
-
-
-def short(identifier: str) -> str:
-    """The 8-character prefix screens show."""
-    return identifier[:8]
-
-
-def jobs(n: int, word: str = "jobs") -> str:
-    """ "1 job", "2 jobs", "1 marked job": a count with its noun in the right number."""
-    text = f"{n:,} {word}"
-    return text[:-1] if n == 1 and text.endswith("s") else text
+#: Job ids a rebatch names at most (they travel in the query string; ~40 bytes each).
+MAX_IDS = 150
 
 
 @dataclass
@@ -59,7 +54,7 @@ class JobCount:
 
     def runs_text(self) -> str:
         prefix = "" if self.runs_exact else "at least "
-        return f"{prefix}{self.runs:,} runs"
+        return prefix + plural(self.runs, "run")
 
 
 @dataclass
@@ -75,6 +70,10 @@ class Plan:
     job_ids: list[str] = field(default_factory=list)
     ineligible: dict[str, str] = field(default_factory=dict)
     filters: RebatchFilters | CancelJobFilters | None = None
+    #: Jobs left out because they were already resubmitted: id -> their live later attempt.
+    skipped: dict[str, Job] = field(default_factory=dict)
+    #: The same action including the skipped jobs: only ever an explicit, separate choice.
+    alternative: Plan | None = None
 
     @property
     def empty(self) -> bool:
@@ -123,7 +122,14 @@ async def rebatch_plan(
     filters: RebatchFilters,
     marked: Iterable[str] = (),
 ) -> Plan:
-    """How many jobs (and runs) a rebatch copies, and why marked jobs would be left out."""
+    """How many jobs (and runs) a rebatch copies, and why marked jobs would be left out.
+
+    Lineage-aware: a matching job whose lineage already has a later attempt that is pending,
+    running or done is skipped (the plan says where); one whose copy was cancelled or failed is
+    eligible again (the plan says why). The plan names the eligible jobs by id, so what is sent
+    is what was confirmed; its ``alternative`` (the user's filters as typed) includes the
+    skipped jobs too.
+    """
     count = await count_jobs(client, rebatch_job_filters(batch_id, filters), keep=True)
     chosen = {j.id for j in count.jobs}
     ineligible: dict[str, str] = {}
@@ -136,22 +142,68 @@ async def rebatch_plan(
             for job_id in missing:
                 job = by_id.get(job_id)
                 ineligible[job_id] = _why_not(job, filters) if job else "not in this batch"
-    lines = [
-        f"Resubmit {jobs(count.total)} ({count.runs_text()}) of batch {short(batch_id)} "
-        "into a new batch.",
-        f"Filters: {describe_filters(filters)}",
-    ]
-    lines.extend(_ineligible_lines(ineligible))
-    return Plan(
+    family = await lineage.trace(client, count.jobs)
+    check = lineage.eligibility(count.jobs, family)
+    title = f"Rebatch {short(batch_id)}"
+    everything = Plan(
         action="rebatch",
-        title=f"Rebatch {short(batch_id)}",
-        lines=lines,
+        title=title,
+        lines=[],
         batch_id=batch_id,
         jobs=count.total,
         runs=count.runs,
         job_ids=[j.id for j in count.jobs],
         ineligible=ineligible,
         filters=filters,
+    )
+    eligible = count.total - len(check.skipped)
+    runs = count.runs - check.runs_skipped
+    runs_text = ("" if count.runs_exact else "at least ") + plural(runs, "run")
+    ids = [j.id for j in check.eligible]
+    send: RebatchFilters | None = filters  # nothing to leave out: the filters as counted
+    if ids and count.runs_exact and len(ids) <= MAX_IDS:
+        send = filters.model_copy(update={"id": ids})
+    elif check.skipped:
+        send = None  # "all but these" cannot be said with filters
+    where = f"of batch {short(batch_id)}"
+    if send is None and eligible > 0:
+        head = (
+            f"{plural(len(check.skipped), 'job')} {where} already resubmitted, and the "
+            f"{plural(eligible, 'other job')} are too many to name in one rebatch (at most "
+            f"{MAX_IDS:,}): narrow the filters (runs, dates)."
+        )
+        eligible, runs, ids = 0, 0, []
+    elif send is not None and (eligible or not check.skipped):
+        head = f"Resubmit {plural(eligible, 'job')} ({runs_text}) {where} into a new batch."
+    else:
+        head = (
+            f"Nothing left to resubmit {where}: "
+            f"{plural(len(check.skipped), 'job')} already resubmitted."
+        )
+        eligible, runs, ids = 0, 0, []
+    lines = [head, f"Filters: {describe_filters(filters)}", *check.lines()]
+    if family.incomplete:
+        scanned = plural(lineage.MAX_SCAN_PAGES * MAX_PAGE_SIZE, "batch")
+        lines.append(f"Copies were looked for among the newest {scanned} only.")
+    lines.extend(_ineligible_lines(ineligible))
+    everything.lines = [
+        f"Resubmit {plural(count.total, 'job')} ({count.runs_text()}) of batch "
+        f"{short(batch_id)} into a new batch, including "
+        f"{plural(len(check.skipped), 'job')} already resubmitted.",
+        f"Filters: {describe_filters(filters)}",
+    ]
+    return Plan(
+        action="rebatch",
+        title=title,
+        lines=lines,
+        batch_id=batch_id,
+        jobs=eligible,
+        runs=runs,
+        job_ids=ids,
+        ineligible=ineligible,
+        filters=send,
+        skipped=check.skipped,
+        alternative=everything if check.skipped else None,
     )
 
 
@@ -169,11 +221,11 @@ async def cancel_jobs_plan(client: PasqalClient, batch_id: str, marked: Sequence
             ineligible[job_id] = f"already {job.status.value}"
     runs = sum(j.runs or 0 for j in eligible)
     if eligible:
-        marked_text = jobs(len(eligible), "marked jobs")
-        lines = [f"Cancel {marked_text} ({runs:,} runs) of batch {short(batch_id)}."]
+        marked_text = plural(len(eligible), "marked job")
+        lines = [f"Cancel {marked_text} ({plural(runs, 'run')}) of batch {short(batch_id)}."]
         lines.extend(_ineligible_lines(ineligible))
     else:
-        lines = [f"None of the {jobs(len(marked), 'marked jobs')} can be cancelled:"]
+        lines = [f"None of the {plural(len(marked), 'marked job')} can be cancelled:"]
         lines.extend(f"{short(j)} {why}" for j, why in list(ineligible.items())[:5])
     ids = [j.id for j in eligible]
     return Plan(
@@ -194,7 +246,7 @@ async def cancel_batch_plan(client: PasqalClient, batch_id: str, device: str) ->
     live = await count_jobs(
         client, JobFilters(batch_id=[batch_id], status=[JobStatus.PENDING, JobStatus.RUNNING])
     )
-    stopping = jobs(live.total, "pending or running jobs")
+    stopping = plural(live.total, "pending or running job")
     lines = [
         f"Cancel batch {short(batch_id)} on {device}: {stopping} "
         f"({live.runs_text()}) stop; finished jobs keep their results.",
@@ -215,7 +267,7 @@ def describe_filters(filters: RebatchFilters) -> str:
     if filters.status:
         parts.append("status " + ",".join(s.value for s in filters.status))
     if filters.id:
-        parts.append(f"{len(filters.id):,} chosen ids")
+        parts.append(plural(len(filters.id), "chosen id"))
     if filters.min_runs is not None or filters.max_runs is not None:
         low = "" if filters.min_runs is None else f"{filters.min_runs:,}"
         high = "" if filters.max_runs is None else f"{filters.max_runs:,}"
@@ -247,7 +299,7 @@ def _why_not(job: Job, filters: RebatchFilters) -> str:
 def _ineligible_lines(ineligible: dict[str, str], limit: int = 5) -> list[str]:
     if not ineligible:
         return []
-    lines = [f"{jobs(len(ineligible), 'marked jobs')} left out:"]
+    lines = [f"{plural(len(ineligible), 'marked job')} left out:"]
     for job_id, why in list(ineligible.items())[:limit]:
         lines.append(f"  {short(job_id)}: {why}")
     if len(ineligible) > limit:

@@ -14,6 +14,7 @@ from pasqal_tui.cloud import errors
 from pasqal_tui.cloud.filters import BatchFilters, JobFilters
 from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page, Workload
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
+from pasqal_tui.ops.lineage import Family, trace
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
@@ -102,15 +103,19 @@ async def find_first_error(
 
 @dataclass
 class ErrorsReport:
-    """What the scope covered (the batches) and the errored jobs read in it."""
+    """What the scope covered (the batches), the errored jobs read in it, and (when asked)
+    their lineages: earlier attempts and rebatch copies, wherever they are."""
 
     batches: list[Batch]
     jobs: list[Job] = field(default_factory=list)
     total_errored: int = 0
+    family: Family | None = None
 
     @property
     def devices(self) -> dict[str, str]:
-        return {b.id: b.device_type for b in self.batches}
+        found = {b.id: b.device_type for b in self.family.batches.values()} if self.family else {}
+        found.update((b.id, b.device_type) for b in self.batches)
+        return found
 
     @property
     def truncated(self) -> bool:
@@ -146,9 +151,12 @@ async def recent_errors(
     end: datetime | None = None,
     *,
     max_jobs: int = MAX_ERRORED,
+    lineages: bool = False,
 ) -> ErrorsReport:
     """The newest ``last`` batches created between ``start`` and ``end``, then the ERROR jobs of
-    those that have some, page by page, up to ``max_jobs`` (all of them are counted)."""
+    those that have some, page by page, up to ``max_jobs`` (all of them are counted). With
+    ``lineages``, also each job's lineage (:func:`pasqal_tui.ops.lineage.trace`), so a job and
+    its rebatch copies can count once."""
     report = ErrorsReport(batches=await newest_batches(client, last, start, end))
     ids = [b.id for b in report.batches if b.jobs_count_per_status.get("ERROR", 0) > 0]
     for i in range(0, len(ids), BATCH_CHUNK):
@@ -163,6 +171,8 @@ async def recent_errors(
             if not jobs.has_more or len(report.jobs) >= max_jobs:
                 break
             offset = jobs.end
+    if lineages:
+        report.family = await trace(client, report.jobs, batches=report.batches)
     return report
 
 

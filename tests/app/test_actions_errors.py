@@ -21,7 +21,7 @@ from support.localcloud import wait_until
 from textual.widgets import DataTable
 
 from pasqal_tui.tui.screens.batches import BatchesScreen
-from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
+from pasqal_tui.tui.screens.dialogs.confirm import ChoiceScreen
 from pasqal_tui.tui.screens.error_group import ErrorGroupScreen
 from pasqal_tui.tui.screens.errors_view import ErrorsScreen
 
@@ -67,7 +67,7 @@ async def test_groups_open_and_rebatch_per_batch(cloud: Any, xdg_dirs: Path) -> 
         view = await open_errors(pilot)
         scope = str(view.query_one("#errors-scope").render())
         assert scope.startswith("Errored jobs of the last 20 batches")
-        assert "2 with errors, 3 jobs in 2 groups" in scope
+        assert "2 batches with errors, 3 jobs in 2 groups" in scope
         top = view.groups[0]
         assert top.message == MISSING and top.count == 2 and top.runs == 42
         assert set(top.batches) == {first, second}
@@ -79,10 +79,11 @@ async def test_groups_open_and_rebatch_per_batch(cloud: Any, xdg_dirs: Path) -> 
         await pilot.press("escape")
         assert app.screen is view
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the plan")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the plan")
         body = str(app.screen.query_one("#confirm-body").render())
-        assert "Resubmit 2 errored jobs (42 runs) into 2 new batches:" in body
-        assert f"{first[:8]}: 1 job, 30 runs" in body and f"{second[:8]}: 1 job, 12 runs" in body
+        assert "Resubmit 2 jobs (42 runs) from 2 source batches into 2 new batches:" in body
+        assert f"{first[:8]} EMU_FREE: 1 job, 30 runs" in body
+        assert f"{second[:8]} EMU_FREE: 1 job, 12 runs" in body
         await pilot.press("y")
         await wait_for(pilot, lambda: children_of(cloud, first) and children_of(cloud, second))
     copies = [

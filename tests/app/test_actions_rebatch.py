@@ -20,7 +20,7 @@ from support.actions import (
 from support.app import make_app, wait_for
 from support.localcloud import wait_until
 
-from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
+from pasqal_tui.tui.screens.dialogs.confirm import ChoiceScreen, ConfirmScreen
 from pasqal_tui.tui.screens.dialogs.rebatch import RebatchScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
 
@@ -55,7 +55,7 @@ async def test_rebatch_from_the_error_filter(cloud: Any, xdg_dirs: Path) -> None
         await wait_for(pilot, lambda: "Resubmit" in rebatch_plan_text(app), what="the plan")
         assert f"Resubmit 2 jobs (70 runs) of batch {bid[:8]}" in rebatch_plan_text(app)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="confirm")
         await pilot.press("y")
         await wait_for(
             pilot,
@@ -96,7 +96,7 @@ async def test_rebatch_marked_rows_says_which_are_left_out(cloud: Any) -> None:
         assert "1 marked job left out:" in plan
         assert f"{ids[0][:8]}: status DONE is not ERROR" in plan
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="confirm")
         await pilot.press("y")
         await wait_for(
             pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.the_batch.id != bid

@@ -1,5 +1,6 @@
 """How the action screens look: the create form with a validation error, the rebatch plan, the
-errored-jobs view. Against the seeded demo cloud, fixed clock; only reads (nothing is sent).
+errored-jobs view (lineages: a job and its copies once), a group plan that skips a job already
+resubmitted. Against the seeded demo cloud, fixed clock; only reads (nothing is sent).
 Look at a new SVG before accepting it (pytest --snapshot-update)."""
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import pytest
 from support.app import loaded_rows, make_app, wait_for
 from support.snapshots import HISTORY_END, history, run
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from pasqal_tui.tui.screens.create_batch import CreateBatchScreen
+from pasqal_tui.tui.screens.dialogs.confirm import ChoiceScreen
 from pasqal_tui.tui.screens.dialogs.rebatch import RebatchScreen
 from pasqal_tui.tui.screens.errors_view import ErrorsScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
@@ -38,7 +40,8 @@ async def create_form_error(pilot: Pilot[Any]) -> None:
 
 async def rebatch_plan(pilot: Pilot[Any]) -> None:
     """Two marked rows of the most errored batch, statuses narrowed to ERROR: the plan counts
-    what the API matches and names the marked job the filter leaves out."""
+    what the API matches, names the marked job the filter leaves out, and skips the marked
+    ERROR job whose rebatch copy is DONE (nothing left for `y`)."""
     app = pilot.app
     screen = await history(pilot)
     mixed = [b for b in screen.items if b.jobs_count_per_status.get("DONE", 0)]
@@ -59,7 +62,7 @@ async def rebatch_plan(pilot: Pilot[Any]) -> None:
     dialog.query_one("#rb-status", Input).value = "error"
     dialog.query_one("#rb-status", Input).focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: "Resubmit" in str(dialog.query_one("#rebatch-plan").render()))
+    await wait_for(pilot, lambda: "Filters:" in str(dialog.query_one("#rebatch-plan").render()))
 
 
 async def errors_view(pilot: Pilot[Any]) -> None:
@@ -71,6 +74,19 @@ async def errors_view(pilot: Pilot[Any]) -> None:
     await pilot.press("slash", "tab", "tab", *HISTORY_END, "enter")
     await wait_for(pilot, lambda: view.end is not None and view.report and "between" in str(
         view.query_one("#errors-scope").render()))  # fmt: skip
+
+
+async def group_plan_with_skipped_jobs(pilot: Pilot[Any]) -> None:
+    """The demo's hardware-failed job was rebatched and its copy is DONE: the group's plan
+    has nothing left for `y` and names the copy; only `A` would resubmit it."""
+    app = pilot.app
+    await errors_view(pilot)
+    view = app.screen
+    assert isinstance(view, ErrorsScreen)
+    row = next(i for i, g in enumerate(view.groups) if g.message.startswith("QPU calibration"))
+    view.query_one(DataTable).move_cursor(row=row)
+    await pilot.press("r")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the plan")
 
 
 def test_create_form_validation_error(
@@ -89,3 +105,8 @@ def test_rebatch_plan(snap_compare: Any, demo_cloud: Any) -> None:
 def test_errors_view(snap_compare: Any, demo_cloud: Any) -> None:
     app = make_app(demo_cloud.base_url)
     assert snap_compare(app, terminal_size=(160, 48), run_before=run(errors_view))
+
+
+def test_group_plan_with_skipped_jobs(snap_compare: Any, demo_cloud: Any) -> None:
+    app = make_app(demo_cloud.base_url)
+    assert snap_compare(app, terminal_size=(160, 48), run_before=run(group_plan_with_skipped_jobs))

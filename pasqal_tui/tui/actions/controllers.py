@@ -17,7 +17,8 @@ from textual.message import Message
 from pasqal_tui.cloud.filters import RebatchFilters
 from pasqal_tui.cloud.models import Batch, CancelJobsResult, Job, JobStatus
 from pasqal_tui.cloud.payloads import JobInput
-from pasqal_tui.ops.plans import Plan, cancel_batch_plan, cancel_jobs_plan, jobs, short
+from pasqal_tui.core.text import plural, short
+from pasqal_tui.ops.plans import Plan, cancel_batch_plan, cancel_jobs_plan
 from pasqal_tui.tui.actions.messages import Mutated, PlanReady
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 
@@ -135,7 +136,8 @@ class BatchActions:
 
     def send_rebatch(self, batch_id: str, filters: RebatchFilters) -> None:
         def done(new: Batch) -> Message:
-            text = f"Rebatched {jobs(new.total_jobs)} of {short(batch_id)} into {short(new.id)}"
+            copied = plural(new.total_jobs, "job")
+            text = f"Rebatched {copied} of {short(batch_id)} into {short(new.id)}"
             return Mutated(text, new, open_it=True)
 
         self.mutate(
@@ -168,7 +170,7 @@ class BatchActions:
             return
         bid = batch.id
         lines = [
-            f"Close batch {short(bid)} on {batch.device_type} ({jobs(batch.total_jobs)}).",
+            f"Close batch {short(bid)} on {batch.device_type} ({plural(batch.total_jobs, 'job')}).",
             "No job can be added afterwards; the batch finishes when its jobs are done.",
         ]
 
@@ -337,7 +339,7 @@ class JobActions(BatchActions):
 
 def cancel_outcome(batch_id: str, result: CancelJobsResult) -> str:
     """ "Cancelled 3 jobs of b1c2…; 1 refused (job 7f3e…: already DONE)"."""
-    text = f"Cancelled {jobs(len(result.jobs))} of {short(batch_id)}"
+    text = f"Cancelled {plural(len(result.jobs), 'job')} of {short(batch_id)}"
     if result.errors:
         job_id, why = next(iter(result.errors.items()))
         text += f"; {len(result.errors):,} refused ({short(job_id)}: {why})"

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static
 from pasqal_tui.cloud.models import Batch
 from pasqal_tui.cloud.payloads import JobInput
 from pasqal_tui.core.sequence_json import declared_variables
-from pasqal_tui.ops.plans import jobs as count_jobs
+from pasqal_tui.core.text import plural
 from pasqal_tui.ops.plans import short
 from pasqal_tui.ops.submission import JobEntry
 from pasqal_tui.tui.actions.messages import Mutated
@@ -85,7 +85,7 @@ class AddJobsScreen(SubmissionForm):
         runs = sum(j.runs for j in jobs)
         where = short(self.the_batch.id)
         lines = [
-            f"Add {count_jobs(len(jobs))} ({runs:,} runs) to open batch {where}.",
+            f"Add {plural(len(jobs), 'job')} ({plural(runs, 'run')}) to open batch {where}.",
             f"Jobs: {source}",
         ]
         self.ask(f"Add jobs to {where}", lines, lambda: self._send(jobs))
@@ -97,7 +97,7 @@ class AddJobsScreen(SubmissionForm):
             "add-jobs",
             [bid],
             lambda c: c.add_jobs(bid, inputs),
-            lambda b: Mutated(f"Added {count_jobs(len(inputs))} to batch {short(bid)}", b),
+            lambda b: Mutated(f"Added {plural(len(inputs), 'job')} to batch {short(bid)}", b),
         )
 
     def failure_text(self, failure: Failure) -> str:

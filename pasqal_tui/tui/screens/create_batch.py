@@ -18,8 +18,8 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from pasqal_tui.cloud.models import DeviceTypes
 from pasqal_tui.cloud.payloads import CreateBatchRequest, EmulatorConfig, JobInput
+from pasqal_tui.core.text import plural
 from pasqal_tui.core.user_input import InputError
-from pasqal_tui.ops.plans import jobs as count_jobs
 from pasqal_tui.ops.plans import short
 from pasqal_tui.ops.submission import (
     JobEntry,
@@ -219,7 +219,7 @@ class CreateBatchScreen(SubmissionForm):
         kind = "an open" if request.open else "a closed"
         lines = [
             f"Create {kind} batch on {request.device_type}: "
-            f"{count_jobs(len(jobs))}, {runs:,} runs.",
+            f"{plural(len(jobs), 'job')}, {plural(runs, 'run')}.",
             f"Sequence: {sequence.path.name}",
             f"Jobs: {source}",
             f"Configuration: {describe_config(_config_of(request))}",
@@ -252,7 +252,7 @@ class CreateBatchScreen(SubmissionForm):
             "create",
             [],
             lambda c: c.create_batch(request),
-            lambda b: Mutated(f"Created batch {short(b.id)} with {count_jobs(b.total_jobs)}", b),
+            lambda b: Mutated(f"Created batch {short(b.id)} with {plural(b.total_jobs, 'job')}", b),
             produced=lambda b: [b.id],
         )
 

@@ -1,4 +1,5 @@
-"""The jobs of one error group: which batch and device each came from; Enter opens a job."""
+"""The jobs of one error group, one row per lineage: the newest ERROR attempt (which batch and
+device it came from) and what became of its copies; Enter opens the job."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from pasqal_tui.cloud.models import Job
+from pasqal_tui.core.text import plural
 from pasqal_tui.ops.triage import ErrorGroup
 from pasqal_tui.tui.widgets.header import AppHeader
 
@@ -21,26 +23,28 @@ def first_line(job: Job) -> str:
 
 
 class ErrorGroupScreen(Screen[None]):
-    """A plain list of the group's jobs, newest failure first."""
+    """A plain list of the group's lineages, newest failure first."""
 
     CSS_PATH = "errors_view.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="error_group.back"),
     ]
 
-    def __init__(self, group: ErrorGroup, jobs: list[Job], devices: dict[str, str]) -> None:
+    def __init__(self, group: ErrorGroup, devices: dict[str, str]) -> None:
         super().__init__()
         self.group = group
-        self.jobs = sorted(jobs, key=lambda j: j.end_timestamp or j.updated_at, reverse=True)
+        members = sorted(
+            group.members, key=lambda m: m[0].end_timestamp or m[0].updated_at, reverse=True
+        )
+        self.jobs = [job for job, _lineage in members]
+        self.latest = {job.id: lineage.describe(job) for job, lineage in members}
         self.devices = devices
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
-        yield Static(
-            f"{self.group.count:,} jobs in {len(self.group.batches)} batches: {self.group.example}",
-            id="group-title",
-            markup=False,
-        )
+        group = self.group
+        where = f"{plural(group.count, 'job')} in {plural(len(group.batches), 'batch')}"
+        yield Static(f"{where}: {group.example}", id="group-title", markup=False)
         table: DataTable[str | Text] = DataTable(id="group-jobs", cursor_type="row")
         for key, label, width in (
             ("id", "Job", 8),
@@ -48,7 +52,8 @@ class ErrorGroupScreen(Screen[None]):
             ("device", "Device", 11),
             ("runs", "Runs", 6),
             ("ended", "Ended", 16),
-            ("error", "Error", 70),
+            ("latest", "Latest attempt", 36),
+            ("error", "Error", 60),
         ):
             table.add_column(label, key=key, width=width)
         for job in self.jobs:
@@ -59,6 +64,7 @@ class ErrorGroupScreen(Screen[None]):
                 self.devices.get(job.batch_id, ""),
                 f"{job.runs or 0:,}",
                 ended.strftime("%Y-%m-%d %H:%M"),
+                self.latest.get(job.id, "") or "not resubmitted",
                 Text(first_line(job)),
                 key=job.id,
             )

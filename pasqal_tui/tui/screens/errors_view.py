@@ -1,13 +1,16 @@
 """The errored-jobs view (`e`, `:errors`): what failed across recent batches, grouped by message.
 
-The scope is stated on screen (the last N batches, optionally within dates). Enter opens a
-group's jobs; `r` rebatches a group: one rebatch per batch it spans, after a plan and `y`.
+The scope is stated on screen (the last N batches, optionally within dates). A group lists
+lineages: a job and its rebatch copies count once (ops.lineage). Enter opens a group's jobs; `r`
+rebatches a group: one rebatch per source batch, after a lineage-aware plan (ops.rebatch) and
+`y`; jobs already resubmitted are left out unless `A` includes them. The cursor follows its
+group (by key) across reloads.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,24 +19,20 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from pasqal_tui.cloud.filters import RebatchFilters
-from pasqal_tui.cloud.models import Batch, JobStatus
 from pasqal_tui.core import user_input as parsing
+from pasqal_tui.core.text import plural
 from pasqal_tui.ops import queries
-from pasqal_tui.ops.plans import Plan, rebatch_plan, short
-from pasqal_tui.ops.plans import jobs as count_jobs
+from pasqal_tui.ops.plans import Plan
 from pasqal_tui.ops.queries import ErrorsReport
+from pasqal_tui.ops.rebatch import GroupPlan, group_rebatch_plan, rebatch_all
 from pasqal_tui.ops.triage import ErrorGroup, group_errors
 from pasqal_tui.tui.actions.messages import Mutated
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
-from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
+from pasqal_tui.tui.screens.dialogs.confirm import Choice, ChoiceScreen
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.header import AppHeader
-
-if TYPE_CHECKING:
-    from pasqal_tui.cloud.client import PasqalClient
 
 DEFAULT_LAST = 20
 MAX_LAST = 200
@@ -51,19 +50,10 @@ class ReportLoaded(Message):
         self.report = report
 
 
-async def group_rebatch_plan(client: PasqalClient, group: ErrorGroup) -> list[Plan]:
-    """One plan per batch the group spans: exactly its ERROR jobs there."""
-    plans = []
-    for batch_id, job_ids in group.batches.items():
-        filters = RebatchFilters(id=job_ids, status=[JobStatus.ERROR])
-        plans.append(await rebatch_plan(client, batch_id, filters, job_ids))
-    return plans
-
-
 class GroupPlanReady(Message):
-    def __init__(self, plans: list[Plan]) -> None:
+    def __init__(self, plan: GroupPlan) -> None:
         super().__init__()
-        self.plans = plans
+        self.plan = plan
 
 
 class ErrorsScreen(AppAccess, Screen[None]):
@@ -93,11 +83,14 @@ class ErrorsScreen(AppAccess, Screen[None]):
         table: DataTable[str | Text] = DataTable(
             id="errors", cursor_type="row", zebra_stripes=False
         )
-        table.add_column("Jobs", key="jobs", width=6)
-        table.add_column("Runs", key="runs", width=7)
-        table.add_column("Error (ids and numbers stripped)", key="message", width=72)
+        # Jobs counts lineages (a job and its rebatch copies once); Resub. those of them with a
+        # later attempt pending, running or done (a group rebatch leaves them out).
+        table.add_column("Jobs", key="jobs", width=5)
+        table.add_column("Runs", key="runs", width=6)
+        table.add_column("Error (ids and numbers stripped)", key="message", width=70)
         table.add_column("Batches", key="batches", width=7)
-        table.add_column("Devices", key="devices", width=18)
+        table.add_column("Devices", key="devices", width=16)
+        table.add_column("Resub.", key="resubmitted", width=6)
         table.add_column("First seen", key="first", width=16)
         table.add_column("Last seen", key="last", width=16)
         yield table
@@ -117,26 +110,49 @@ class ErrorsScreen(AppAccess, Screen[None]):
     def load(self) -> None:
         last, start, end = self.last, self.start, self.end
         self.pasqal.cloud.request(
-            self, "errors", lambda c: queries.recent_errors(c, last, start, end), ReportLoaded
+            self,
+            "errors",
+            lambda c: queries.recent_errors(c, last, start, end, lineages=True),
+            ReportLoaded,
         )
 
     def on_report_loaded(self, message: ReportLoaded) -> None:
         report = self.report = message.report
-        self.groups = group_errors(report.jobs, report.devices)
         table = self.query_one(DataTable)
+        before = [g.key for g in self.groups]
+        current = self.current_group()
+        self.groups = group_errors(report.jobs, report.devices, report.family)
         table.clear()
-        for index, group in enumerate(self.groups):
+        for group in self.groups:
             table.add_row(
                 f"{group.count:,}",
                 f"{group.runs:,}",
                 Text(group.message),
                 f"{len(group.batches):,}",
                 ", ".join(sorted(group.devices)),
+                f"{group.resubmitted:,}" if group.resubmitted else "",
                 stamp(group.first_seen),
                 stamp(group.last_seen),
-                key=str(index),
+                key=group.key,
             )
+        if current is not None:
+            self.move_to_group(current.key, before)
         self.query_one("#errors-scope", Static).update(self.scope_line())
+
+    def move_to_group(self, key: str, before: list[str]) -> None:
+        """The cursor on the group ``key``; if it is gone, on its neighbour in the old order
+        (the next one still there, else the previous one)."""
+        keys = [g.key for g in self.groups]
+        if not keys:
+            return
+        if key in keys:
+            target = key
+        else:
+            at = before.index(key) if key in before else len(before)
+            after = [k for k in before[at + 1 :] if k in keys]
+            earlier = [k for k in reversed(before[:at]) if k in keys]
+            target = (after or earlier or keys)[0]
+        self.query_one(DataTable).move_cursor(row=keys.index(target), animate=False)
 
     def scope_line(self) -> str:
         report = self.report
@@ -152,11 +168,15 @@ class ErrorsScreen(AppAccess, Screen[None]):
         if self.start or self.end:
             bounds = f" between {stamp(self.start)[:10] if self.start else '…'} and "
             bounds += f"{stamp(self.end)[:10] if self.end else 'now'}"
+        lineages = sum(g.count for g in self.groups)
+        copies = len(report.jobs) - lineages
         text = (
             f"Errored jobs of the last {self.last} batches{bounds}{when}: "
-            f"{errored} with errors, "
-            f"{count_jobs(len(report.jobs))} in {len(self.groups)} groups"
+            f"{plural(errored, 'batch')} with errors, "
+            f"{plural(lineages, 'job')} in {plural(len(self.groups), 'group')}"
         )
+        if copies > 0:
+            text += f" ({plural(copies, 'rebatch copy', 'rebatch copies')} counted with its job)"
         if report.truncated:
             text += f" (first {len(report.jobs):,} of {report.total_errored:,} grouped)"
         return text
@@ -178,8 +198,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
 
         group = self.current_group()
         if group is not None and self.report is not None:
-            jobs = [j for j in self.report.jobs if j.id in set(group.job_ids)]
-            self.app.push_screen(ErrorGroupScreen(group, jobs, self.report.devices))
+            self.app.push_screen(ErrorGroupScreen(group, self.report.devices))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "rebatch_group" and self.pasqal.read_only:
@@ -193,50 +212,37 @@ class ErrorsScreen(AppAccess, Screen[None]):
         if self.pasqal.read_only:
             self.notify("Read-only mode: rebatch is disabled", severity="warning", markup=False)
             return
+        message, sources = group.message, {b: list(ids) for b, ids in group.batches.items()}
         self.pasqal.cloud.request(
-            self, "plan", lambda c: group_rebatch_plan(c, group), GroupPlanReady
+            self, "plan", lambda c: group_rebatch_plan(c, message, sources), GroupPlanReady
         )
 
     def on_group_plan_ready(self, message: GroupPlanReady) -> None:
-        plans = [p for p in message.plans if not p.empty]
-        if not plans:
-            self.notify(
-                "None of these jobs can be rebatched any more", severity="warning", markup=False
-            )
+        plan = message.plan
+        if plan.empty and not plan.everything:
+            self.notify(" ".join(plan.lines[1:]), severity="warning", timeout=8, markup=False)
             return
-        jobs = sum(p.jobs for p in plans)
-        runs = sum(p.runs for p in plans)
-        lines = [f"Resubmit {jobs:,} errored jobs ({runs:,} runs) into {len(plans)} new batches:"]
-        lines.extend(f"  {short(p.batch_id)}: {count_jobs(p.jobs)}, {p.runs:,} runs" for p in plans)
+        yes = f"rebatch {plural(plan.jobs, 'job')}" if not plan.empty else None
+        also = None
+        if plan.everything:
+            also = f"also resubmit the {plural(plan.skipped, 'already resubmitted job')}"
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._send(plans)
+        def answered(choice: Choice | None) -> None:
+            if choice == "yes":
+                self._send(plan.plans)
+            elif choice == "also":
+                self._send(plan.everything)
 
-        self.app.push_screen(ConfirmScreen("Rebatch a group", lines, verb="rebatch"), answered)
+        self.app.push_screen(ChoiceScreen(plan.title, plan.lines, yes=yes, also=also), answered)
 
     def _send(self, plans: list[Plan]) -> None:
-        pairs = [(p.batch_id, p.filters) for p in plans]
-
-        async def rebatch_all(c: PasqalClient) -> list[Batch]:
-            made = []
-            for batch_id, filters in pairs:
-                assert isinstance(filters, RebatchFilters)
-                made.append(await c.rebatch(batch_id, filters))
-            return made
-
-        def done(made: list[Batch]) -> Message:
-            jobs = sum(b.total_jobs for b in made)
-            names = ", ".join(short(b.id) for b in made)
-            return Mutated(f"Rebatched {jobs:,} jobs of {len(made)} batches into {names}")
-
         self.pasqal.cloud.mutate(
             self,
             "rebatch",
             [p.batch_id for p in plans],
-            rebatch_all,
-            done,
-            produced=lambda made: [b.id for b in made],
+            lambda c: rebatch_all(c, plans),
+            lambda outcome: Mutated(outcome.summary()),
+            produced=lambda outcome: outcome.created,
         )
 
     def on_mutated(self, message: Mutated) -> None:

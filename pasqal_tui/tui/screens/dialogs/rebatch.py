@@ -2,11 +2,12 @@
 
 Pre-filled from the job table's filter or its marked rows. Enter in a field recounts; Ctrl+S
 recounts and asks for `y` with the fresh plan, so what is confirmed is what the server said.
+Jobs already resubmitted (ops.lineage) are left out by `y`; only `A` includes them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,14 +18,12 @@ from textual.widgets import Input, Label, Static
 from pasqal_tui.cloud.filters import RebatchFilters
 from pasqal_tui.cloud.models import Batch
 from pasqal_tui.core import user_input as parsing
+from pasqal_tui.core.text import plural
 from pasqal_tui.ops.plans import Plan, rebatch_plan
 from pasqal_tui.tui.actions.messages import PlanReady
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
-from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
-
-if TYPE_CHECKING:
-    pass
+from pasqal_tui.tui.screens.dialogs.confirm import Choice, ChoiceScreen
 
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
 FIELDS = (
@@ -121,19 +120,27 @@ class RebatchScreen(AppAccess, ModalScreen[Plan | None]):
         plan = message.plan
         self.current = plan
         lines = list(plan.lines)
-        if plan.empty:
+        if plan.empty and plan.alternative is None:
             lines.append("No job matches: change the filters.")
         self._say("\n".join(lines), error=plan.empty)
-        if self.confirm_next and not plan.empty:
-            self.confirm_next = False
+        if self.confirm_next and (not plan.empty or plan.alternative is not None):
+            yes = None if plan.empty else f"rebatch {plural(plan.jobs, 'job')}"
+            also = None
+            if plan.alternative is not None:
+                also = f"also resubmit the {plural(len(plan.skipped), 'already resubmitted job')}"
             self.app.push_screen(
-                ConfirmScreen(plan.title, plan.lines, verb="rebatch"), self._answered
+                ChoiceScreen(plan.title, plan.lines, yes=yes, also=also), self._answered
             )
         self.confirm_next = False
 
-    def _answered(self, yes: bool | None) -> None:
-        if yes and self.current is not None:
-            self.dismiss(self.current)
+    def _answered(self, choice: Choice | None) -> None:
+        plan = self.current
+        if plan is None:
+            return
+        if choice == "yes":
+            self.dismiss(plan)
+        elif choice == "also" and plan.alternative is not None:
+            self.dismiss(plan.alternative)
 
     def on_request_failed(self, message: RequestFailed) -> None:
         message.stop()
