@@ -376,9 +376,11 @@ async def cmd_rebatch(conn: Connection, args: argparse.Namespace) -> int:
         max_runs=args.max_runs,
     )
     plan = await rebatch_plan(conn.client, bid, filters, args.ids)
+    confirmed = plan.filters  # the eligible jobs only: copies already resubmitted are left out
 
     async def send() -> str:
-        new = await conn.client.rebatch(bid, filters)
+        assert isinstance(confirmed, RebatchFilters)
+        new = await conn.client.rebatch(bid, confirmed)
         return new.id
 
     return await _mutate(conn, args, "rebatch", [bid], plan, send)

@@ -134,6 +134,12 @@ async def test_rebatch_dry_run_refusals_and_the_one_batch_sent(
     assert [c["id"] for c in children_of(cloud, bid)] == [new_id]
     lines = audit_lines(Path(home["XDG_STATE_HOME"]))
     assert [(e["action"], e["outcome"]) for e in lines] == [("rebatch", "ok")]
+    # The dashboard's lineage rule: the copy failed too (same missing variable), so the plan
+    # names it as eligible again rather than silently resubmitting a job twice.
+    wait = cli(cloud, home, "wait", new_id, "--interval", "0.5", "--timeout", "120")
+    assert wait.returncode == 1
+    again = cli(cloud, home, "rebatch", bid, "--status", "ERROR", "--dry-run")
+    assert f"Eligible again: 1 job (its copy in {new_id[:8]} was ERROR)" in again.stdout
 
 
 async def test_close_an_open_batch(cloud: LocalCloudProcess, home: dict[str, str]) -> None:
