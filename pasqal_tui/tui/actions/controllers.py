@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from textual.message import Message
 
 from pasqal_tui.cloud.filters import RebatchFilters
+from pasqal_tui.cloud.markers import user_tags, with_markers
 from pasqal_tui.cloud.models import Batch, CancelJobsResult, Job, JobStatus
 from pasqal_tui.cloud.payloads import JobInput
 from pasqal_tui.ops.plans import Plan, cancel_batch_plan, cancel_jobs_plan, jobs, short
@@ -203,12 +204,12 @@ class BatchActions:
         def chosen(tags: list[str] | None) -> None:
             if tags is None:
                 return
-            self.mutate(
-                "tags",
-                [bid],
-                lambda c: c.set_batch_tags(bid, tags),
-                lambda b: Mutated(f"Tags of {short(bid)}: {', '.join(b.tags or []) or 'none'}", b),
-            )
+            sent = with_markers(tags, batch.tags)  # the request marker stays on the batch
+
+            def done(b: Batch) -> Message:
+                return Mutated(f"Tags of {short(bid)}: {', '.join(user_tags(b.tags)) or 'none'}", b)
+
+            self.mutate("tags", [bid], lambda c: c.set_batch_tags(bid, sent), done)
 
         self.host.app.push_screen(TagsScreen(batch), chosen)
 
