@@ -422,7 +422,11 @@ class PasqalClient(ClientBase):
             raise
         except ServerError as exc:  # a 2xx that does not read as the API: it was done, as what?
             raise OutcomeUnknownServerError(
-                exc.message, operation=what, status_code=exc.status_code, marker=marker
+                exc.message,
+                operation=what,
+                reason="the answer could not be read",
+                status_code=exc.status_code,
+                marker=marker,
             ) from exc
 
 

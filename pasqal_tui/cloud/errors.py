@@ -95,7 +95,8 @@ class OutcomeUnknownError(PasqalError):
     connection lost after sending, any 5xx, or a 2xx that could not be read. The client never
     resends it (a duplicate QPU batch is paid twice): look the outcome up first
     (:mod:`pasqal_tui.ops.outcomes`). ``marker`` is the request marker the create carried (the
-    ``ptui-req:`` tag of a new batch), None when the API lets the request carry none.
+    ``ptui-req:`` tag of a new batch), None when the API lets the request carry none. ``reason``
+    says what went wrong without naming the operation ("HTTP 502: Bad Gateway").
     """
 
     def __init__(
@@ -103,12 +104,14 @@ class OutcomeUnknownError(PasqalError):
         message: str,
         *,
         operation: str,
+        reason: str = "",
         status_code: int | None = None,
         details: Any = None,
         marker: str | None = None,
     ) -> None:
         super().__init__(message, status_code=status_code, details=details)
         self.operation = operation
+        self.reason = reason or message
         self.marker = marker
 
 

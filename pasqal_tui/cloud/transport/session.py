@@ -22,6 +22,7 @@ from ..errors import (
     OutcomeUnknownServerError,
     PasqalError,
     ServerError,
+    describe_body,
     error_for_status,
 )
 from .auth import Auth
@@ -151,7 +152,10 @@ class ApiSession:
                     raise
                 # A 2xx to a create that cannot be read: it was done, but we do not know as what.
                 raise OutcomeUnknownServerError(
-                    exc.message, operation=what, status_code=status
+                    exc.message,
+                    operation=what,
+                    reason=f"HTTP {status} with an answer that is not JSON",
+                    status_code=status,
                 ) from None
 
     async def _token(self, what: str) -> str:
@@ -168,12 +172,12 @@ class ApiSession:
         retry_after = parse_retry_after(response.headers.get("retry-after"), self._clock())
         if once and response.status_code >= 500:
             # Any 5xx to a create may come after the commit (a gateway timing out, a crash).
-            error = error_for_status(
-                response.status_code, body, reason=response.reason_phrase, what=what
-            )
+            fallback = response.reason_phrase or "server error"
+            error = error_for_status(response.status_code, body, reason=fallback, what=what)
             return OutcomeUnknownServerError(
                 error.message,
                 operation=what,
+                reason=f"HTTP {response.status_code}: {describe_body(body, fallback)}",
                 status_code=response.status_code,
                 details=error.details,
             )
@@ -216,5 +220,5 @@ def _network_error(
     message = f"{what}: {cause}"
     if maybe_sent and once:
         message += "; it may have reached the server, so check before submitting again"
-        return OutcomeUnknownNetworkError(message, operation=what)
+        return OutcomeUnknownNetworkError(message, operation=what, reason=cause)
     return NetworkError(message)
