@@ -24,21 +24,23 @@ What the real API lets a marker be (SPEC §3.7, §4, §5):
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.errors import OutcomeUnknownError, PasqalError
 from pasqal_tui.cloud.filters import BatchFilters, JobFilters, RebatchFilters
 from pasqal_tui.cloud.markers import new_marker
 from pasqal_tui.cloud.models import Batch, Workload
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.cloud.payloads import CreateBatchRequest, CreateWorkloadRequest, JobInput
-from pasqal_tui.ops.plans import short
+
+if TYPE_CHECKING:  # the dashboard imports this module on its start path: no httpx there
+    from pasqal_tui.cloud.client import PasqalClient
 
 __all__ = [
     "MAX_LOOKUP_PAGES",
@@ -49,12 +51,17 @@ __all__ = [
     "Lookup",
     "Marker",
     "RebatchMarker",
+    "Unconfirmed",
     "Verdict",
     "WorkloadMarker",
+    "add_jobs_key",
     "add_jobs_once",
+    "create_batch_key",
     "create_batch_once",
+    "create_workload_key",
     "create_workload_once",
     "look_up",
+    "rebatch_key",
     "rebatch_once",
 ]
 
@@ -63,6 +70,11 @@ T = TypeVar("T")
 MAX_LOOKUP_PAGES = 100
 #: How many of the newest batches are noted before a rebatch (those sharing the top timestamp).
 _NEWEST = 20
+
+
+def short(identifier: str) -> str:
+    """The 8-character prefix screens show."""
+    return identifier[:8]
 
 
 class Verdict(str, Enum):
@@ -83,7 +95,7 @@ class Lookup:
 
     @property
     def text(self) -> str:
-        """"created as 1a2b3c4d", "not created: safe to resend", "outcome unknown: …"."""
+        """ "created as 1a2b3c4d", "not created: safe to resend", "outcome unknown: …"."""
         if self.verdict is Verdict.CREATED:
             if len(self.ids) == 1:
                 text = f"created as {short(self.ids[0])}"
@@ -158,7 +170,7 @@ class WorkloadMarker:
 
     @property
     def how(self) -> str:
-        return "(workloads cannot be listed)"
+        return ""
 
 
 Marker = BatchMarker | JobsMarker | RebatchMarker | WorkloadMarker
@@ -192,21 +204,71 @@ class CreateNotConfirmedError(PasqalError):
         return self.lookup.verdict is Verdict.NOT_CREATED
 
 
+class Unconfirmed:
+    """Markers of sends whose outcome is not confirmed, by what was asked (an intent key).
+
+    A front end owns one per session and passes it to the ``*_once`` functions: asking the
+    same thing again then looks the earlier marker up first, even from a new form.
+    """
+
+    def __init__(self) -> None:
+        self._markers: dict[str, Marker] = {}
+
+    def get(self, key: str) -> Marker | None:
+        return self._markers.get(key)
+
+    def note(self, key: str, marker: Marker) -> None:
+        self._markers[key] = marker
+
+    def clear(self, key: str) -> None:
+        self._markers.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._markers)
+
+
+def create_batch_key(request: CreateBatchRequest) -> str:
+    """The intent of a create-batch request: its content (a changed form is a new request)."""
+    return "create batch:" + _digest(request.model_dump(mode="json"))
+
+
+def add_jobs_key(batch_id: str, jobs: Sequence[JobInput]) -> str:
+    return f"add jobs:{batch_id}:" + _digest([j.to_dict() for j in jobs])
+
+
+def rebatch_key(batch_id: str, filters: RebatchFilters | None) -> str:
+    return f"rebatch:{batch_id}:" + _digest(filters.to_params() if filters else [])
+
+
+def create_workload_key(request: CreateWorkloadRequest) -> str:
+    return "create workload:" + _digest(request.model_dump(mode="json"))
+
+
 # ---- sending once ------------------------------------------------------------------------------
 
 
 async def create_batch_once(
-    client: PasqalClient, request: CreateBatchRequest, *, previous: BatchMarker | None = None
+    client: PasqalClient,
+    request: CreateBatchRequest,
+    *,
+    previous: BatchMarker | None = None,
+    unconfirmed: Unconfirmed | None = None,
 ) -> Created[Batch]:
     """Create a batch tagged with a marker (``previous``'s, after checking it is not there)."""
-    if previous is not None and (found := await _check_previous(client, previous)):
-        return found
-    marker = previous or BatchMarker(new_marker())
-    try:
-        batch = await client.create_batch(request, marker=marker.tag)
-    except OutcomeUnknownError as exc:
-        return await _recover(client, marker, exc)
-    return Created(batch, marker)
+    key = create_batch_key(request)
+    previous = previous or _previous(unconfirmed, key, BatchMarker)
+
+    async def send() -> Created[Batch]:
+        if previous is not None and (found := await _check_previous(client, previous)):
+            return found
+        marker = previous or BatchMarker(new_marker())
+        try:
+            batch = await client.create_batch(request, marker=marker.tag)
+        except OutcomeUnknownError as exc:
+            return await _recover(client, marker, exc)
+        return Created(batch, marker)
+
+    return await _noted(unconfirmed, key, send())
 
 
 async def add_jobs_once(
@@ -215,17 +277,25 @@ async def add_jobs_once(
     jobs: Sequence[JobInput],
     *,
     previous: JobsMarker | None = None,
+    unconfirmed: Unconfirmed | None = None,
 ) -> Created[Batch]:
     """Add jobs, noting the job count first so that a lost answer can be looked up."""
-    if previous is not None and (found := await _check_previous(client, previous)):
-        return found
-    count = await client.list_jobs(JobFilters(batch_id=[batch_id]), limit=1)
-    marker = JobsMarker(batch_id, count.total, tuple(_job_key(j.runs, j.variables) for j in jobs))
-    try:
-        batch = await client.add_jobs(batch_id, jobs)
-    except OutcomeUnknownError as exc:
-        return await _recover(client, marker, exc)
-    return Created(batch, marker)
+    key = add_jobs_key(batch_id, jobs)
+    previous = previous or _previous(unconfirmed, key, JobsMarker)
+
+    async def send() -> Created[Batch]:
+        if previous is not None and (found := await _check_previous(client, previous)):
+            return found
+        count = await client.list_jobs(JobFilters(batch_id=[batch_id]), limit=1)
+        sent = tuple(_job_key(j.runs, j.variables) for j in jobs)
+        marker = JobsMarker(batch_id, count.total, sent)
+        try:
+            batch = await client.add_jobs(batch_id, jobs)
+        except OutcomeUnknownError as exc:
+            return await _recover(client, marker, exc)
+        return Created(batch, marker)
+
+    return await _noted(unconfirmed, key, send())
 
 
 async def rebatch_once(
@@ -234,30 +304,42 @@ async def rebatch_once(
     filters: RebatchFilters | None = None,
     *,
     previous: RebatchMarker | None = None,
+    unconfirmed: Unconfirmed | None = None,
 ) -> Created[Batch]:
     """Rebatch, noting the newest batches first so that a lost answer can be looked up."""
-    if previous is not None and (found := await _check_previous(client, previous)):
-        return found
-    newest = await client.list_batches(limit=_NEWEST)
-    since = max((b.created_at for b in newest.items), default=None)
-    marker = RebatchMarker(batch_id, since, frozenset(b.id for b in newest.items))
-    try:
-        batch = await client.rebatch(batch_id, filters)
-    except OutcomeUnknownError as exc:
-        return await _recover(client, marker, exc)
-    return Created(batch, marker)
+    key = rebatch_key(batch_id, filters)
+    previous = previous or _previous(unconfirmed, key, RebatchMarker)
+
+    async def send() -> Created[Batch]:
+        if previous is not None and (found := await _check_previous(client, previous)):
+            return found
+        newest = await client.list_batches(limit=_NEWEST)
+        since = max((b.created_at for b in newest.items), default=None)
+        marker = RebatchMarker(batch_id, since, frozenset(b.id for b in newest.items))
+        try:
+            batch = await client.rebatch(batch_id, filters)
+        except OutcomeUnknownError as exc:
+            return await _recover(client, marker, exc)
+        return Created(batch, marker)
+
+    return await _noted(unconfirmed, key, send())
 
 
 async def create_workload_once(
-    client: PasqalClient, request: CreateWorkloadRequest
+    client: PasqalClient, request: CreateWorkloadRequest, *, unconfirmed: Unconfirmed | None = None
 ) -> Created[Workload]:
-    """Create a workload; a lost answer is said as unknown (the API cannot list workloads)."""
+    """Create a workload; a lost answer is said as unknown (the API cannot list workloads), so
+    asking again is the caller's explicit choice (see :meth:`Unconfirmed.get`)."""
     marker = WorkloadMarker(request.workload_type, request.backend)
-    try:
-        workload = await client.create_workload(request)
-    except OutcomeUnknownError as exc:
-        return await _recover(client, marker, exc)
-    return Created(workload, marker)
+
+    async def send() -> Created[Workload]:
+        try:
+            workload = await client.create_workload(request)
+        except OutcomeUnknownError as exc:
+            return await _recover(client, marker, exc)
+        return Created(workload, marker)
+
+    return await _noted(unconfirmed, create_workload_key(request), send())
 
 
 async def look_up(client: PasqalClient, marker: Marker) -> Lookup:
@@ -269,13 +351,35 @@ async def look_up(client: PasqalClient, marker: Marker) -> Lookup:
 # ---- looking up --------------------------------------------------------------------------------
 
 
-async def _recover(
-    client: PasqalClient, marker: Marker, exc: OutcomeUnknownError
-) -> Created[Any]:
+M = TypeVar("M", BatchMarker, JobsMarker, RebatchMarker)
+
+
+def _previous(unconfirmed: Unconfirmed | None, key: str, kind: type[M]) -> M | None:
+    marker = unconfirmed.get(key) if unconfirmed is not None else None
+    return marker if isinstance(marker, kind) else None
+
+
+async def _noted(
+    unconfirmed: Unconfirmed | None, key: str, sending: Coroutine[Any, Any, Created[T]]
+) -> Created[T]:
+    """Run ``sending``; note its marker while unconfirmed, forget it once settled."""
+    try:
+        made = await sending
+    except CreateNotConfirmedError as exc:
+        if unconfirmed is not None:
+            unconfirmed.note(key, exc.marker)
+        raise
+    if unconfirmed is not None:
+        unconfirmed.clear(key)
+    return made
+
+
+async def _recover(client: PasqalClient, marker: Marker, exc: OutcomeUnknownError) -> Created[Any]:
     lookup, value = await _find(client, marker)
     if lookup.verdict is Verdict.CREATED and value is not None:
         return Created(value, marker, lookup)
-    message = f"{marker.what}: the answer was lost ({exc.reason}); looked up {marker.how}: "
+    looked = f"looked up {marker.how}: " if marker.how else ""
+    message = f"{marker.what}: the answer was lost ({exc.reason}); {looked}"
     raise CreateNotConfirmedError(message + lookup.text, lookup=lookup, marker=marker) from exc
 
 
@@ -374,6 +478,11 @@ async def _find_rebatch(client: PasqalClient, marker: RebatchMarker) -> tuple[Lo
     if not complete:
         return Lookup(Verdict.UNKNOWN, detail="too many batches were made since to check"), None
     return Lookup(Verdict.NOT_CREATED), None
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _job_key(runs: int | None, variables: dict[str, Any] | None) -> str:

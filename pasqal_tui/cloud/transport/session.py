@@ -215,6 +215,8 @@ def _network_error(
         cause = f"{host} did not answer in time"
     elif isinstance(exc, httpx.ConnectError):
         cause = f"cannot connect to {host} ({exc or 'connection failed'})"
+    elif maybe_sent:
+        cause = f"the connection to {host} was lost ({type(exc).__name__}: {exc})"
     else:
         cause = f"connection to {host} failed ({type(exc).__name__}: {exc})"
     message = f"{what}: {cause}"

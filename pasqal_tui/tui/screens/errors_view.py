@@ -20,6 +20,7 @@ from pasqal_tui.cloud.filters import RebatchFilters
 from pasqal_tui.cloud.models import Batch, JobStatus
 from pasqal_tui.core import user_input as parsing
 from pasqal_tui.ops import queries
+from pasqal_tui.ops.outcomes import Created, CreateNotConfirmedError, rebatch_once
 from pasqal_tui.ops.plans import Plan, rebatch_plan, short
 from pasqal_tui.ops.plans import jobs as count_jobs
 from pasqal_tui.ops.queries import ErrorsReport
@@ -58,6 +59,16 @@ async def group_rebatch_plan(client: PasqalClient, group: ErrorGroup) -> list[Pl
         filters = RebatchFilters(id=job_ids, status=[JobStatus.ERROR])
         plans.append(await rebatch_plan(client, batch_id, filters, job_ids))
     return plans
+
+
+def group_progress(made: list[Created[Batch]], total: int) -> str:
+    """What a group rebatch did before one of its answers was lost, and what it did not send."""
+    if not made:
+        return f"group rebatch, 1st of {total}: " if total > 1 else ""
+    into = ", ".join(short(m.value.id) for m in made)
+    left = total - len(made) - 1
+    rest = f" ({left} not sent)" if left else ""
+    return f"group rebatch: {len(made)} of {total} done (into {into}){rest}; then "
 
 
 class GroupPlanReady(Message):
@@ -217,18 +228,28 @@ class ErrorsScreen(AppAccess, Screen[None]):
 
     def _send(self, plans: list[Plan]) -> None:
         pairs = [(p.batch_id, p.filters) for p in plans]
+        unconfirmed = self.pasqal.cloud.unconfirmed
 
-        async def rebatch_all(c: PasqalClient) -> list[Batch]:
-            made = []
+        async def rebatch_all(c: PasqalClient) -> list[Created[Batch]]:
+            """One rebatch after the other; a lost answer stops the group and says how far."""
+            made: list[Created[Batch]] = []
             for batch_id, filters in pairs:
                 assert isinstance(filters, RebatchFilters)
-                made.append(await c.rebatch(batch_id, filters))
+                try:
+                    made.append(await rebatch_once(c, batch_id, filters, unconfirmed=unconfirmed))
+                except CreateNotConfirmedError as exc:
+                    text = group_progress(made, len(pairs)) + str(exc)
+                    raise CreateNotConfirmedError(
+                        text, lookup=exc.lookup, marker=exc.marker
+                    ) from exc
             return made
 
-        def done(made: list[Batch]) -> Message:
-            jobs = sum(b.total_jobs for b in made)
-            names = ", ".join(short(b.id) for b in made)
-            return Mutated(f"Rebatched {jobs:,} jobs of {len(made)} batches into {names}")
+        def done(made: list[Created[Batch]]) -> Message:
+            jobs = sum(m.value.total_jobs for m in made)
+            names = ", ".join(short(m.value.id) for m in made)
+            text = f"Rebatched {jobs:,} jobs of {len(made)} batches into {names}"
+            lost = [m.said("") for m in made if m.recovered is not None]
+            return Mutated("; ".join([text, *lost]))
 
         self.pasqal.cloud.mutate(
             self,
@@ -236,7 +257,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
             [p.batch_id for p in plans],
             rebatch_all,
             done,
-            produced=lambda made: [b.id for b in made],
+            produced=lambda made: [m.value.id for m in made],
         )
 
     def on_mutated(self, message: Mutated) -> None:
@@ -247,7 +268,9 @@ class ErrorsScreen(AppAccess, Screen[None]):
         failure = message.failure
         if failure.purpose == "errors":
             self.query_one("#errors-scope", Static).update(f"Could not read: {failure.message}")
-        if not failure.background:
+        if failure.unconfirmed is not None:
+            self.say_failure(failure)  # what the lookup found, never "failed"
+        elif not failure.background:
             self.notify(
                 f"{failure.purpose} failed: {failure.message}", severity="error", markup=False
             )

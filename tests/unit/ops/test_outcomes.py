@@ -32,6 +32,7 @@ from pasqal_tui.cloud import (
 from pasqal_tui.ops.outcomes import (
     BatchMarker,
     CreateNotConfirmedError,
+    Unconfirmed,
     Verdict,
     add_jobs_once,
     create_batch_once,
@@ -97,7 +98,7 @@ def posts(cloud: FakeCloud) -> list[httpx.Request]:
     return [r for r in cloud.api_requests() if r.method == "POST"]
 
 
-# ---- create batch ------------------------------------------------------------------------------
+# ---- create batch --------------------------------------------------------------------------------
 
 
 async def test_lost_create_that_committed_reads_created_as_its_id(
@@ -122,7 +123,7 @@ async def test_lost_create_that_did_not_commit_is_safe_to_resend(
     error = info.value
     assert error.safe_to_resend and isinstance(error.marker, BatchMarker)
     assert str(error) == (
-        "create batch: the answer was lost (connection to cloud.test failed "
+        "create batch: the answer was lost (the connection to cloud.test was lost "
         "(RemoteProtocolError: server disconnected without a response)); "
         "looked up by its marker tag: not created: safe to resend"
     )
@@ -195,7 +196,7 @@ async def test_a_service_ignoring_the_tag_filter_is_not_taken_for_not_created(
     assert "did not filter batches by tag" in str(info.value)
 
 
-# ---- add jobs ----------------------------------------------------------------------------------
+# ---- add jobs ------------------------------------------------------------------------------------
 
 
 def jobs_route(cloud: FakeCloud, before: int, after: list[dict[str, Any]]) -> None:
@@ -250,7 +251,7 @@ async def test_lost_add_jobs_not_among_the_new_jobs_is_safe_to_resend(
     )
 
 
-# ---- rebatch -----------------------------------------------------------------------------------
+# ---- rebatch -------------------------------------------------------------------------------------
 
 
 async def test_lost_rebatch_found_by_its_parent(cloud: FakeCloud, client: PasqalClient) -> None:
@@ -277,7 +278,7 @@ async def test_lost_rebatch_without_a_new_child_is_safe_to_resend(
     assert f"rebatch {BATCH[:8]}: the answer was lost (HTTP 500: oops)" in str(info.value)
 
 
-# ---- workloads ---------------------------------------------------------------------------------
+# ---- workloads -----------------------------------------------------------------------------------
 
 
 async def test_lost_workload_cannot_be_looked_up_and_says_so(
@@ -288,3 +289,23 @@ async def test_lost_workload_cannot_be_looked_up_and_says_so(
         await create_workload_once(client, CreateWorkloadRequest(workload_type="w", backend="b"))
     assert info.value.lookup.verdict is Verdict.UNKNOWN and not info.value.safe_to_resend
     assert "the API cannot list workloads" in str(info.value)
+
+
+# ---- the same request asked again ----------------------------------------------------------------
+
+
+async def test_asking_the_same_again_looks_the_earlier_marker_up(
+    cloud: FakeCloud, client: PasqalClient
+) -> None:
+    unconfirmed = Unconfirmed()
+    tagged_store(cloud, commit=False)
+    with pytest.raises(CreateNotConfirmedError):
+        await create_batch_once(client, REQUEST, unconfirmed=unconfirmed)
+    assert len(unconfirmed) == 1
+    other = CreateBatchRequest(sequence_builder="s", jobs=[JobInput(runs=6)])
+    cloud.on("POST", LIST, lambda r: httpx.Response(200, json=envelope(batch_json(NEW))))
+    await create_batch_once(client, other, unconfirmed=unconfirmed)  # another request: own marker
+    await create_batch_once(client, REQUEST, unconfirmed=unconfirmed)  # the same: its marker
+    first, second, third = (body_of(r)["tags"] for r in posts(cloud))
+    assert first == third != second
+    assert len(unconfirmed) == 0  # settled
