@@ -18,15 +18,22 @@ from .errors import InvalidRequestError, ServerError
 from .parsing import checked_id
 from .transport.auth import Auth
 from .transport.retry import RetryPolicy
-from .transport.session import ApiSession, Params, Safety
+from .transport.session import ApiSession, Params, Reply, Safety
 
-__all__ = ["ClientBase"]
+__all__ = ["DEFAULT_CREATE_TIMEOUT", "ClientBase"]
+
+#: Creates (batch, add jobs, rebatch, workload) wait longer than reads: a big batch takes time to
+#: upload and commit, and a create that times out has an unknown outcome that must be looked up.
+DEFAULT_CREATE_TIMEOUT = 120.0
 
 C = TypeVar("C", bound="ClientBase")
 
 
 class ClientBase:
-    """One ``httpx.AsyncClient`` (pool, TLS sessions) for the life of the client."""
+    """One ``httpx.AsyncClient`` (pool, TLS sessions) for the life of the client.
+
+    ``timeout`` applies to every request except creates, which get ``create_timeout``.
+    """
 
     def __init__(
         self,
@@ -35,6 +42,7 @@ class ClientBase:
         *,
         project_id: str | None = None,
         timeout: float = 30.0,
+        create_timeout: float = DEFAULT_CREATE_TIMEOUT,
         max_retries: int = 4,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
@@ -43,7 +51,10 @@ class ClientBase:
         user_agent: str = f"pasqal-tui/{__version__}",
         verify: bool = True,
     ) -> None:
+        if create_timeout <= 0 or timeout <= 0:
+            raise ValueError("timeouts must be positive")
         self.environment = environment
+        self.create_timeout = create_timeout
         self._project_id = checked_id(project_id, "project_id") if project_id else None
         self._http = httpx.AsyncClient(
             timeout=timeout,
@@ -114,7 +125,10 @@ class ClientBase:
             raise InvalidRequestError(f"cannot {action}: no project selected (set project_id)")
         return self._project_id
 
-    async def _call(
+    async def _call(self, method: str, url: str, what: str, **kwargs: Any) -> Any:
+        return (await self._send(method, url, what, **kwargs)).body
+
+    async def _send(
         self,
         method: str,
         url: str,
@@ -125,8 +139,8 @@ class ClientBase:
         gzip_body: bool = False,
         authenticated: bool = True,
         safety: Safety = "idempotent",
-    ) -> Any:
-        return await self._session.request(
+    ) -> Reply:
+        return await self._session.send(
             method,
             url,
             what=what,
@@ -136,6 +150,7 @@ class ClientBase:
             gzip_body=gzip_body,
             authenticated=authenticated,
             safety=safety,
+            timeout=self.create_timeout if safety == "once" else None,
         )
 
     async def _data(self, method: str, url: str, what: str, **kwargs: Any) -> Any:

@@ -10,12 +10,21 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from .base import ClientBase
-from .errors import InvalidRequestError, ServerError
+from .errors import (
+    InvalidRequestError,
+    InvalidStateError,
+    OutcomeUnknownError,
+    OutcomeUnknownServerError,
+    ServerError,
+)
 from .filters import BatchFilters, CancelJobFilters, JobFilters, RebatchFilters
+from .markers import MARKER_PREFIX, is_marker, new_marker, user_tags
 from .models import (
     Batch,
+    BatchStatus,
     BatchStatusInfo,
     CancelBatchesResult,
     CancelJobsResult,
@@ -32,30 +41,42 @@ from .payloads import CreateBatchRequest, CreateWorkloadRequest, JobInput, jobs_
 __all__ = ["ALL_JOBS_CONCURRENCY", "MAX_PAGE_SIZE", "PasqalClient"]
 
 ALL_JOBS_CONCURRENCY = 8
+M = TypeVar("M", Batch, Workload)
 
 
 class PasqalClient(ClientBase):
     """Typed async access to one Pasqal Cloud environment for one account.
 
     Constructor: ``PasqalClient(environment, auth=None, *, project_id=None, timeout=30.0,
-    max_retries=4, transport=None, sleep=asyncio.sleep, rng=random.random, clock=time.time,
-    user_agent="pasqal-tui/<version>", verify=True)``; see :class:`.base.ClientBase`.
+    create_timeout=120.0, max_retries=4, transport=None, sleep=asyncio.sleep,
+    rng=random.random, clock=time.time, user_agent="pasqal-tui/<version>", verify=True)``;
+    see :class:`.base.ClientBase`.
     """
 
     # -- batches -------------------------------------------------------------------------------
 
-    async def create_batch(self, request: CreateBatchRequest) -> Batch:
-        """Op 1. Sent once: never repeated after it may have reached the server (see retry)."""
+    async def create_batch(
+        self, request: CreateBatchRequest, *, marker: str | None = None
+    ) -> Batch:
+        """Op 1. Sent once: never repeated after it may have reached the server (see retry).
+
+        The batch carries a request marker tag (``marker``, or a new ``ptui-req:<uuid4>``), so a
+        create whose answer is lost (:class:`OutcomeUnknownError`, which names the marker) can
+        be looked up with ``list_batches(BatchFilters(tag=marker))`` instead of resent.
+        """
+        tag = marker or new_marker()
+        if not is_marker(tag):
+            raise InvalidRequestError(f"create batch: a marker starts with {MARKER_PREFIX!r}")
         body = request.to_body(self._require_project("create a batch"))
-        data = await self._data(
-            "POST",
+        body["tags"] = [*user_tags(request.tags), tag]
+        return await self._create(
+            Batch,
             self._core("/api/v1/batches"),
             "create batch",
+            marker=tag,
             json_body=body,
             gzip_body=True,
-            safety="once",
         )
-        return parse(Batch, data, "create batch")
 
     async def get_batch(self, batch_id: str) -> Batch:
         """Op 2: the batch with ``job_ids`` and its ``sequence_builder``."""
@@ -79,51 +100,85 @@ class PasqalClient(ClientBase):
         return parse(Batch, data, what)
 
     async def cancel_batch(self, batch_id: str) -> Batch:
-        """Op 5: cancel every pending or running job and the batch."""
+        """Op 5: cancel every pending or running job and the batch.
+
+        A resend refused as "already CANCELED" after the first answer was lost is read back,
+        and returned as done (:attr:`Batch.already_done`) when the batch is CANCELED.
+        """
         bid = checked_id(batch_id, "batch id")
         what = f"cancel batch {bid}"
-        data = await self._data("PATCH", self._core(f"/api/v2/batches/{bid}/cancel"), what)
+        try:
+            data = await self._data("PATCH", self._core(f"/api/v2/batches/{bid}/cancel"), what)
+        except InvalidStateError as exc:
+            if not exc.after_lost_answer:
+                raise
+            batch = await self.get_batch(bid)
+            if batch.status is not BatchStatus.CANCELED:
+                raise
+            return batch.marked_already_done()
         return parse(Batch, data, what)
 
     async def cancel_batches(self, batch_ids: Sequence[str]) -> CancelBatchesResult:
-        """Op 6: cancel many; ids that could not be cancelled come back in ``errors``."""
+        """Op 6: cancel many; ids that could not be cancelled come back in ``errors``.
+
+        After a resend, refused ids that read back CANCELED count as cancelled (see
+        :attr:`CancelBatchesResult.already_canceled`).
+        """
         ids = [checked_id(b, "batch id") for b in batch_ids]
         if not ids:
             raise InvalidRequestError("cancel batches: no batch id given")
         what = f"cancel {len(ids)} batches"
-        data = await self._data(
+        reply = await self._send(
             "PATCH", self._core("/api/v1/batches/cancel"), what, json_body={"batch_ids": ids}
         )
-        return parse(CancelBatchesResult, data, what)
+        result = parse(CancelBatchesResult, _data_of(reply.body, what), what)
+        if not (reply.after_lost_answer and result.errors):
+            return result
+        refused = list(result.errors)
+        found: list[Batch] = []
+        for chunk in _chunks(refused):
+            page = await self.list_batches(BatchFilters(id=chunk), limit=MAX_PAGE_SIZE)
+            found.extend(page.items)
+        done = [b for b in found if b.status is BatchStatus.CANCELED and b.id in result.errors]
+        gone = {b.id for b in done}
+        return result.model_copy(
+            update={
+                "batches": [*result.batches, *done],
+                "errors": {k: v for k, v in result.errors.items() if k not in gone},
+                "already_canceled": [b.id for b in done],
+            }
+        )
 
     async def rebatch(self, batch_id: str, filters: RebatchFilters | None = None) -> Batch:
-        """Op 7: a new batch with copies of the matching jobs. Sent once (it creates work)."""
+        """Op 7: a new batch with copies of the matching jobs. Sent once (it creates work).
+
+        The API takes no body here, so no marker tag: a lost answer is found again by the new
+        batch's ``parent_id`` (:func:`pasqal_tui.ops.outcomes.rebatch_once`).
+        """
         bid = checked_id(batch_id, "batch id")
-        what = f"rebatch {bid}"
-        data = await self._data(
-            "POST",
+        return await self._create(
+            Batch,
             self._core(f"/api/v1/batches/{bid}/rebatch"),
-            what,
+            f"rebatch {bid}",
             params=filters.to_params() if filters else None,
-            safety="once",
         )
-        return parse(Batch, data, what)
 
     async def add_jobs(self, batch_id: str, jobs: Sequence[JobInput]) -> Batch:
-        """Op 8: add jobs to an open batch. Sent once (duplicate jobs cost QPU time)."""
+        """Op 8: add jobs to an open batch. Sent once (duplicate jobs cost QPU time).
+
+        Job items cannot carry a marker (SPEC §3.7): a lost answer is found again by the jobs
+        added since (:func:`pasqal_tui.ops.outcomes.add_jobs_once`).
+        """
         bid = checked_id(batch_id, "batch id")
         if not jobs:
             raise InvalidRequestError(f"add jobs to {bid}: no job given")
-        what = f"add {len(jobs)} jobs to batch {bid}"
-        data = await self._data(
-            "POST",
+        return await self._create(
+            Batch,
             self._core(f"/api/v2/batches/{bid}/jobs"),
-            what,
+            f"add {len(jobs)} jobs to batch {bid}",
             json_body=jobs_payload(jobs, batch_has_sequence=True),
             gzip_body=True,
-            safety="once",
         )
-        return parse(Batch, data, what)
 
     async def set_batch_tags(self, batch_id: str, tags: Sequence[str]) -> Batch:
         """Op 9: replace all tags of a batch."""
@@ -139,16 +194,35 @@ class PasqalClient(ClientBase):
     async def cancel_jobs(
         self, batch_id: str, filters: CancelJobFilters | None = None
     ) -> CancelJobsResult:
-        """Op 10: cancel the matching jobs of a batch (all of them without filters)."""
+        """Op 10: cancel the matching jobs of a batch (all of them without filters).
+
+        After a resend, refused jobs that read back CANCELED count as cancelled (see
+        :attr:`CancelJobsResult.already_canceled`): "0 cancelled, 3 refused" is then a success.
+        """
         bid = checked_id(batch_id, "batch id")
         what = f"cancel jobs of batch {bid}"
-        data = await self._data(
+        reply = await self._send(
             "PATCH",
             self._core(f"/api/v2/batches/{bid}/cancel/jobs"),
             what,
             params=filters.to_params() if filters else None,
         )
-        return parse(CancelJobsResult, data, what)
+        result = parse(CancelJobsResult, _data_of(reply.body, what), what)
+        if not (reply.after_lost_answer and result.errors):
+            return result
+        found: list[Job] = []
+        for chunk in _chunks(list(result.errors)):
+            page = await self.list_jobs(JobFilters(batch_id=[bid], id=chunk), limit=MAX_PAGE_SIZE)
+            found.extend(page.items)
+        done = [j for j in found if j.status is JobStatus.CANCELED and j.id in result.errors]
+        gone = {j.id for j in done}
+        return result.model_copy(
+            update={
+                "jobs": [*result.jobs, *done],
+                "errors": {k: v for k, v in result.errors.items() if k not in gone},
+                "already_canceled": [j.id for j in done],
+            }
+        )
 
     async def get_batch_status(self, batch_id: str) -> BatchStatusInfo:
         """Op 22: the cheap poll (status and job counts), for refresh loops."""
@@ -224,10 +298,18 @@ class PasqalClient(ClientBase):
         return parse(Job, data, f"get job {jid}")
 
     async def cancel_job(self, job_id: str) -> Job:
-        """Op 13: cancel one pending or running job."""
+        """Op 13: cancel one pending or running job (a resent cancel: as :meth:`cancel_batch`)."""
         jid = checked_id(job_id, "job id")
         what = f"cancel job {jid}"
-        data = await self._data("PATCH", self._core(f"/api/v2/jobs/{jid}/cancel"), what)
+        try:
+            data = await self._data("PATCH", self._core(f"/api/v2/jobs/{jid}/cancel"), what)
+        except InvalidStateError as exc:
+            if not exc.after_lost_answer:
+                raise
+            job = await self.get_job(jid)
+            if job.status is not JobStatus.CANCELED:
+                raise
+            return job.marked_already_done()
         return parse(Job, data, what)
 
     async def get_job_status(self, job_id: str) -> JobStatus:
@@ -255,16 +337,12 @@ class PasqalClient(ClientBase):
     # -- workloads -----------------------------------------------------------------------------
 
     async def create_workload(self, request: CreateWorkloadRequest) -> Workload:
-        """Op 16. Sent once, like batch creation."""
+        """Op 16. Sent once, like batch creation. It carries no marker: the API has no way to
+        list workloads, so a lost answer cannot be looked up (only said)."""
         body = request.to_body(self._require_project("create a workload"))
-        data = await self._data(
-            "POST",
-            self._core("/api/v1/workloads"),
-            "create workload",
-            json_body=body,
-            safety="once",
+        return await self._create(
+            Workload, self._core("/api/v1/workloads"), "create workload", json_body=body
         )
-        return parse(Workload, data, "create workload")
 
     async def get_workload(self, workload_id: str) -> Workload:
         """Op 17; when the result lives behind ``result_link`` it is fetched (no auth)."""
@@ -282,10 +360,18 @@ class PasqalClient(ClientBase):
         return workload
 
     async def cancel_workload(self, workload_id: str) -> Workload:
-        """Op 18."""
+        """Op 18 (a resent cancel: as :meth:`cancel_batch`)."""
         wid = checked_id(workload_id, "workload id")
         what = f"cancel workload {wid}"
-        data = await self._data("PUT", self._core(f"/api/v1/workloads/{wid}/cancel"), what)
+        try:
+            data = await self._data("PUT", self._core(f"/api/v1/workloads/{wid}/cancel"), what)
+        except InvalidStateError as exc:
+            if not exc.after_lost_answer:
+                raise
+            workload = await self.get_workload(wid)
+            if workload.status is not JobStatus.CANCELED:
+                raise
+            return workload.marked_already_done()
         return parse(Workload, data, what)
 
     # -- devices and projects ------------------------------------------------------------------
@@ -321,3 +407,34 @@ class PasqalClient(ClientBase):
             "GET", self._account("/api/v1/projects"), what, params=[("project_status", "ACTIVE")]
         )
         return parse_list(Project, data, what)
+
+    # -- creating ------------------------------------------------------------------------------
+
+    async def _create(
+        self, model: type[M], url: str, what: str, *, marker: str | None = None, **kwargs: Any
+    ) -> M:
+        """POST a create once; any doubt about its outcome is an OutcomeUnknownError."""
+        try:
+            data = await self._data("POST", url, what, safety="once", **kwargs)
+            return parse(model, data, what)
+        except OutcomeUnknownError as exc:
+            exc.marker = marker
+            raise
+        except ServerError as exc:  # a 2xx that does not read as the API: it was done, as what?
+            raise OutcomeUnknownServerError(
+                exc.message,
+                operation=what,
+                reason="the answer could not be read",
+                status_code=exc.status_code,
+                marker=marker,
+            ) from exc
+
+
+def _data_of(body: Any, what: str) -> Any:
+    if not isinstance(body, dict) or "data" not in body:
+        raise ServerError(f"{what}: the answer has no 'data' (not the Pasqal Cloud API?)")
+    return body["data"]
+
+
+def _chunks(ids: list[str], size: int = MAX_PAGE_SIZE) -> list[list[str]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

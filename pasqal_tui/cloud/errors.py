@@ -14,6 +14,9 @@ __all__ = [
     "InvalidStateError",
     "NetworkError",
     "NotFoundError",
+    "OutcomeUnknownError",
+    "OutcomeUnknownNetworkError",
+    "OutcomeUnknownServerError",
     "PasqalError",
     "PermissionDeniedError",
     "RateLimitedError",
@@ -23,6 +26,11 @@ __all__ = [
 
 class PasqalError(Exception):
     """Base of every error raised by :mod:`pasqal_tui.cloud`."""
+
+    #: Set by the transport when this answer came to a resend, after an earlier send of the same
+    #: request may have acted (its answer was lost, or was a 5xx): a 409 "already done" may then
+    #: be the echo of that earlier success.
+    after_lost_answer: bool = False
 
     def __init__(
         self, message: str, *, status_code: int | None = None, details: Any = None
@@ -78,6 +86,41 @@ class ServerError(PasqalError):
 
 class NetworkError(PasqalError):
     """The request never got an HTTP answer (DNS, refused connection, TLS, timeout)."""
+
+
+class OutcomeUnknownError(PasqalError):
+    """A create (batch, add jobs, rebatch, workload) may have acted, but its answer was lost.
+
+    Raised instead of a plain error when the request may have reached the server: a timeout or a
+    connection lost after sending, any 5xx, or a 2xx that could not be read. The client never
+    resends it (a duplicate QPU batch is paid twice): look the outcome up first
+    (:mod:`pasqal_tui.ops.outcomes`). ``marker`` is the request marker the create carried (the
+    ``ptui-req:`` tag of a new batch), None when the API lets the request carry none. ``reason``
+    says what went wrong without naming the operation ("HTTP 502: Bad Gateway").
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        reason: str = "",
+        status_code: int | None = None,
+        details: Any = None,
+        marker: str | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, details=details)
+        self.operation = operation
+        self.reason = reason or message
+        self.marker = marker
+
+
+class OutcomeUnknownNetworkError(OutcomeUnknownError, NetworkError):
+    """The answer to a create was lost on the way: timeout or connection dropped after sending."""
+
+
+class OutcomeUnknownServerError(OutcomeUnknownError, ServerError):
+    """A create got a 5xx, or a 2xx that could not be read: the server may have committed it."""
 
 
 def _one_line(text: str) -> str:

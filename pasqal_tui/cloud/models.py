@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from .timestamps import UtcDatetime
 
@@ -34,6 +34,8 @@ __all__ = [
     "Workload",
 ]
 
+
+M = TypeVar("M", bound="_ApiModel")
 
 TERMINAL_STATUSES = frozenset({"DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED"})
 
@@ -133,10 +135,24 @@ class DeviceTypes:
 class _ApiModel(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
+    _already_done: bool = PrivateAttr(default=False)
+
     @property
     def extras(self) -> dict[str, Any]:
         """Fields the server sent that this client does not model (yet)."""
         return dict(self.__pydantic_extra__ or {})
+
+    @property
+    def already_done(self) -> bool:
+        """True when the client read this back after its resent change was refused as done
+        already (a 409 "already CANCELED"): the first send, whose answer was lost, had acted."""
+        return self._already_done
+
+    def marked_already_done(self: M) -> M:
+        """A copy with :attr:`already_done` set (the client's own note, never sent)."""
+        copy = self.model_copy()
+        copy._already_done = True
+        return copy
 
 
 class Job(_ApiModel):
@@ -253,17 +269,26 @@ class Project(_ApiModel):
 
 
 class CancelBatchesResult(_ApiModel):
-    """Bulk batch cancel (op 6): cancelled batches, and a reason per id that was not."""
+    """Bulk batch cancel (op 6): cancelled batches, and a reason per id that was not.
+
+    ``already_canceled`` is the client's own note: ids the server refused after a resend but
+    that read back CANCELED (the lost first send had cancelled them); they are in ``batches``.
+    """
 
     batches: list[Batch]
     errors: dict[str, str] = Field(default_factory=dict)
+    already_canceled: list[str] = Field(default_factory=list, exclude=True)
 
 
 class CancelJobsResult(_ApiModel):
-    """Cancel jobs of a batch (op 10): cancelled jobs, and a reason per id that was not."""
+    """Cancel jobs of a batch (op 10): cancelled jobs, and a reason per id that was not.
+
+    ``already_canceled``: as in :class:`CancelBatchesResult`, job ids moved into ``jobs``.
+    """
 
     jobs: list[Job]
     errors: dict[str, str] = Field(default_factory=dict)
+    already_canceled: list[str] = Field(default_factory=list, exclude=True)
 
 
 class Pagination(_ApiModel):

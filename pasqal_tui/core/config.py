@@ -30,6 +30,9 @@ from pasqal_tui.core import paths
 LOCAL_PROFILE = "local"
 MIN_REFRESH = 2.0
 DEFAULT_REFRESH = 3.0
+#: Seconds a create (batch, jobs, rebatch, workload) may take before its outcome is looked up;
+#: longer than reads, since a big batch takes time to upload and commit (the client's default).
+DEFAULT_CREATE_TIMEOUT = 120.0
 
 MouseSetting = Literal["auto", "on", "off"]
 
@@ -76,6 +79,7 @@ class Config(BaseModel):
     default_profile: str = LOCAL_PROFILE
     theme: str = "pasqal"
     refresh_interval: float = Field(default=DEFAULT_REFRESH, ge=MIN_REFRESH)
+    create_timeout: float = Field(default=DEFAULT_CREATE_TIMEOUT, ge=1.0)
     mouse: MouseSetting = "auto"
     keymap: dict[str, str] = Field(default_factory=dict)
 

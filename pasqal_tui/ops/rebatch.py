@@ -19,6 +19,7 @@ from pasqal_tui.cloud.filters import RebatchFilters
 from pasqal_tui.cloud.models import Batch, Job, JobStatus
 from pasqal_tui.core.text import plural, short
 from pasqal_tui.ops import lineage
+from pasqal_tui.ops.outcomes import CreateNotConfirmedError, Unconfirmed, rebatch_once
 from pasqal_tui.ops.plans import MAX_IDS, Plan
 
 if TYPE_CHECKING:
@@ -173,6 +174,8 @@ class RebatchOutcome:
 
     made: list[Batch] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    #: What the lookups found for sends whose answer was lost ("created as 4d5e6f7a").
+    recovered: list[str] = field(default_factory=list)
 
     @property
     def created(self) -> list[str]:
@@ -187,23 +190,43 @@ class RebatchOutcome:
         )
         for batch_id, why in self.failed.items():
             text += f"; {short(batch_id)} failed: {why}"
-        return text
+        return "; ".join([text, *self.recovered])
 
 
-async def rebatch_all(client: PasqalClient, plans: Sequence[Plan]) -> RebatchOutcome:
-    """One rebatch per plan, each sent once. A refused one (gone, another project, nothing
-    left that matches) is named and the others still go; if none went, the first failure is
-    raised, so the caller reports a failure rather than a success."""
+async def rebatch_all(
+    client: PasqalClient, plans: Sequence[Plan], *, unconfirmed: Unconfirmed | None = None
+) -> RebatchOutcome:
+    """One rebatch per plan, each sent once (``outcomes.rebatch_once``: a lost answer is looked
+    up). A refused one (gone, another project, nothing left that matches) is named and the
+    others still go; if none went, the first failure is raised, so the caller reports a failure
+    rather than a success. A send whose outcome stays unknown stops the group, saying how far
+    it got: nothing more is sent until the user has seen it."""
     outcome = RebatchOutcome()
     first: errors.PasqalError | None = None
-    for plan in plans:
+    for index, plan in enumerate(plans):
         filters = plan.filters
         assert isinstance(filters, RebatchFilters)
         try:
-            outcome.made.append(await client.rebatch(plan.batch_id, filters))
+            made = await rebatch_once(client, plan.batch_id, filters, unconfirmed=unconfirmed)
+        except CreateNotConfirmedError as exc:
+            done = ", ".join(short(b.id) for b in outcome.made)
+            left = len(plans) - index - 1
+            progress = (
+                f"group rebatch: {plural(len(outcome.made), 'batch')} made"
+                + (f" ({done})" if done else "")
+                + (f", {left} not sent" if left else "")
+                + "; then "
+            )
+            raise CreateNotConfirmedError(
+                progress + str(exc), lookup=exc.lookup, marker=exc.marker
+            ) from exc
         except errors.PasqalError as exc:
             first = first or exc
             outcome.failed[plan.batch_id] = str(exc)
+            continue
+        outcome.made.append(made.value)
+        if made.recovered is not None:
+            outcome.recovered.append(made.said(""))
     if first is not None and not outcome.made:
         raise first
     return outcome

@@ -14,7 +14,7 @@ from pasqal_tui.cloud.filters import BatchFilters
 from pasqal_tui.cloud.models import Batch, Page, Project
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.cloud.transport.auth import PasswordAuth
-from pasqal_tui.core.config import LOCAL_PROFILE, Profile
+from pasqal_tui.core.config import DEFAULT_CREATE_TIMEOUT, LOCAL_PROFILE, Profile
 from pasqal_tui.session.launcher import LocalLauncher
 
 CUSTOM_CLIENT_ID = "pasqal-tui"
@@ -64,6 +64,8 @@ async def open_client(
     password: str,
     launcher: LocalLauncher,
     alongside: Callable[[PasqalClient], Coroutine[Any, Any, Any]] | None = None,
+    *,
+    create_timeout: float = DEFAULT_CREATE_TIMEOUT,
 ) -> tuple[PasqalClient, list[Project], str, asyncio.Task[Any] | None]:
     """Log in (the project list proves the password) and return the entered client.
 
@@ -78,7 +80,12 @@ async def open_client(
     auth = PasswordAuth(environment, profile.username, password)
     # One quick retry only: the refresh loop is the retry, and a banner beats a silent wait.
     client = PasqalClient(
-        environment, auth, project_id=profile.project_id, max_retries=1, verify=tls_verified()
+        environment,
+        auth,
+        project_id=profile.project_id,
+        max_retries=1,
+        create_timeout=create_timeout,
+        verify=tls_verified(),
     )
     await client.__aenter__()
     early = asyncio.ensure_future(alongside(client)) if alongside is not None else None

@@ -78,7 +78,12 @@ class PasqalApp(App[None]):
         self.clock = self.options.clock
         self.read_only = self.options.read_only
         self.secrets = SecretStore()
-        self.cloud = CloudWorker(self, read_only=self.read_only, audit=AuditLog())
+        self.cloud = CloudWorker(
+            self,
+            read_only=self.read_only,
+            audit=AuditLog(),
+            create_timeout=self.settings.create_timeout,
+        )
         self.refresh_loop = RefreshLoop(self, self.cloud, interval)
         self.launcher = LocalLauncher(self.options.local_url)
         self.profile: Profile | None = None

@@ -11,6 +11,10 @@ if TYPE_CHECKING:
     from pasqal_tui.tui.messages import Failure
 
 
+#: Said after "outcome unknown": asking again is safe, it is looked up before any resend.
+UNKNOWN_HINT = "; asking again looks it up first and resends only if it was not created"
+
+
 class AppAccess:
     """Mixed into a Screen: ``self.pasqal`` is ``self.app``, typed as PasqalApp."""
 
@@ -32,6 +36,13 @@ class AppAccess:
 
         if failure.kind == "DoneButUnshown":  # it was done: not a failure of the action
             self.pasqal.notify(failure.message, severity="warning", timeout=12, markup=False)
+        elif failure.unconfirmed is not None:  # not "failed": what the lookup found
+            safe = failure.unconfirmed.safe_to_resend
+            checkable = bool(failure.unconfirmed.marker.how)  # workloads cannot be looked up
+            text = failure.message + ("" if safe or not checkable else UNKNOWN_HINT)
+            self.pasqal.notify(
+                text, severity="warning" if safe else "error", timeout=30, markup=False
+            )
         elif failure.purpose in MUTATIONS:
             text = f"{failure.purpose} failed: {failure.message}"
             self.pasqal.notify(text, severity="error", timeout=12, markup=False)

@@ -15,6 +15,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.models import Batch, Job, JobResults, Page
+    from pasqal_tui.ops.outcomes import CreateNotConfirmedError
 
 
 class _Refreshable(Message):
@@ -71,12 +72,17 @@ class Notice(Message):
 
 @dataclass
 class Failure:
-    """What failed, in one line a person understands, and whether it was a background refresh."""
+    """What failed, in one line a person understands, and whether it was a background refresh.
+
+    ``unconfirmed`` is set when a create's answer was lost and the lookup did not find it: the
+    line then says "not created: safe to resend" or "outcome unknown", never "failed".
+    """
 
     purpose: str
     message: str
     background: bool
     kind: str
+    unconfirmed: CreateNotConfirmedError | None = None
 
 
 @dataclass

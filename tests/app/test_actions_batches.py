@@ -21,6 +21,7 @@ from support.actions import (
 )
 from support.app import loaded_rows, make_app, run_from_palette, wait_for
 
+from pasqal_tui.cloud.markers import markers_in, user_tags
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.dialogs.tags import TagsScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
@@ -128,7 +129,8 @@ async def test_tags_replace_all(cloud: Any, xdg_dirs: Path) -> None:
         assert field.value == "old"  # type: ignore[attr-defined]
         field.value = "rabi, sweep 2, rabi"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await wait_for(pilot, lambda: batch(cloud, bid)["tags"] == ["rabi", "sweep 2"])
+        await wait_for(pilot, lambda: user_tags(batch(cloud, bid)["tags"]) == ["rabi", "sweep 2"])
+    assert len(markers_in(batch(cloud, bid)["tags"])) == 1  # the request marker is kept
     assert audit_lines(xdg_dirs / "xdg_state_home")[-1]["action"] == "tags"
 
 

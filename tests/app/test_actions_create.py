@@ -26,6 +26,7 @@ from support.actions import (
 from support.app import loaded_rows, make_app, wait_for
 from textual.widgets import Input, Select
 
+from pasqal_tui.cloud.markers import markers_in, user_tags
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
 from pasqal_tui.tui.screens.submission_form import SubmissionForm as CreateBatchScreen
@@ -75,7 +76,8 @@ async def test_create_from_files(cloud: Any, xdg_dirs: Path) -> None:
         new_id = app.screen.the_batch.id  # type: ignore[attr-defined]
     assert batch_count(cloud) == before + 1
     created = batch(cloud, new_id)
-    assert created["device_type"] == "EMU_FREE" and created["tags"] == ["rabi", "scan"]
+    assert created["device_type"] == "EMU_FREE" and user_tags(created["tags"]) == ["rabi", "scan"]
+    assert len(markers_in(created["tags"])) == 1  # how a lost answer is found again
     assert created["open"] is False
     assert created["configuration"]["with_noise"] is False
     expected = yaml.safe_load(Path(RABI_JOBS).read_text())

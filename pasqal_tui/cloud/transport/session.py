@@ -9,21 +9,39 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
 
-from ..errors import AuthenticationError, NetworkError, PasqalError, ServerError, error_for_status
+from ..errors import (
+    AuthenticationError,
+    NetworkError,
+    OutcomeUnknownNetworkError,
+    OutcomeUnknownServerError,
+    PasqalError,
+    ServerError,
+    describe_body,
+    error_for_status,
+)
 from .auth import Auth
 from .retry import RetryPolicy, not_sent, parse_retry_after
 
-__all__ = ["ApiSession", "Safety"]
+__all__ = ["ApiSession", "Reply", "Safety"]
 
 Safety = Literal["idempotent", "once"]
 """``idempotent``: may be repeated on retryable failures. ``once``: only if never sent."""
 
 Params = Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A decoded 2xx body, and whether an earlier send of the same request may have acted."""
+
+    body: Any
+    after_lost_answer: bool = False
 
 
 class ApiSession:
@@ -46,7 +64,11 @@ class ApiSession:
         self._rng = rng
         self._clock = clock
 
-    async def request(
+    async def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        """Send, retry where safe, and return the decoded JSON body of a 2xx answer."""
+        return (await self.send(method, url, **kwargs)).body
+
+    async def send(
         self,
         method: str,
         url: str,
@@ -58,8 +80,9 @@ class ApiSession:
         gzip_body: bool = False,
         authenticated: bool = True,
         safety: Safety = "idempotent",
-    ) -> Any:
-        """Send, retry where safe, and return the decoded JSON body of a 2xx answer."""
+        timeout: float | None = None,
+    ) -> Reply:
+        """Like :meth:`request`, also saying whether an earlier send may have acted."""
         headers = {"content-type": "application/json"}
         content: bytes | None = None if method == "GET" else b""
         if has_body:
@@ -70,8 +93,11 @@ class ApiSession:
         token: str | None = None
         if authenticated:
             token = await self._token(what)
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
         reauthenticated = False
         retries = 0
+        # An earlier send of this request may have acted: its answer was lost, or was a 5xx.
+        lost = False
         while True:
             if token is not None:
                 headers["authorization"] = f"Bearer {token}"
@@ -82,15 +108,20 @@ class ApiSession:
                     params=list(params) if params else None,
                     content=content,
                     headers=headers,
+                    **extra,
                 )
             except httpx.TransportError as exc:
                 repeatable = safety == "idempotent" or not_sent(exc)
                 if repeatable and retries < self.policy.max_retries:
                     await self._sleep(self.policy.backoff(retries, self._rng))
                     retries += 1
+                    lost = lost or not not_sent(exc)
                     continue
-                maybe_sent = safety == "once" and not not_sent(exc)
-                raise _network_error(exc, url, what, maybe_sent=maybe_sent) from exc
+                maybe_sent = not not_sent(exc)
+                raise _mark(
+                    _network_error(exc, url, what, maybe_sent=maybe_sent, once=safety == "once"),
+                    lost,
+                ) from exc
 
             status = response.status_code
             auth = self.auth
@@ -110,23 +141,46 @@ class ApiSession:
                 if delay is not None:
                     await self._sleep(delay)
                     retries += 1
+                    lost = lost or status >= 500
                     continue
             if status >= 400:
-                raise self._error(response, what)
-            return _decode(response, what)
+                raise _mark(self._error(response, what, once=safety == "once"), lost)
+            try:
+                return Reply(_decode(response, what), lost)
+            except ServerError as exc:
+                if safety != "once":
+                    raise
+                # A 2xx to a create that cannot be read: it was done, but we do not know as what.
+                raise OutcomeUnknownServerError(
+                    exc.message,
+                    operation=what,
+                    reason=f"HTTP {status} with an answer that is not JSON",
+                    status_code=status,
+                ) from None
 
     async def _token(self, what: str) -> str:
         if self.auth is None:
             raise AuthenticationError(f"{what}: not signed in (this client has no credentials)")
         return await self.auth.token(self.http)
 
-    def _error(self, response: httpx.Response, what: str) -> PasqalError:
+    def _error(self, response: httpx.Response, what: str, *, once: bool) -> PasqalError:
         try:
             body: Any = response.json()
         except ValueError:
             text = response.text.strip()
             body = {"message": text[:200]} if text and not text.startswith("<") else None
         retry_after = parse_retry_after(response.headers.get("retry-after"), self._clock())
+        if once and response.status_code >= 500:
+            # Any 5xx to a create may come after the commit (a gateway timing out, a crash).
+            fallback = response.reason_phrase or "server error"
+            error = error_for_status(response.status_code, body, reason=fallback, what=what)
+            return OutcomeUnknownServerError(
+                error.message,
+                operation=what,
+                reason=f"HTTP {response.status_code}: {describe_body(body, fallback)}",
+                status_code=response.status_code,
+                details=error.details,
+            )
         return error_for_status(
             response.status_code,
             body,
@@ -148,17 +202,25 @@ def _decode(response: httpx.Response, what: str) -> Any:
         ) from None
 
 
+def _mark(error: PasqalError, lost: bool) -> PasqalError:
+    error.after_lost_answer = lost
+    return error
+
+
 def _network_error(
-    exc: httpx.TransportError, url: str, what: str, *, maybe_sent: bool
+    exc: httpx.TransportError, url: str, what: str, *, maybe_sent: bool, once: bool
 ) -> NetworkError:
     host = urlsplit(url).netloc or url
     if isinstance(exc, httpx.TimeoutException):
         cause = f"{host} did not answer in time"
     elif isinstance(exc, httpx.ConnectError):
         cause = f"cannot connect to {host} ({exc or 'connection failed'})"
+    elif maybe_sent:
+        cause = f"the connection to {host} was lost ({type(exc).__name__}: {exc})"
     else:
         cause = f"connection to {host} failed ({type(exc).__name__}: {exc})"
     message = f"{what}: {cause}"
-    if maybe_sent:
+    if maybe_sent and once:
         message += "; it may have reached the server, so check before submitting again"
+        return OutcomeUnknownNetworkError(message, operation=what, reason=cause)
     return NetworkError(message)

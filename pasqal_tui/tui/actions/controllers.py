@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from textual.message import Message
 
 from pasqal_tui.cloud.filters import RebatchFilters
+from pasqal_tui.cloud.markers import user_tags, with_markers
 from pasqal_tui.cloud.models import Batch, CancelJobsResult, Job, JobStatus
 from pasqal_tui.cloud.payloads import JobInput
 from pasqal_tui.core.text import plural, short
+from pasqal_tui.ops.outcomes import Created, add_jobs_key, add_jobs_once, rebatch_once
 from pasqal_tui.ops.plans import Plan, cancel_batch_plan, cancel_jobs_plan
 from pasqal_tui.tui.actions.messages import Mutated, PlanReady
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
@@ -29,7 +31,14 @@ if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
     from pasqal_tui.tui.app import PasqalApp
 
-__all__ = ["ActionHost", "BatchActions", "JobActions", "JobsHost", "cancel_outcome"]
+__all__ = [
+    "ActionHost",
+    "BatchActions",
+    "JobActions",
+    "JobsHost",
+    "cancel_batch_outcome",
+    "cancel_outcome",
+]
 
 
 class ActionHost(Protocol):
@@ -119,7 +128,7 @@ class BatchActions:
                 "cancel-batch",
                 [bid],
                 lambda c: c.cancel_batch(bid),
-                lambda b: Mutated(f"Cancelled batch {short(bid)}: now {b.status.value}", b),
+                lambda b: Mutated(cancel_batch_outcome(bid, b), b),
             )
         elif plan.action == "cancel-jobs":
             filters = plan.filters
@@ -135,13 +144,21 @@ class BatchActions:
             self.send_rebatch(bid, plan.filters)
 
     def send_rebatch(self, batch_id: str, filters: RebatchFilters) -> None:
-        def done(new: Batch) -> Message:
+        """Sent once; a lost answer is looked up by parent (``ops.outcomes.rebatch_once``)."""
+        unconfirmed = self._app.cloud.unconfirmed
+
+        def done(made: Created[Batch]) -> Message:
+            new = made.value
             copied = plural(new.total_jobs, "job")
             text = f"Rebatched {copied} of {short(batch_id)} into {short(new.id)}"
-            return Mutated(text, new, open_it=True)
+            return Mutated(made.said(text), new, open_it=True)
 
         self.mutate(
-            "rebatch", [batch_id], lambda c: c.rebatch(batch_id, filters), done, lambda b: [b.id]
+            "rebatch",
+            [batch_id],
+            lambda c: rebatch_once(c, batch_id, filters, unconfirmed=unconfirmed),
+            done,
+            lambda made: [made.value.id],
         )
 
     def mutated(self, message: Mutated) -> None:
@@ -205,12 +222,12 @@ class BatchActions:
         def chosen(tags: list[str] | None) -> None:
             if tags is None:
                 return
-            self.mutate(
-                "tags",
-                [bid],
-                lambda c: c.set_batch_tags(bid, tags),
-                lambda b: Mutated(f"Tags of {short(bid)}: {', '.join(b.tags or []) or 'none'}", b),
-            )
+            sent = with_markers(tags, batch.tags)  # the request marker stays on the batch
+
+            def done(b: Batch) -> Message:
+                return Mutated(f"Tags of {short(bid)}: {', '.join(user_tags(b.tags)) or 'none'}", b)
+
+            self.mutate("tags", [bid], lambda c: c.set_batch_tags(bid, sent), done)
 
         self.host.app.push_screen(TagsScreen(batch), chosen)
 
@@ -309,18 +326,26 @@ class JobActions(BatchActions):
             )
             return
         runs, variables, bid = job.runs, job.variables, batch.id
+        new_job = JobInput(runs=runs, variables=variables)
+        unconfirmed = self._app.cloud.unconfirmed
         lines = [
             f"Add a copy of job {short(job.id)} ({job.status.value}) to open batch {short(bid)}:",
             f"  {runs or 0:,} runs, variables {variables or {}}",
         ]
+        if unconfirmed.get(add_jobs_key(bid, [new_job])) is not None:
+            lines.append("The last retry got no answer: it is looked up first, and sent again")
+            lines.append("only if it was not created.")
 
         def send() -> None:
-            new_job = JobInput(runs=runs, variables=variables)
+            def done(made: Created[Batch]) -> Message:
+                text = f"Retried job {short(job.id)} in batch {short(bid)}"
+                return Mutated(made.said(text), made.value)
+
             self.mutate(
                 "retry",
                 [job.id],
-                lambda c: c.add_jobs(bid, [new_job]),
-                lambda b: Mutated(f"Retried job {short(job.id)} in batch {short(bid)}", b),
+                lambda c: add_jobs_once(c, bid, [new_job], unconfirmed=unconfirmed),
+                done,
             )
 
         self.confirm(f"Retry job {short(job.id)}", lines, send)
@@ -337,9 +362,19 @@ class JobActions(BatchActions):
         return values, []
 
 
+def cancel_batch_outcome(batch_id: str, batch: Batch) -> str:
+    """ "Cancelled batch b1c2…: now CANCELED", or said as done already after a lost answer."""
+    if batch.already_done:
+        return f"Cancelled batch {short(batch_id)}: already CANCELED (the first answer was lost)"
+    return f"Cancelled batch {short(batch_id)}: now {batch.status.value}"
+
+
 def cancel_outcome(batch_id: str, result: CancelJobsResult) -> str:
     """ "Cancelled 3 jobs of b1c2…; 1 refused (job 7f3e…: already DONE)"."""
     text = f"Cancelled {plural(len(result.jobs), 'job')} of {short(batch_id)}"
+    if result.already_canceled:
+        n = len(result.already_canceled)
+        text += f" ({n:,} already canceled: the first answer was lost)"
     if result.errors:
         job_id, why = next(iter(result.errors.items()))
         text += f"; {len(result.errors):,} refused ({short(job_id)}: {why})"

@@ -17,9 +17,8 @@ from pasqal_tui.cloud.models import Batch
 from pasqal_tui.cloud.payloads import JobInput
 from pasqal_tui.core.sequence_json import declared_variables
 from pasqal_tui.core.text import plural
+from pasqal_tui.ops.outcomes import add_jobs_key, add_jobs_once
 from pasqal_tui.ops.plans import short
-from pasqal_tui.ops.submission import JobEntry
-from pasqal_tui.tui.actions.messages import Mutated
 from pasqal_tui.tui.messages import BatchLoaded, Failure
 from pasqal_tui.tui.screens.submission_form import FORM_ERRORS, SubmissionForm, unreadable
 
@@ -88,16 +87,23 @@ class AddJobsScreen(SubmissionForm):
             f"Add {plural(len(jobs), 'job')} ({plural(runs, 'run')}) to open batch {where}.",
             f"Jobs: {source}",
         ]
-        self.ask(f"Add jobs to {where}", lines, lambda: self._send(jobs))
-
-    def _send(self, jobs: list[JobEntry]) -> None:
-        bid = self.the_batch.id
         inputs = [JobInput(runs=j.runs, variables=j.variables or None) for j in jobs]
+        again = self.pasqal.cloud.unconfirmed.get(add_jobs_key(self.the_batch.id, inputs))
+        self.ask(
+            f"Add jobs to {where}",
+            lines,
+            lambda: self._send(inputs),
+            unconfirmed=again is not None,
+        )
+
+    def _send(self, inputs: list[JobInput]) -> None:
+        bid = self.the_batch.id
+        unconfirmed = self.pasqal.cloud.unconfirmed
         self.send_once(
             "add-jobs",
             [bid],
-            lambda c: c.add_jobs(bid, inputs),
-            lambda b: Mutated(f"Added {plural(len(inputs), 'job')} to batch {short(bid)}", b),
+            lambda c: add_jobs_once(c, bid, inputs, unconfirmed=unconfirmed),
+            lambda _b: f"Added {plural(len(inputs), 'job')} to batch {short(bid)}",
         )
 
     def failure_text(self, failure: Failure) -> str:

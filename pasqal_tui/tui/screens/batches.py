@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer
 
 from pasqal_tui.cloud.filters import BatchFilters
+from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.cloud.models import Batch, BatchStatus
 from pasqal_tui.core import user_input as parsing
 from pasqal_tui.core.clock import relative
@@ -139,7 +140,7 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
             "created": relative(item.created_at, now, compact=narrow),
             "updated": relative(item.updated_at, now, compact=narrow),
             "open": "open" if item.open else "" if narrow else "closed",
-            "tags": ", ".join(item.tags or []),
+            "tags": ", ".join(user_tags(item.tags)),
             "parent": (item.parent_id or "")[:8],
         }
         return item.id, self.pick(cells)

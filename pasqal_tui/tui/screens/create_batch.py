@@ -5,7 +5,8 @@ Everything is checked here before anything is sent: the sequence parses (and Pul
 each job gives exactly the declared variables, runs is positive, configuration fields are
 numbers. A bad value gives one line naming file, line and field; every field keeps what was
 typed and no request leaves. A good form is confirmed with `y`, sent once, and the form closes
-when the server says yes. Files are parsed in a thread, once per version (see the base).
+when the server says yes, or when its answer was lost and the batch is found by its marker tag.
+Files are parsed in a thread, once per version (see the base).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pasqal_tui.cloud.models import DeviceTypes
 from pasqal_tui.cloud.payloads import CreateBatchRequest, EmulatorConfig, JobInput
 from pasqal_tui.core.text import plural
 from pasqal_tui.core.user_input import InputError
+from pasqal_tui.ops.outcomes import create_batch_key, create_batch_once
 from pasqal_tui.ops.plans import short
 from pasqal_tui.ops.submission import (
     JobEntry,
@@ -35,7 +37,6 @@ from pasqal_tui.ops.submission.batch_config import (
     emulator_config,
 )
 from pasqal_tui.ops.submission.cache import ParsedFiles
-from pasqal_tui.tui.actions.messages import Mutated
 from pasqal_tui.tui.screens.dialogs.tags import parse_tags
 from pasqal_tui.tui.screens.submission_form import FORM_ERRORS, SubmissionForm, unreadable
 
@@ -226,7 +227,8 @@ class CreateBatchScreen(SubmissionForm):
         ]
         if request.tags:
             lines.append(f"Tags: {', '.join(request.tags)}")
-        self.ask("Create a batch", lines, lambda: self._send(request))
+        again = self.pasqal.cloud.unconfirmed.get(create_batch_key(request)) is not None
+        self.ask("Create a batch", lines, lambda: self._send(request), unconfirmed=again)
 
     def _request(self, sequence: SequenceFile, jobs: list[JobEntry]) -> CreateBatchRequest:
         device = str(self.query_one("#cb-device", Select).value)
@@ -248,11 +250,12 @@ class CreateBatchScreen(SubmissionForm):
         )
 
     def _send(self, request: CreateBatchRequest) -> None:
+        unconfirmed = self.pasqal.cloud.unconfirmed
         self.send_once(
             "create",
             [],
-            lambda c: c.create_batch(request),
-            lambda b: Mutated(f"Created batch {short(b.id)} with {plural(b.total_jobs, 'job')}", b),
+            lambda c: create_batch_once(c, request, unconfirmed=unconfirmed),
+            lambda b: f"Created batch {short(b.id)} with {plural(b.total_jobs, 'job')}",
             produced=lambda b: [b.id],
         )
 

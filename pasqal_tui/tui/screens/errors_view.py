@@ -240,7 +240,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
             self,
             "rebatch",
             [p.batch_id for p in plans],
-            lambda c: rebatch_all(c, plans),
+            lambda c: rebatch_all(c, plans, unconfirmed=self.pasqal.cloud.unconfirmed),
             lambda outcome: Mutated(outcome.summary()),
             produced=lambda outcome: outcome.created,
         )
@@ -253,7 +253,9 @@ class ErrorsScreen(AppAccess, Screen[None]):
         failure = message.failure
         if failure.purpose == "errors":
             self.query_one("#errors-scope", Static).update(f"Could not read: {failure.message}")
-        if not failure.background:
+        if failure.unconfirmed is not None:
+            self.say_failure(failure)  # what the lookup found, never "failed"
+        elif not failure.background:
             self.notify(
                 f"{failure.purpose} failed: {failure.message}", severity="error", markup=False
             )

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from pasqal_tui.cloud.filters import JobFilters
+from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page
 from pasqal_tui.core import user_input as parsing
 from pasqal_tui.core.clock import relative
@@ -141,8 +142,8 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         line.append(f"  {b.device_type}  {'open' if b.open else 'closed'}  ")
         line.append_text(counts_bar(self.app, b.jobs_count_per_status, 12))
         line.append(f"  {b.jobs_count:,} jobs: {counts_summary(b.jobs_count_per_status)}")
-        if b.tags:
-            line.append(f"  tags: {', '.join(b.tags)}")
+        if tags := user_tags(b.tags):
+            line.append(f"  tags: {', '.join(tags)}")
         if b.parent_id:  # the batch browser has no Parent column at 80 columns
             line.append(f"  parent: {b.parent_id[:8]}")
         if line != self._summary:  # an unchanged batch line costs no bytes on the wire

@@ -32,8 +32,16 @@ from pasqal_tui.tui.widgets.job_editor import JobEditor
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
+    from pasqal_tui.ops.outcomes import Created
 
 Variables = dict[str, dict[str, Any]]
+#: After a lost answer: what ctrl+s does now.
+SAFE_HINT = " · ctrl+s sends it again"
+UNKNOWN_HINT = " · ctrl+s looks it up again and resends only if it was not created"
+RESEND_LINE = (
+    "The last send of this request got no answer: it is looked up first, "
+    "and sent again only if it was not created."
+)
 #: What a submit may fail with: each is one line naming file, line and field.
 FORM_ERRORS = (JobFileError, InputError, ValueError)
 
@@ -173,8 +181,13 @@ class SubmissionForm(AppAccess, Screen[Batch | None]):
         if self.is_attached and self.app.screen is self:
             then(*args)
 
-    def ask(self, title: str, lines: list[str], send: Callable[[], None]) -> None:
+    def ask(
+        self, title: str, lines: list[str], send: Callable[[], None], *, unconfirmed: bool = False
+    ) -> None:
+        """Ask `y`; ``unconfirmed``: the same request was sent before and its answer was lost."""
         self._clear_error()
+        if unconfirmed:
+            lines = [*lines, RESEND_LINE]
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -186,11 +199,21 @@ class SubmissionForm(AppAccess, Screen[Batch | None]):
         self,
         action: str,
         ids: list[str],
-        call: Callable[[PasqalClient], Awaitable[Batch]],
-        done: Callable[[Batch], Message],
+        call: Callable[[PasqalClient], Awaitable[Created[Batch]]],
+        said: Callable[[Batch], str],
         produced: Callable[[Batch], list[str]] | None = None,
     ) -> None:
-        worker = self.pasqal.cloud.mutate(self, action, ids, call, done, produced=produced)
+        """Send through ``ops.outcomes``: a lost answer is looked up, and said as what it found."""
+
+        def done(made: Created[Batch]) -> Message:
+            return Mutated(made.said(said(made.value)), made.value)
+
+        def made_ids(made: Created[Batch]) -> list[str]:
+            return produced(made.value) if produced else []
+
+        worker = self.pasqal.cloud.mutate(
+            self, action, ids, call, done, produced=made_ids if produced else None
+        )
         if worker is not None:
             self.sending = True
             self._info_line("Sending… (sent once, never repeated)")
@@ -207,7 +230,12 @@ class SubmissionForm(AppAccess, Screen[Batch | None]):
     def on_request_failed(self, message: RequestFailed) -> None:
         message.stop()
         self.sending = False
-        self._error(self.failure_text(message.failure))
+        failure = message.failure
+        if failure.unconfirmed is not None:  # what the lookup found, never "failed"
+            safe = failure.unconfirmed.safe_to_resend
+            self._error(failure.message + (SAFE_HINT if safe else UNKNOWN_HINT))
+            return
+        self._error(self.failure_text(failure))
 
     def action_back(self) -> None:
         if self.sending:

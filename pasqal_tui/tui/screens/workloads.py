@@ -22,6 +22,7 @@ from pasqal_tui.cloud.payloads import CreateWorkloadRequest
 from pasqal_tui.core.clock import relative
 from pasqal_tui.core.workload_history import Remembered, WorkloadHistory
 from pasqal_tui.ops import queries
+from pasqal_tui.ops.outcomes import create_workload_key, create_workload_once
 from pasqal_tui.ops.queries import WorkloadLookup
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
@@ -236,15 +237,36 @@ class WorkloadsScreen(AppAccess, Screen[None]):
         self.app.push_screen(CreateWorkloadScreen(), self._create)
 
     def _create(self, request: CreateWorkloadRequest | None) -> None:
+        """Send once. The API cannot list workloads, so a lost answer cannot be looked up: the
+        same request again is sent only after a `y` that names the risk."""
         if request is None:
             return
+        unconfirmed = self.pasqal.cloud.unconfirmed
+        if unconfirmed.get(create_workload_key(request)) is None:
+            self._send_create(request)
+            return
+        lines = [
+            f"The last create of this {request.workload_type} workload on {request.backend}",
+            "got no answer, and the API cannot list workloads to check whether it was made.",
+            "Look for it in the Pasqal portal first: sending again may create it twice.",
+        ]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._send_create(request)
+
+        confirm = ConfirmScreen("Create it again?", lines, verb="send it again")
+        self.app.push_screen(confirm, answered)
+
+    def _send_create(self, request: CreateWorkloadRequest) -> None:
+        unconfirmed = self.pasqal.cloud.unconfirmed
         self.pasqal.cloud.mutate(
             self,
             "create workload",
             [],
-            lambda c: c.create_workload(request),
-            lambda w: WorkloadChanged(w, "created"),
-            produced=lambda w: [w.id],
+            lambda c: create_workload_once(c, request, unconfirmed=unconfirmed),
+            lambda made: WorkloadChanged(made.value, "created"),
+            produced=lambda made: [made.value.id],
         )
 
     def action_open(self) -> None:
@@ -304,7 +326,10 @@ class WorkloadsScreen(AppAccess, Screen[None]):
             f"cancel workload {workload_id[:8]}",
             [workload_id],
             lambda c: c.cancel_workload(workload_id),
-            lambda w: WorkloadChanged(w, "cancelled"),
+            lambda w: WorkloadChanged(
+                w,
+                "cancelled (already: the first answer was lost)" if w.already_done else "cancelled",
+            ),
         )
 
     def action_result(self) -> None:

@@ -21,6 +21,8 @@ from textual.worker import Worker
 
 from pasqal_tui.cloud import errors
 from pasqal_tui.core.audit import AuditEntry, AuditLog
+from pasqal_tui.core.config import DEFAULT_CREATE_TIMEOUT
+from pasqal_tui.ops.outcomes import CreateNotConfirmedError, Unconfirmed
 from pasqal_tui.tui.messages import (
     ConnectionChanged,
     Failure,
@@ -50,10 +52,20 @@ _CONNECTION_ERRORS = (errors.NetworkError, errors.ServerError, errors.RateLimite
 class CloudWorker:
     """Runs every request of the app and counts consecutive connection failures."""
 
-    def __init__(self, app: App[Any], *, read_only: bool, audit: AuditLog) -> None:
+    def __init__(
+        self,
+        app: App[Any],
+        *,
+        read_only: bool,
+        audit: AuditLog,
+        create_timeout: float = DEFAULT_CREATE_TIMEOUT,
+    ) -> None:
         self.app = app
         self.read_only = read_only
         self.audit = audit
+        self.create_timeout = create_timeout
+        #: Creates whose answer was lost and not found yet: asking again looks them up first.
+        self.unconfirmed = Unconfirmed()
         self.client: PasqalClient | None = None
         #: Where the client points, for messages ("local cloud", "prod").
         self.where = ""
@@ -80,8 +92,11 @@ class CloudWorker:
         task of ``alongside`` (sent with the project list, never awaited here)."""
         from pasqal_tui.session.login import open_client
 
-        client, projects, where, early = await open_client(profile, password, launcher, alongside)
+        client, projects, where, early = await open_client(
+            profile, password, launcher, alongside, create_timeout=self.create_timeout
+        )
         await self.close()
+        self.unconfirmed = Unconfirmed()  # another account's markers mean nothing here
         self.client = client
         self.where = where
         self.profile_name = profile.name
@@ -255,6 +270,9 @@ class CloudWorker:
         self.app.post_message(MutationsChanged(frozenset(self.in_flight)))
 
     def _failure(self, purpose: str, exc: BaseException, background: bool) -> Failure:
+        if isinstance(exc, CreateNotConfirmedError):
+            log.info("%s not confirmed: %s", purpose, exc)
+            return Failure(purpose, str(exc), background, type(exc).__name__, unconfirmed=exc)
         if isinstance(exc, errors.PasqalError):
             text = str(exc)
             kind = type(exc).__name__

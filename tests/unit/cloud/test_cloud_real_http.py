@@ -23,6 +23,7 @@ from pasqal_tui.cloud import (
     CreateBatchRequest,
     JobInput,
     NetworkError,
+    OutcomeUnknownNetworkError,
     PasqalClient,
     PasswordAuth,
     local,
@@ -130,8 +131,8 @@ async def test_gzip_body_reaches_a_real_server(server: Server) -> None:
 
 async def test_slow_create_times_out_once_and_is_not_resent(server: Server) -> None:
     server.hold = threading.Event()
-    async with client_for(server, timeout=0.2) as client:
-        with pytest.raises(NetworkError, match="did not answer in time") as info:
+    async with client_for(server, create_timeout=0.2) as client:
+        with pytest.raises(OutcomeUnknownNetworkError, match="did not answer in time") as info:
             await client.create_batch(REQUEST)
     server.hold.set()
     # Connections are accepted in order: once this later one is answered, any resend the client
@@ -140,6 +141,7 @@ async def test_slow_create_times_out_once_and_is_not_resent(server: Server) -> N
     server.settle()
     assert len(server.received) == 1
     assert "may have reached the server" in str(info.value)
+    assert info.value.marker in server.received[0]["body"]["tags"]
 
 
 async def test_refused_connection_names_the_address() -> None:

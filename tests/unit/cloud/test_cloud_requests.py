@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import datetime, timezone
 from typing import Any
 
@@ -33,8 +34,10 @@ from pasqal_tui.cloud import (
     JobStatus,
     RebatchFilters,
 )
+from pasqal_tui.cloud.markers import MARKER_PREFIX, is_marker
 
 B2 = "00000000-0000-0000-0000-000000000002"
+MARKER = "ptui-req:0b6e5f3c-3a52-4c0e-9d7c-2f3f7f6f9a10"
 
 
 def only_request(cloud: FakeCloud) -> httpx.Request:
@@ -55,7 +58,7 @@ async def test_create_batch_is_gzipped_with_project_and_sdk_keys(
         tags=["demo"],
     )
     async with make_client() as client:
-        batch = await client.create_batch(request)
+        batch = await client.create_batch(request, marker=MARKER)
     assert batch.id == BATCH and batch.jobs and batch.jobs[0].status is JobStatus.PENDING
     sent = only_request(cloud)
     assert sent.headers["content-encoding"] == "gzip"
@@ -80,7 +83,7 @@ async def test_create_batch_is_gzipped_with_project_and_sdk_keys(
             "max_bond_dim": 500,
             "seed": 7,
         },
-        "tags": ["demo"],
+        "tags": ["demo", MARKER],
     }
 
 
@@ -91,8 +94,26 @@ async def test_create_batch_leaves_out_unset_optional_keys(
     async with make_client() as client:
         await client.create_batch(CreateBatchRequest(sequence_builder="s", open=True, tags=[]))
     body = body_of(only_request(cloud))
-    assert set(body) == {"sequence_builder", "webhook", "jobs", "open", "device_type", "project_id"}
+    keys = {"sequence_builder", "webhook", "jobs", "open", "device_type", "project_id", "tags"}
+    assert set(body) == keys  # tags: only the request marker
     assert body["open"] is True and body["jobs"] == []
+    (marker,) = body["tags"]
+    assert is_marker(marker) and str(uuid.UUID(marker.removeprefix(MARKER_PREFIX))) == marker[9:]
+
+
+async def test_every_created_batch_carries_a_fresh_marker_tag(
+    cloud: FakeCloud, make_client: MakeClient
+) -> None:
+    cloud.on("POST", "/core-fast/api/v1/batches", batch_json())
+    request = CreateBatchRequest(sequence_builder="s", tags=["mine", MARKER])
+    async with make_client() as client:
+        await client.create_batch(request)
+        await client.create_batch(request)
+        with pytest.raises(InvalidRequestError):
+            await client.create_batch(request, marker="not-a-marker")
+    first, second = (body_of(r)["tags"] for r in cloud.api_requests())
+    assert first[0] == second[0] == "mine"  # a marker given as a tag is not sent again
+    assert len(first) == len(second) == 2 and first[1] != second[1] != MARKER
 
 
 async def test_create_without_project_is_refused_before_sending(

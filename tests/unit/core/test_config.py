@@ -47,6 +47,16 @@ def test_refresh_below_minimum_is_refused(tmp_path: Path) -> None:
     assert loaded.problem is not None and ":1: refresh_interval:" in loaded.problem
 
 
+def test_create_timeout_is_longer_than_reads_and_configurable(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "nope.yaml").config.create_timeout == 120
+    path = tmp_path / "config.yaml"
+    path.write_text("create_timeout: 300\n")
+    assert load_config(path).config.create_timeout == 300
+    path.write_text("create_timeout: 0\n")
+    loaded = load_config(path)
+    assert loaded.problem is not None and ":1: create_timeout:" in loaded.problem
+
+
 def test_broken_yaml_names_line(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     path.write_text("theme: pasqal\nprofiles: [\n")

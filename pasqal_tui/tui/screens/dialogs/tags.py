@@ -1,4 +1,8 @@
-"""Replace the tags of a batch: one line, comma-separated; Enter applies, Esc backs out."""
+"""Replace the tags of a batch: one line, comma-separated; Enter applies, Esc backs out.
+
+Request markers (``ptui-req:…``, how a lost create is found again) are not shown here and are
+kept on replace: they are the app's, not the user's.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from pasqal_tui.cloud.markers import is_marker, user_tags
 from pasqal_tui.cloud.models import Batch
 
 MAX_TAG = 64
@@ -23,6 +28,8 @@ def parse_tags(text: str) -> list[str]:
         tag = raw.strip()
         if not tag or tag in tags:
             continue
+        if is_marker(tag):
+            raise ValueError(f"tags: {tag[:20]!r}… is reserved for request markers")
         if len(tag) > MAX_TAG:
             raise ValueError(f"tags: {tag[:20]!r}… is longer than {MAX_TAG} characters")
         tags.append(tag)
@@ -47,7 +54,7 @@ class TagsScreen(ModalScreen[list[str] | None]):
         with Vertical(id="tags-box"):
             yield Static(f"Tags of batch {self.the_batch.id[:8]}", id="tags-title")
             yield Input(
-                ", ".join(self.the_batch.tags or []), placeholder="tag, other tag", id="tags"
+                ", ".join(user_tags(self.the_batch.tags)), placeholder="tag, other tag", id="tags"
             )
             yield Static(
                 "Comma-separated; Enter replaces all tags, Esc backs out.",
