@@ -30,7 +30,7 @@ from support.faultproxy import Fault, FaultProxy
 from textual.widgets import Input, TextArea
 
 from pasqal_tui.cloud.markers import markers_in
-from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
+from pasqal_tui.tui.screens.dialogs.confirm import ChoiceScreen, ConfirmScreen
 from pasqal_tui.tui.screens.dialogs.rebatch import RebatchScreen
 from pasqal_tui.tui.screens.dialogs.workload import CreateWorkloadScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
@@ -207,7 +207,7 @@ async def test_rebatch_answer_lost_says_created_and_opens_the_one_new_batch(
         plan = lambda: str(app.screen.query_one("#rebatch-plan").render())  # noqa: E731
         await wait_for(pilot, lambda: "Resubmit 2 jobs" in plan(), what="the plan")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the plan")
         await pilot.press("y")
         await wait_for(
             pilot,
