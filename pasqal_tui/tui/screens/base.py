@@ -206,14 +206,8 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     def action_filters(self) -> None:
         self.query_one(FilterBar).open()
 
-    def intercept_filter(self, values: dict[str, str]) -> bool:
-        """A subclass may take over a submit (e.g. a jump to an id); True means handled."""
-        return False
-
     def on_filter_bar_applied(self, message: FilterBar.Applied) -> None:
         bar = self.query_one(FilterBar)
-        if self.intercept_filter(message.values):
-            return
         try:
             self.apply_filter_text(message.values)
         except InputError as exc:

@@ -207,21 +207,11 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         self.app.push_screen(JobsScreen(message.batch))
 
     def action_jump(self) -> None:
-        self.query_one(FilterBar).open("id")
+        """A dialog of its own: the filter bar and the cursor stay as they are."""
+        from pasqal_tui.tui.screens.dialogs.jump import JumpScreen
 
-    def intercept_filter(self, values: dict[str, str]) -> bool:
-        """A full id alone opens that batch; a prefix opens the one match on this page."""
-        wanted = values.get("id", "").strip().lower()
-        others = [k for k, v in values.items() if k != "id" and v.strip()]
-        if not wanted or others:
-            return False
-        bar = self.query_one(FilterBar)
-        if len(wanted) < 36:
-            match = [b.id for b in self.items if b.id.startswith(wanted)]
-            if len(match) != 1:
-                bar.show_error(f"batch id: {wanted!r} is not on this page; type the full id")
-                return True
-            wanted = match[0]
-        bar.clear_error()
-        self._open(wanted)
-        return True
+        def chosen(batch_id: str | None) -> None:
+            if batch_id is not None:
+                self._open(batch_id)
+
+        self.app.push_screen(JumpScreen([b.id for b in self.items]), chosen)
