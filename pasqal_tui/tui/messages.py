@@ -35,6 +35,8 @@ class _Refreshable(Message):
 class BatchesLoaded(_Refreshable):
     page: Page[Batch]
     background: bool
+    #: What the page covers when it is not simply the server's filter (said on the pager line).
+    note: str = ""
 
 
 @dataclass
