@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ActionHost", "BatchActions", "JobActions", "JobsHost", "cancel_outcome"]
 
+#: Plans that touch no job and are still confirmed and sent: closing an open batch whose jobs
+#: have all finished (what cancelling it amounts to).
+SENT_WITHOUT_JOBS = frozenset({"close"})
+
 
 class ActionHost(Protocol):
     """What a controller needs from the screen it acts for."""
@@ -86,7 +90,7 @@ class BatchActions:
         self._app.cloud.request(self.host, "plan", call, PlanReady)  # type: ignore[arg-type]
 
     def plan_ready(self, plan: Plan) -> None:
-        if plan.empty:
+        if plan.empty and plan.action not in SENT_WITHOUT_JOBS:
             head, *rest = plan.lines
             text = head + (" " + "; ".join(line.strip() for line in rest) if rest else "")
             self._say(text, "warning", 8)
@@ -120,6 +124,8 @@ class BatchActions:
                 lambda c: c.cancel_batch(bid),
                 lambda b: Mutated(f"Cancelled batch {short(bid)}: now {b.status.value}", b),
             )
+        elif plan.action == "close":
+            self.send_close(bid)
         elif plan.action == "cancel-jobs":
             filters = plan.filters
             assert not isinstance(filters, RebatchFilters)
@@ -172,15 +178,15 @@ class BatchActions:
             "No job can be added afterwards; the batch finishes when its jobs are done.",
         ]
 
-        def send() -> None:
-            self.mutate(
-                "close",
-                [bid],
-                lambda c: c.close_batch(bid),
-                lambda b: Mutated(f"Closed batch {short(bid)}", b),
-            )
+        self.confirm(f"Close batch {short(bid)}", lines, lambda: self.send_close(bid))
 
-        self.confirm(f"Close batch {short(bid)}", lines, send)
+    def send_close(self, bid: str) -> None:
+        self.mutate(
+            "close",
+            [bid],
+            lambda c: c.close_batch(bid),
+            lambda b: Mutated(f"Closed batch {short(bid)}: now {b.status.value}", b),
+        )
 
     def cancel_batch(self) -> None:
         batch = self._batch_or_say()
