@@ -50,6 +50,8 @@ class JobsLoaded(_Refreshable):
     page: Page[Job]
     background: bool
     focus_id: str | None = None
+    #: The jobs' batch, read right after the page: its line is painted with the rows.
+    batch: Batch | None = None
 
 
 @dataclass
