@@ -18,6 +18,7 @@ from pasqal_tui.cloud.filters import RebatchFilters
 from pasqal_tui.cloud.models import Batch, CancelJobsResult, Job, JobStatus
 from pasqal_tui.cloud.payloads import JobInput
 from pasqal_tui.ops.plans import Plan, cancel_batch_plan, cancel_jobs_plan, jobs, short
+from pasqal_tui.tui import drafts
 from pasqal_tui.tui.actions.messages import Mutated, PlanReady
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 
@@ -241,6 +242,7 @@ class BatchActions:
         def done(result: Batch | None) -> None:
             if result is None:
                 return
+            drafts.forget(self.host.app, type(form))  # sent: the next form starts blank
             self.host.after_mutation(result)
             if batch is None:
                 from pasqal_tui.tui.screens.jobs import JobsScreen
