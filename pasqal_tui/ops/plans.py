@@ -242,16 +242,45 @@ async def cancel_jobs_plan(client: PasqalClient, batch_id: str, marked: Sequence
 
 
 async def cancel_batch_plan(client: PasqalClient, batch_id: str, device: str) -> Plan:
-    """Cancelling a batch stops its pending and running jobs; finished ones stay as they are."""
+    """Cancelling a batch stops its pending and running jobs; finished ones stay as they are.
+
+    With none left to stop, there is nothing to cancel: an open batch is then closed instead
+    (action ``close``: it finishes with the results it has), a closed one needs nothing (an
+    empty plan, said and not sent). The lines say which, so the dialog promises what is sent."""
     live = await count_jobs(
         client, JobFilters(batch_id=[batch_id], status=[JobStatus.PENDING, JobStatus.RUNNING])
     )
+    batch = await client.get_batch(batch_id)
+    name = f"batch {short(batch_id)} on {device}"
+    if live.total == 0:
+        if batch.open:
+            return Plan(
+                action="close",
+                title=f"Close batch {short(batch_id)}",
+                lines=[
+                    f"No job of {name} is pending or running: there is nothing to cancel.",
+                    "The batch is still open, so it never finishes by itself: this closes it "
+                    "(as x does); it then finishes with the results it has.",
+                    "No job can be added to it afterwards.",
+                ],
+                batch_id=batch_id,
+            )
+        return Plan(
+            action="cancel-batch",
+            title=f"Cancel batch {short(batch_id)}",
+            lines=[
+                f"Nothing to cancel: no job of {name} is pending or running, "
+                "and it is closed; nothing is sent."
+            ],
+            batch_id=batch_id,
+        )
     stopping = plural(live.total, "pending or running job")
     lines = [
-        f"Cancel batch {short(batch_id)} on {device}: {stopping} "
-        f"({live.runs_text()}) stop; finished jobs keep their results.",
-        "The batch closes: no job can be added to it afterwards.",
+        f"Cancel {name}: {stopping} ({live.runs_text()}) stop; "
+        "finished jobs keep their results.",
     ]
+    if batch.open:
+        lines.append("The batch closes: no job can be added to it afterwards.")
     return Plan(
         action="cancel-batch",
         title=f"Cancel batch {short(batch_id)}",

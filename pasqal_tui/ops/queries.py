@@ -1,6 +1,7 @@
 """Reads that take more than one request: the first ERROR job, the errored jobs of recent
-batches, the remembered workloads. Plain async functions over PasqalClient (no Textual), so the
-dashboard and the headless commands ask the same questions the same way.
+batches, the batches with errored jobs, the remembered workloads. Plain async functions over
+PasqalClient (no Textual), so the dashboard and the headless commands ask the same questions
+the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pasqal_tui.cloud import errors
 from pasqal_tui.cloud.filters import BatchFilters, JobFilters
-from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page, Workload
+from pasqal_tui.cloud.models import Batch, BatchStatus, Job, JobStatus, Page, Workload
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.ops.lineage import Family, trace
 
@@ -23,14 +24,18 @@ __all__ = [
     "BATCH_CHUNK",
     "JOB_ORDER",
     "MAX_ERRORED",
+    "MAX_ERRORED_SCAN",
     "MAX_SCAN_PAGES",
     "WORKLOAD_PARALLEL",
     "Direction",
+    "ErroredBatches",
     "ErrorsReport",
     "FirstError",
     "WorkloadLookup",
+    "errored_batches",
     "fetch_workloads",
     "find_first_error",
+    "has_errors",
     "newest_batches",
     "recent_errors",
 ]
@@ -41,6 +46,8 @@ JOB_ORDER = "creation_order"
 MAX_SCAN_PAGES = 100
 #: Errored jobs read at most (the rest is counted, not read); a report says when it is hit.
 MAX_ERRORED = 5000
+#: Batches read at most to find those with errored jobs; the result says when it is hit.
+MAX_ERRORED_SCAN = 2000
 #: Batch ids per jobs request (the query string stays short).
 BATCH_CHUNK = 20
 #: Workloads read at the same time.
@@ -174,6 +181,64 @@ async def recent_errors(
     if lineages:
         report.family = await trace(client, report.jobs, batches=report.batches)
     return report
+
+
+# ---- batches with errored jobs -------------------------------------------------------------------
+
+
+def has_errors(batch: Batch) -> bool:
+    """ERROR, or any status with at least one errored job: a batch whose jobs failed stays
+    DONE (failed jobs alone do not make a batch ERROR)."""
+    return batch.status == BatchStatus.ERROR or batch.jobs_count_per_status.get("ERROR", 0) > 0
+
+
+@dataclass(frozen=True)
+class ErroredBatches:
+    """One page of the batches :func:`has_errors` keeps, and how much was read to find them."""
+
+    page: Page[Batch]
+    #: Batches read (newest first), and how many the filters match on the server.
+    read: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.read >= self.total
+
+
+async def errored_batches(
+    client: PasqalClient,
+    filters: BatchFilters,
+    *,
+    offset: int,
+    limit: int,
+    max_batches: int = MAX_ERRORED_SCAN,
+) -> ErroredBatches:
+    """Batches that are ERROR or have an errored job, under ``filters`` (their status aside).
+
+    The API filters on the batch's status only, not on its jobs' counts: the batches are read
+    newest first, at most ``max_batches`` of them, and kept here; ``offset`` and ``limit`` page
+    through what was kept."""
+    unfiltered = filters.model_copy(update={"status": None})
+    kept: dict[str, Batch] = {}
+    read = total = at = 0
+    while read < max_batches:
+        page = await client.list_batches(
+            unfiltered, offset=at, limit=min(MAX_PAGE_SIZE, max_batches - read)
+        )
+        total = page.total
+        read += len(page.items)
+        for batch in page.items:
+            if has_errors(batch):
+                kept.setdefault(batch.id, batch)  # a batch created meanwhile shifts the pages
+        if not page.has_more:
+            break
+        at = page.end
+    found = list(kept.values())
+    shown = Page[Batch](
+        items=found[offset : offset + limit], total=len(found), offset=offset, limit=limit
+    )
+    return ErroredBatches(shown, read=read, total=total)
 
 
 # ---- remembered workloads ------------------------------------------------------------------------

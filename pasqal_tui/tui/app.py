@@ -30,7 +30,7 @@ from pasqal_tui.core.config import (
 )
 from pasqal_tui.core.secrets import SecretStore
 from pasqal_tui.session.launcher import LocalLauncher
-from pasqal_tui.tui import themes
+from pasqal_tui.tui import navigation, themes
 from pasqal_tui.tui.messages import ConnectionChanged, MutationsChanged, Refused
 from pasqal_tui.tui.options import AppOptions
 from pasqal_tui.tui.services.cloud_worker import CloudWorker, describe
@@ -62,6 +62,7 @@ class PasqalApp(App[None]):
         Binding("D", "devices", "Devices", id="app.devices", show=False),
         Binding("W", "workloads", "Workloads", id="app.workloads", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
+        *navigation.table_bindings(),  # every table and list, while one has the focus
     ]
 
     connection_problem: reactive[str] = reactive("")
@@ -277,6 +278,14 @@ class PasqalApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))
+
+    def action_table_move(self, where: str) -> None:
+        navigation.move(self.screen.focused, where)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "table_move":  # hidden, and the key passed on, unless a table has focus
+            return navigation.movable(self.screen.focused)
+        return super().check_action(action, parameters)
 
     def action_toggle_pause(self) -> None:
         from pasqal_tui.tui.screens.base import TableScreen

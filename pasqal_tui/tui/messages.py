@@ -36,6 +36,8 @@ class _Refreshable(Message):
 class BatchesLoaded(_Refreshable):
     page: Page[Batch]
     background: bool
+    #: What the page covers when it is not simply the server's filter (said on the pager line).
+    note: str = ""
 
 
 @dataclass
@@ -49,6 +51,8 @@ class JobsLoaded(_Refreshable):
     page: Page[Job]
     background: bool
     focus_id: str | None = None
+    #: The jobs' batch, read right after the page: its line is painted with the rows.
+    batch: Batch | None = None
 
 
 @dataclass

@@ -18,6 +18,7 @@ from support.actions import (
     open_browser,
     open_jobs,
     planning,
+    settled,
 )
 from support.app import loaded_rows, make_app, run_from_palette, wait_for
 
@@ -74,6 +75,34 @@ async def test_cancel_batch_shows_counts_and_n_backs_out(cloud: Any, xdg_dirs: P
     assert {j["status"] for j in jobs_of(cloud, bid)} == {"CANCELED"}
     (entry,) = audit_lines(xdg_dirs / "xdg_state_home")
     assert entry["action"] == "cancel-batch" and entry["ids"] == [bid]
+
+
+async def test_cancel_an_open_batch_whose_jobs_finished_closes_it(
+    cloud: Any, xdg_dirs: Path
+) -> None:
+    """Nothing is left to cancel: the dialog says the batch will be closed, and `y` closes it."""
+    bid = await make_batch(cloud.base_url, "EMU_FREE", [JOB], open_=True)
+    for _ in range(300):
+        if settled(cloud, bid):
+            break
+        await asyncio.sleep(0.2)
+    assert settled(cloud, bid) and batch(cloud, bid)["open"] is True
+    assert batch(cloud, bid)["status"] == "RUNNING"  # open: it never finishes by itself
+    app = make_app(cloud.base_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_browser(pilot, bid)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the plan")
+        body = " ".join(str(app.screen.query_one("#confirm-body").render()).split())
+        assert f"No job of batch {bid[:8]} on EMU_FREE is pending or running" in body
+        assert "there is nothing to cancel" in body and "this closes it" in body
+        await pilot.press("y")
+        await wait_for(pilot, lambda: batch(cloud, bid)["open"] is False, what="closed on server")
+        await wait_for(pilot, lambda: batch(cloud, bid)["status"] == "DONE", what="DONE")
+        await wait_for(pilot, lambda: not app.cloud.in_flight)
+    assert [j["status"] for j in jobs_of(cloud, bid)] == ["DONE"]  # its result is kept
+    (entry,) = audit_lines(xdg_dirs / "xdg_state_home")
+    assert entry["action"] == "close" and entry["ids"] == [bid] and entry["outcome"] == "ok"
 
 
 async def test_cancel_marked_jobs_only(cloud: Any, xdg_dirs: Path) -> None:

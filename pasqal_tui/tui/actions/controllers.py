@@ -21,6 +21,7 @@ from pasqal_tui.cloud.payloads import JobInput
 from pasqal_tui.core.text import plural, short
 from pasqal_tui.ops.outcomes import Created, add_jobs_key, add_jobs_once, rebatch_once
 from pasqal_tui.ops.plans import Plan, cancel_batch_plan, cancel_jobs_plan
+from pasqal_tui.tui import drafts
 from pasqal_tui.tui.actions.messages import Mutated, PlanReady
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 
@@ -39,6 +40,10 @@ __all__ = [
     "cancel_batch_outcome",
     "cancel_outcome",
 ]
+
+#: Plans that touch no job and are still confirmed and sent: closing an open batch whose jobs
+#: have all finished (what cancelling it amounts to).
+SENT_WITHOUT_JOBS = frozenset({"close"})
 
 
 class ActionHost(Protocol):
@@ -96,7 +101,7 @@ class BatchActions:
         self._app.cloud.request(self.host, "plan", call, PlanReady)  # type: ignore[arg-type]
 
     def plan_ready(self, plan: Plan) -> None:
-        if plan.empty:
+        if plan.empty and plan.action not in SENT_WITHOUT_JOBS:
             head, *rest = plan.lines
             text = head + (" " + "; ".join(line.strip() for line in rest) if rest else "")
             self._say(text, "warning", 8)
@@ -130,6 +135,8 @@ class BatchActions:
                 lambda c: c.cancel_batch(bid),
                 lambda b: Mutated(cancel_batch_outcome(bid, b), b),
             )
+        elif plan.action == "close":
+            self.send_close(bid)
         elif plan.action == "cancel-jobs":
             filters = plan.filters
             assert not isinstance(filters, RebatchFilters)
@@ -191,15 +198,15 @@ class BatchActions:
             "No job can be added afterwards; the batch finishes when its jobs are done.",
         ]
 
-        def send() -> None:
-            self.mutate(
-                "close",
-                [bid],
-                lambda c: c.close_batch(bid),
-                lambda b: Mutated(f"Closed batch {short(bid)}", b),
-            )
+        self.confirm(f"Close batch {short(bid)}", lines, lambda: self.send_close(bid))
 
-        self.confirm(f"Close batch {short(bid)}", lines, send)
+    def send_close(self, bid: str) -> None:
+        self.mutate(
+            "close",
+            [bid],
+            lambda c: c.close_batch(bid),
+            lambda b: Mutated(f"Closed batch {short(bid)}: now {b.status.value}", b),
+        )
 
     def cancel_batch(self) -> None:
         batch = self._batch_or_say()
@@ -254,6 +261,7 @@ class BatchActions:
         def done(result: Batch | None) -> None:
             if result is None:
                 return
+            drafts.forget(self.host.app, type(form))  # sent: the next form starts blank
             self.host.after_mutation(result)
             if batch is None:
                 from pasqal_tui.tui.screens.jobs import JobsScreen

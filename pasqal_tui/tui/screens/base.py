@@ -6,7 +6,7 @@ state, repaints only changed rows, and never awaits a request in a key handler.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual import events
@@ -38,12 +38,15 @@ def table_width(columns: Columns) -> int:
     return sum(width + 2 for _, _, width in columns) + 1
 
 
-def status_bindings(prefix: str, statuses: Sequence[str]) -> list[BindingType]:
+def status_bindings(
+    prefix: str, statuses: Sequence[str], labels: Mapping[str, str] | None = None
+) -> list[BindingType]:
+    """1-6 show one status; ``labels`` words a key whose status means more than its name."""
     return [
         Binding(
             key,
             f"toggle_status('{status}')",
-            f"Only {status.lower()}",
+            (labels or {}).get(status, f"Only {status.lower()}"),
             id=f"{prefix}.status.{status.lower()}",
             show=False,
         )
@@ -206,14 +209,8 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     def action_filters(self) -> None:
         self.query_one(FilterBar).open()
 
-    def intercept_filter(self, values: dict[str, str]) -> bool:
-        """A subclass may take over a submit (e.g. a jump to an id); True means handled."""
-        return False
-
     def on_filter_bar_applied(self, message: FilterBar.Applied) -> None:
         bar = self.query_one(FilterBar)
-        if self.intercept_filter(message.values):
-            return
         try:
             self.apply_filter_text(message.values)
         except InputError as exc:

@@ -15,6 +15,7 @@ from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.cloud.models import Batch, BatchStatus
 from pasqal_tui.core import user_input as parsing
 from pasqal_tui.core.clock import relative
+from pasqal_tui.ops import queries
 from pasqal_tui.session.login import batches_page_key
 from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.actions.controllers import BatchActions
@@ -25,32 +26,37 @@ from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.pager import Pager
-from pasqal_tui.tui.widgets.status import counts_bar, status_text
+from pasqal_tui.tui.widgets.status import counts_bar, status_colour, status_text
 from pasqal_tui.tui.widgets.table import Row
 
 BATCH_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT")
+#: The Jobs column: the count, the per-status bar, and the errored jobs in words ("3 err").
 COLUMNS = (
     ("id", "Batch", 8),
     ("status", "Status", 9),
     ("device", "Device", 11),
-    ("jobs", "Jobs", 16),
+    ("jobs", "Jobs", 22),
     ("created", "Created", 10),
     ("updated", "Updated", 10),
     ("open", "Open", 6),
-    ("tags", "Tags", 18),
+    ("tags", "Tags", 17),
     ("parent", "Parent", 8),
 )
-#: 80 columns: compact times, "open" only when open, no parent (the job table's batch line has it).
+#: 80 columns: compact times, no update time, "open" only when open, no parent (the job
+#: table's batch line has it).
 NARROW_COLUMNS = (
     ("id", "Batch", 8),
     ("status", "Status", 9),
     ("device", "Device", 9),
-    ("jobs", "Jobs", 12),
+    ("jobs", "Jobs", 19),
     ("created", "Age", 4),
-    ("updated", "Upd", 4),
     ("open", "Open", 4),
-    ("tags", "Tags", 13),
+    ("tags", "Tags", 12),
 )
+#: (count digits, bar cells) of the Jobs column, wide and narrow; "1.2k err" takes 8 more.
+JOBS_CELL = {False: (6, 6), True: (5, 4)}
+#: The ERROR key's meaning on the batch browser, also said on the pager line.
+ERRORED = "ERROR or with errored jobs"
 FIELDS = (
     ("status", "status: error,done"),
     ("device", "device"),
@@ -73,7 +79,7 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         Binding("q", "quit_app", "Quit", id="batches.quit"),
         Binding("enter", "open", "Open", id="batches.open", show=False),
         Binding("i", "jump", "Jump to id", id="batches.jump"),
-        *status_bindings("batches", BATCH_STATUSES),
+        *status_bindings("batches", BATCH_STATUSES, {"ERROR": ERRORED}),
     ]
     STATUSES = BATCH_STATUSES
     COLUMNS = COLUMNS
@@ -86,6 +92,10 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         self.filters = BatchFilters()
         self.filter_text: dict[str, str] = {}
         self._known_status: dict[str, str] = {}
+        #: Set by the ERROR key (status "ERROR" alone): ERROR batches and those with errored
+        #: jobs, found by reading the batches (the API cannot filter on job counts).
+        self.errored = False
+        self.errored_note = ERRORED
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -98,6 +108,15 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
 
     def request_page(self, offset: int, *, background: bool, focus_id: str | None = None) -> None:
         filters, limit = self.filters, self.state.limit
+        if self.errored:
+            self.pasqal.cloud.request(
+                self,
+                "page",
+                lambda c: queries.errored_batches(c, filters, offset=offset, limit=limit),
+                lambda found: BatchesLoaded(found.page, background, errored_note(found)),
+                background=background,
+            )
+            return
         early = self.pasqal.cloud.take_prefetched(batches_page_key(filters, offset, limit))
         self.pasqal.cloud.request(
             self,
@@ -114,6 +133,7 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
             self._notify_changes(message.page.items)
         for batch in message.page.items:
             self._known_status[batch.id] = batch.status.value
+        self.errored_note = message.note or ERRORED
         self.show_page(message.page, message.background)
 
     def _notify_changes(self, batches: list[Batch]) -> None:
@@ -128,15 +148,11 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
 
     def build_row(self, item: Batch) -> Row:
         now, narrow = self.pasqal.clock(), self.narrow
-        jobs_cell = status_text(self.app, "")
-        digits, bar = (5, 6) if narrow else (6, 8)
-        jobs_cell.append(f"{item.jobs_count:>{digits},} ")
-        jobs_cell.append_text(counts_bar(self.app, item.jobs_count_per_status, bar))
         cells: dict[str, str | Text] = {
             "id": item.id[:8],
             "status": status_text(self.app, item.status.value),
             "device": item.device_type,
-            "jobs": jobs_cell,
+            "jobs": self.jobs_cell(item),
             "created": relative(item.created_at, now, compact=narrow),
             "updated": relative(item.updated_at, now, compact=narrow),
             "open": "open" if item.open else "" if narrow else "closed",
@@ -144,6 +160,17 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
             "parent": (item.parent_id or "")[:8],
         }
         return item.id, self.pick(cells)
+
+    def jobs_cell(self, item: Batch) -> Text:
+        """" 5,000 ▇▇▇▇▇▇ 3 err": the errored jobs in words, not only as a red segment."""
+        digits, bar = JOBS_CELL[self.narrow]
+        cell = status_text(self.app, "")
+        cell.append(f"{item.jobs_count:>{digits},} ")
+        cell.append_text(counts_bar(self.app, item.jobs_count_per_status, bar))
+        errored = item.jobs_count_per_status.get("ERROR", 0)
+        if errored:
+            cell.append(f" {short_count(errored)} err", style=status_colour(self.app, "ERROR"))
+        return cell
 
     def is_live(self, item: Batch) -> bool:
         return item.open or not BatchStatus(item.status).is_terminal
@@ -153,7 +180,10 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         super().refresh_data(include_settled or (self.loaded and self.state.offset == 0))
 
     def summary(self) -> str:
-        return filters_summary(self.filter_text)
+        if not self.errored:
+            return filters_summary(self.filter_text)
+        others = {k: v for k, v in self.filter_text.items() if k != "status"}
+        return "  ·  ".join(p for p in (self.errored_note, filters_summary(others)) if p)
 
     def apply_filter_text(self, values: dict[str, str]) -> None:
         statuses = parsing.statuses(values.get("status", ""), BATCH_STATUSES)
@@ -168,6 +198,7 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
             id=parsing.uuids(values.get("id", ""), "batch id"),
         )
         self.filters = filters
+        self.errored = statuses == [BatchStatus.ERROR.value]
         self.filter_text = {k: v.strip() for k, v in values.items() if v.strip()}
 
     # ---- opening ----------------------------------------------------------------------------
@@ -208,21 +239,31 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         self.app.push_screen(JobsScreen(message.batch))
 
     def action_jump(self) -> None:
-        self.query_one(FilterBar).open("id")
+        """A dialog of its own: the filter bar and the cursor stay as they are."""
+        from pasqal_tui.tui.screens.dialogs.jump import JumpScreen
 
-    def intercept_filter(self, values: dict[str, str]) -> bool:
-        """A full id alone opens that batch; a prefix opens the one match on this page."""
-        wanted = values.get("id", "").strip().lower()
-        others = [k for k, v in values.items() if k != "id" and v.strip()]
-        if not wanted or others:
-            return False
-        bar = self.query_one(FilterBar)
-        if len(wanted) < 36:
-            match = [b.id for b in self.items if b.id.startswith(wanted)]
-            if len(match) != 1:
-                bar.show_error(f"batch id: {wanted!r} is not on this page; type the full id")
-                return True
-            wanted = match[0]
-        bar.clear_error()
-        self._open(wanted)
-        return True
+        def chosen(batch_id: str | None) -> None:
+            if batch_id is not None:
+                self._open(batch_id)
+
+        self.app.push_screen(JumpScreen([b.id for b in self.items]), chosen)
+
+
+def short_count(n: int) -> str:
+    """At most 4 characters, rounded down (never more than there are): 999, 1.2k, 56k, 1.2M."""
+    if n < 1000:
+        return str(n)
+    if n < 10_000:
+        return f"{n // 100 / 10:.1f}k".replace(".0k", "k")
+    if n < 1_000_000:
+        return f"{n // 1000}k"
+    if n < 10_000_000:
+        return f"{n // 100_000 / 10:.1f}M".replace(".0M", "M")
+    return f"{n // 1_000_000}M"
+
+
+def errored_note(found: queries.ErroredBatches) -> str:
+    """The pager line's word for the ERROR key, and how far the batches were read."""
+    if found.complete:
+        return ERRORED
+    return f"{ERRORED}, in the newest {found.read:,} of {found.total:,} batches"

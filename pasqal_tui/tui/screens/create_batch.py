@@ -96,6 +96,9 @@ class CreateBatchScreen(SubmissionForm):
         self.query_one("#cb-sequence", Input).focus()
         self._show_config(DEFAULT_DEVICE)
         self.query_one("#cb-info", Static).update("Sequence: type a path and press Enter")
+        from pasqal_tui.tui import drafts
+
+        drafts.restore(self)  # as it was left with Esc, if it was (tui/drafts.py)
 
     def _show_config(self, device: str) -> None:
         emulator = DeviceTypes.is_emulator(device)

@@ -69,7 +69,7 @@ class DevicesScreen(AppAccess, Screen[None]):
         Binding("r", "raw", "Raw JSON", id="devices.raw"),
         Binding("space", "mark", "Mark", id="devices.mark"),
         Binding("c", "compare", "Compare", id="devices.compare"),
-        Binding("tab", "focus_next", "Sheet/list", id="devices.focus", show=False),
+        Binding("tab", "app.focus_next", "Sheet/list", id="devices.focus", show=False),
     ]
 
     def __init__(self) -> None:

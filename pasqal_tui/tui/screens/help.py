@@ -27,17 +27,21 @@ class HelpScreen(LineScroll, ModalScreen[None]):
         super().__init__()
         self.behind = behind
         self.rows: list[tuple[str, str, str]] = []
-        seen: set[tuple[str, str]] = set()
+        # One row per action: the keys bound to it together ("j ↓" moves down a row).
+        keys: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        ids: dict[tuple[str, str], str] = {}
         for key, active in behind.active_bindings.items():
             binding = active.binding
             if not binding.description or binding.system:
                 continue
             shown = behind.app.get_key_display(binding) or key
             marker = (binding.action, binding.description)
-            if marker in seen:
-                continue
-            seen.add(marker)
-            self.rows.append((shown, binding.description, binding.id or ""))
+            if (key, shown) not in keys.setdefault(marker, []):
+                keys[marker].append((key, shown))
+            ids.setdefault(marker, binding.id or "")
+        for marker, shown_keys in keys.items():
+            shown_keys.sort(key=lambda k: len(k[0]) > 1)  # a letter first: "j ↓", "g home"
+            self.rows.append((" ".join(s for _, s in shown_keys), marker[1], ids[marker]))
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -30,7 +31,10 @@ RAW_SHOWN = 200
 
 
 class JobScreen(LineScroll, AppAccess, Screen[None]):
-    """Everything about one job; c copies its id, y its errors, P opens its parent."""
+    """Everything about one job; c copies its id, y its errors, P opens its parent.
+
+    Only the keys that apply to this job are offered (footer, help); one pressed anyway says
+    why it does nothing (:meth:`unavailable`)."""
 
     SCROLL_ID = "job-body"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -99,6 +103,7 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
         before = self.job.status
         self.job = message.job
         self.loaded = True
+        self.refresh_bindings()  # a job that just finished has results, one that failed errors
         if message.background and before != self.job.status:
             self.notify(f"Job {self.job.id[:8]}: {before.value} → {self.job.status.value}")
         self.render_job()
@@ -183,6 +188,42 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
                 Text(f"\nRaw samples ({len(raw):,})\n{shown}{more}" if raw else "\nno raw samples")
             )
 
+    # ---- which keys apply ---------------------------------------------------------------------
+
+    def unavailable(self, action: str) -> str:
+        """Why ``action`` does not apply to this job, in a line; "" when it does."""
+        job = self.job
+        if action == "raw" and job.status != JobStatus.DONE:
+            return f"No raw samples: the job is {job.status.value}; only a DONE job has results"
+        if action == "parent" and not job.parent_id:
+            return "This job has no parent job: only a job copied by a rebatch has one"
+        if action == "copy_error" and not job.errors:
+            return "This job has no error to copy"
+        return ""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.unavailable(action):
+            return False  # not offered in the footer or help
+        return super().check_action(action, parameters)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key not offered because it does not apply to this job: say why, not nothing."""
+        for namespace, bindings in self._modal_binding_chain:  # with the user's keymap
+            if namespace is not self:
+                continue
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                why = self.unavailable(binding.action)
+                if why:
+                    event.stop()
+                    self.notify(why, timeout=4, markup=False)
+                    return
+
+    def _say_unavailable(self, action: str) -> bool:
+        why = self.unavailable(action)
+        if why:
+            self.notify(why, timeout=4, markup=False)
+        return bool(why)
+
     # ---- actions ----------------------------------------------------------------------------
 
     def action_back(self) -> None:
@@ -193,20 +234,20 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
         self.notify("Job id copied", timeout=2)
 
     def action_copy_error(self) -> None:
-        if not self.job.errors:
-            self.notify("This job has no error", timeout=2)
+        if self._say_unavailable("copy_error"):
             return
-        self.app.copy_to_clipboard("\n".join(self.job.errors))
+        self.app.copy_to_clipboard("\n".join(self.job.errors or []))
         self.notify("Error text copied", timeout=2)
 
     def action_raw(self) -> None:
+        if self._say_unavailable("raw"):
+            return
         self.show_raw = not self.show_raw
         self.render_results()
 
     def action_parent(self) -> None:
         parent = self.job.parent_id
-        if not parent:
-            self.notify("This job has no parent", timeout=2)
+        if self._say_unavailable("parent") or not parent:
             return
         self.pasqal.cloud.request(
             self, "parent", lambda c: c.get_job(parent), lambda j: JobLoaded(j, False)

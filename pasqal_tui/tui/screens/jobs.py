@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -21,7 +22,7 @@ from pasqal_tui.ops.queries import FirstError
 from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.actions.controllers import JobActions
 from pasqal_tui.tui.actions.screen import ActionScreen
-from pasqal_tui.tui.messages import BatchLoaded, JobsLoaded, Notice
+from pasqal_tui.tui.messages import JobsLoaded, Notice
 from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
@@ -135,13 +136,16 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         self.show_batch()
 
     def show_batch(self) -> None:
+        """The batch line, from the same data as the rows: the rows' own counts when the page
+        holds every job of the batch, else the batch read with the page (never an older one)."""
         b = self.the_batch
+        total, counts = self.header_counts()
         line = Text()
         line.append(f"Batch {b.id}  ", style="bold")
         line.append_text(status_text(self.app, b.status.value))
         line.append(f"  {b.device_type}  {'open' if b.open else 'closed'}  ")
-        line.append_text(counts_bar(self.app, b.jobs_count_per_status, 12))
-        line.append(f"  {b.jobs_count:,} jobs: {counts_summary(b.jobs_count_per_status)}")
+        line.append_text(counts_bar(self.app, counts, 12))
+        line.append(f"  {total:,} jobs: {counts_summary(counts)}")
         if tags := user_tags(b.tags):
             line.append(f"  tags: {', '.join(tags)}")
         if b.parent_id:  # the batch browser has no Parent column at 80 columns
@@ -150,54 +154,67 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             self._summary = line
             self.query_one("#batch-summary", Static).update(line)
 
+    def header_counts(self) -> tuple[int, dict[str, int]]:
+        """(jobs, jobs per status) for the batch line."""
+        b = self.the_batch
+        whole = (
+            self.loaded
+            and self.filters == JobFilters(batch_id=[b.id])
+            and self.state.offset == 0
+            and self.state.total == len(self.items)
+        )
+        if not whole:
+            return b.jobs_count, b.jobs_count_per_status
+        counted = Counter(j.status.value for j in self.items)
+        return len(self.items), {s: counted.get(s, 0) for s in JOB_STATUSES} | dict(counted)
+
     # ---- loading ----------------------------------------------------------------------------
 
     def request_page(self, offset: int, *, background: bool, focus_id: str | None = None) -> None:
+        """A page of jobs, then their batch: the batch line is painted with the rows."""
         filters, limit, direction = self.filters, self.state.limit, self.direction
+        batch_id = self.the_batch.id
 
-        async def load(c: PasqalClient) -> Page[Job]:
-            return await c.list_jobs(
+        async def load(c: PasqalClient) -> tuple[Page[Job], Batch]:
+            page = await c.list_jobs(
                 filters, offset=offset, limit=limit, order_by=ORDER_BY, order_by_direction=direction
             )
+            return page, await c.get_batch(batch_id)
 
         self.pasqal.cloud.request(
             self,
             "page",
             load,
-            lambda page: JobsLoaded(page, background, focus_id),
+            lambda found: JobsLoaded(found[0], background, focus_id, found[1]),
             background=background,
         )
 
     def on_jobs_loaded(self, message: JobsLoaded) -> None:
+        if message.batch is not None:
+            self._take_batch(message.batch)
         self.show_page(message.page, message.background, message.focus_id)
+        self.show_batch()
         if message.focus_id is not None and self.table.current_id() != message.focus_id:
             self.notify("The first error is near here (several jobs share its time)", timeout=4)
 
     def refresh_data(self, include_settled: bool) -> None:
-        batch_id = self.the_batch.id
-        if include_settled or not self.the_batch.status.is_terminal or self.the_batch.open:
-            self.pasqal.cloud.request(
-                self,
-                "batch",
-                lambda c: c.get_batch(batch_id),
-                lambda b: BatchLoaded(b, True),
-                background=True,
-            )
-            if self.loaded:
+        """While the batch can change, its page (and the batch with it) on every tick."""
+        batch = self.the_batch
+        if include_settled or not batch.status.is_terminal or batch.open:
+            if self.loaded or self.stale:
                 self.request_page(self.state.offset, background=True)
             return
         super().refresh_data(include_settled)
 
-    def on_batch_loaded(self, message: BatchLoaded) -> None:
+    def _take_batch(self, batch: Batch) -> None:
         before = self.the_batch.status
-        self.the_batch = message.batch
-        if before != message.batch.status:
+        self.the_batch = batch
+        if before != batch.status:
             self.notify(
-                f"Batch {self.the_batch.id[:8]}: {before.value} → {self.the_batch.status.value}",
+                f"Batch {batch.id[:8]}: {before.value} → {batch.status.value}",
                 title="Status change",
                 timeout=6,
             )
-        self.show_batch()
 
     def build_row(self, item: Job) -> Row:
         now, narrow = self.pasqal.clock(), self.narrow

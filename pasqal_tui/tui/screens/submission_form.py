@@ -24,6 +24,7 @@ from pasqal_tui.cloud.models import Batch
 from pasqal_tui.core.user_input import InputError
 from pasqal_tui.ops.submission import JobEntry, JobFileError, load_jobs, parse_typed_job
 from pasqal_tui.ops.submission.cache import ParsedFiles
+from pasqal_tui.tui import drafts
 from pasqal_tui.tui.actions.messages import Mutated
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import Failure, RequestFailed
@@ -243,6 +244,7 @@ class SubmissionForm(AppAccess, Screen[Batch | None]):
                 "Sending: wait for the answer before leaving", severity="warning", markup=False
             )
             return
+        drafts.keep(self)  # the next opening shows what was typed (tui/drafts.py)
         self.dismiss(None)
 
     # ---- the message line -------------------------------------------------------------------

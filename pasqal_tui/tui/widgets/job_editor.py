@@ -66,13 +66,16 @@ class JobEditor(Vertical):
         """Rebuild the columns for a sequence's variables, keeping what matches by name."""
         if list(names) == self.names and self.rows:
             return
-        kept = [row.texts() for row in self.rows]
+        self.show_rows(names, [row.texts() for row in self.rows])
+
+    def show_rows(self, names: Sequence[str], rows: Sequence[tuple[str, dict[str, str]]]) -> None:
+        """Columns for ``names`` and these rows' texts (one blank row when there are none)."""
         for row in self.rows:
             row.remove()
         self.names = list(names)
         head = self.query_one(".job-head", Static)
         head.update("Typed jobs: runs" + "".join(f" · {n}" for n in self.names))
-        for runs, values in kept or [("", {})]:
+        for runs, values in rows or [("", {})]:
             self.mount(JobRow(self.names, {"runs": runs, **values}))
 
     @property

@@ -11,10 +11,8 @@ beside the slots, so callers only ever see ids.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -27,14 +25,9 @@ def _slot(index: int) -> str:
 
 
 class DiffTable(DataTable[Cell]):
-    """Rows named by resource id; :meth:`sync` keeps cursor and scroll across updates."""
+    """Rows named by resource id; :meth:`sync` keeps cursor and scroll across updates.
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", id="table.down", show=False),
-        Binding("k", "cursor_up", "Up", id="table.up", show=False),
-        Binding("g", "scroll_top", "Top", id="table.top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", id="table.bottom", show=False),
-    ]
+    Its motion keys are the app's, shared by every table (:mod:`pasqal_tui.tui.navigation`)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
