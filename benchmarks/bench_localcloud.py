@@ -53,16 +53,16 @@ def populate(data_dir: Path, n_batches: int, per_batch: int, rng: random.Random)
             statuses = rng.choices(STATUSES, WEIGHTS, k=per_batch)
             conn.executemany(
                 "INSERT INTO jobs (id, batch_id, project_id, user_id, status, runs, variables, "
-                "errors, created_at, updated_at, start_timestamp, end_timestamp) "
-                "VALUES (?,?,?,?,?,100,'{\"omega\": 1.0}',?,?,?,?,?)",
+                "errors, created_at, updated_at, start_timestamp, end_timestamp, ordinal) "
+                "VALUES (?,?,?,?,?,100,'{\"omega\": 1.0}',?,?,?,?,?,?)",
                 (
                     (
                         str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                         batch_id, project, user_id, status,
                         '["QPU calibration drift: job aborted"]' if status == "ERROR" else None,
-                        stamp, stamp, stamp, stamp,
+                        stamp, stamp, stamp, stamp, ordinal,
                     )
-                    for status in statuses
+                    for ordinal, status in enumerate(statuses)
                 ),
             )  # fmt: skip
         counts = ", ".join(
@@ -74,7 +74,7 @@ def populate(data_dir: Path, n_batches: int, per_batch: int, rng: random.Random)
             f"UPDATE batches SET {counts}, jobs_count = "
             "(SELECT COUNT(*) FROM jobs j WHERE j.batch_id = batches.id)"
         )
-    with store.read() as conn:
+    with store.transaction() as conn:
         conn.execute("ANALYZE")
     store.close()
     return batch_ids

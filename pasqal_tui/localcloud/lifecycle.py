@@ -1,7 +1,9 @@
 """State changes of batches and jobs, each applied inside the caller's transaction.
 
 The batch's denormalized counters and status are recomputed by `settle_batch` in the same
-transaction as the job change that moved them, so they can never drift from the jobs table.
+transaction as the job change that moved them, so they can never drift from the jobs table
+(job lists answer their totals from them). Both also number jobs that some other writer
+inserted without an ordinal (see `schema.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from pasqal_tui.localcloud.errors import conflict, not_found
 from pasqal_tui.localcloud.queries import JobFilters, matching_jobs
+from pasqal_tui.localcloud.schema import next_ordinal, number_jobs
 
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED")
 BATCH_TERMINAL = ("DONE", "ERROR", "CANCELED", "TIMED_OUT")
@@ -87,12 +90,14 @@ def _job_counts(conn: sqlite3.Connection, batch_id: str) -> tuple[dict[str, int]
 
 def store_counts(conn: sqlite3.Connection, batch_id: str) -> None:
     """Recompute the batch's job counters only (its status stays as it is)."""
+    number_jobs(conn, batch_id)
     _, columns = _job_counts(conn, batch_id)
     conn.execute(f"UPDATE batches SET {_COUNT_COLUMNS} WHERE id = ?", (*columns, batch_id))
 
 
 def settle_batch(conn: sqlite3.Connection, batch_id: str, now: str) -> None:
     """Recompute counters, then move the batch to RUNNING / DONE as its jobs dictate."""
+    number_jobs(conn, batch_id)
     counts, columns = _job_counts(conn, batch_id)
     row = conn.execute(
         "SELECT status, open, start_datetime FROM batches WHERE id = ?", (batch_id,)
@@ -119,10 +124,11 @@ def insert_jobs(
     now: str,
 ) -> list[str]:
     ids = [new_id() for _ in jobs]
+    first = next_ordinal(conn, str(batch["id"]))
     conn.executemany(
         "INSERT INTO jobs (id, batch_id, project_id, user_id, status, runs, variables, "
-        "sequence, errors, parent_id, created_at, updated_at, end_timestamp) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "sequence, errors, parent_id, created_at, updated_at, end_timestamp, ordinal) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 jid,
@@ -138,8 +144,9 @@ def insert_jobs(
                 now,
                 now,
                 now if job.status == "CANCELED" else None,
+                first + i,
             )
-            for jid, job in zip(ids, jobs, strict=True)
+            for i, (jid, job) in enumerate(zip(ids, jobs, strict=True))
         ],
     )
     return ids

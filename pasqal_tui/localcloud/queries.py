@@ -42,7 +42,9 @@ class JobFilters(_Filters):
     errors: bool | None = None
 
 
-class _Where:
+class Where:
+    """A conjunction of SQL conditions and their parameters."""
+
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.args: list[Any] = []
@@ -60,9 +62,9 @@ class _Where:
         return " AND ".join(self.parts) if self.parts else "1"
 
 
-def _common_where(allowed: Sequence[str], f: _Filters) -> _Where:
+def _common_where(allowed: Sequence[str], f: _Filters) -> Where:
     """The caller's projects, then the filters every list shares but dates (see `_dates`)."""
-    w = _Where()
+    w = Where()
     w.any_of("project_id", list(allowed))
     w.any_of("project_id", f.project_ids)
     w.any_of("id", f.ids)
@@ -70,14 +72,14 @@ def _common_where(allowed: Sequence[str], f: _Filters) -> _Where:
     return w
 
 
-def _dates(w: _Where, start: datetime | None, end: datetime | None) -> None:
+def _dates(w: Where, start: datetime | None, end: datetime | None) -> None:
     if start is not None:
         w.cond("created_at >= ?", iso(start))
     if end is not None:
         w.cond("created_at <= ?", iso(end))
 
 
-def batch_where(allowed: Sequence[str], f: BatchFilters) -> _Where:
+def batch_where(allowed: Sequence[str], f: BatchFilters) -> Where:
     w = _common_where(allowed, f)
     w.any_of("device_type", f.device_types)
     w.any_of("status", f.statuses)
@@ -90,7 +92,7 @@ def batch_where(allowed: Sequence[str], f: BatchFilters) -> _Where:
     return w
 
 
-def job_where(allowed: Sequence[str], f: JobFilters) -> _Where:
+def job_where(allowed: Sequence[str], f: JobFilters) -> Where:
     w = _common_where(allowed, f)
     w.any_of("batch_id", f.batch_ids)
     w.any_of("status", f.statuses)
@@ -118,7 +120,7 @@ def _page(
     conn: sqlite3.Connection,
     table: str,
     columns: str,
-    w: _Where,
+    w: Where,
     offset: int,
     limit: int,
     ascending: bool,
@@ -147,19 +149,6 @@ def list_batches(
     return _page(
         conn, "batches", BATCH_LIST_COLUMNS, batch_where(allowed, f), offset, limit, ascending
     )
-
-
-def list_jobs(
-    conn: sqlite3.Connection,
-    allowed: Sequence[str],
-    f: JobFilters,
-    offset: int,
-    limit: int,
-    ascending: bool = False,
-) -> tuple[list[sqlite3.Row], int]:
-    if not allowed:
-        return [], 0
-    return _page(conn, "jobs", "*", job_where(allowed, f), offset, limit, ascending)
 
 
 def matching_jobs(conn: sqlite3.Connection, batch_id: str, f: JobFilters) -> list[sqlite3.Row]:

@@ -1,5 +1,10 @@
 """`serve`: first-start setup (demo user, demo history), then uvicorn on a bound socket, so
-that `--port 0` can report the real port in the ready line."""
+that `--port 0` can report the real port in the ready line.
+
+With `uvicorn[standard]` installed (the `local` extra), requests are parsed by httptools and
+the event loop is uvloop's; `PASQAL_TUI_SERVER_STACK=plain` keeps h11 and asyncio's own loop
+(to compare, or to rule them out).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,39 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from pasqal_tui.localcloud.settings import Settings
 
 READY = "Local Pasqal Cloud ready at http://{host}:{port}"
 PARENT_POLL_S = 0.5
+STACK_ENV = "PASQAL_TUI_SERVER_STACK"
+
+
+def _plain_stack() -> bool:
+    return os.environ.get(STACK_ENV, "").strip().lower() == "plain"
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop when it is installed (and not turned off), else None: asyncio's."""
+    if _plain_stack():
+        return None
+    try:
+        import uvloop  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
+
+
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    factory = _loop_factory()
+    if factory is None or sys.version_info < (3, 11):
+        asyncio.run(main)
+        return
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(main)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -91,7 +124,12 @@ def serve(settings: Settings, *, exit_with_parent: bool = False) -> int:
 
     app = create_app(settings)
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        http="h11" if _plain_stack() else "auto",  # auto: httptools when installed
     )
     server = uvicorn.Server(config)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
@@ -110,6 +148,6 @@ def serve(settings: Settings, *, exit_with_parent: bool = False) -> int:
 
     if setup_s > 1.0:
         print(f"(first-start setup took {setup_s:.1f} s)", file=sys.stderr, flush=True)
-    asyncio.run(main())
+    _run(main())
     sock.close()
     return 0

@@ -1,8 +1,11 @@
-"""SQLite persistence: schema, connection, transactions, users, projects and tokens.
+"""SQLite persistence: connections, transactions, users, projects and tokens.
 
-One connection guarded by a lock (requests run in a thread pool, the scheduler in the event
-loop via `asyncio.to_thread`); WAL so readers never wait on the writer's fsync. Every state
-change is one `transaction()`: nothing half-applied survives a crash.
+One writing connection guarded by a lock (requests run in a thread pool, the scheduler in the
+event loop via `asyncio.to_thread`): `transaction()`, and `read()` for reads that must see it.
+Every state change is one `transaction()`: nothing half-applied survives a crash. GET requests
+read through `reader()`: a small pool of read-only connections, each read a snapshot of its own
+(WAL lets them run beside each other and beside the writer, never waiting on its fsync).
+The schema, and the upgrade of older databases on open, are in `schema.py`.
 
 The database holds password hashes and token digests: its directory is private (700) and its
 files (with the WAL and shared-memory files) are 600, created so and tightened on every open.
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import sqlite3
 import stat
 import threading
@@ -19,52 +23,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS users (
-    id TEXT PRIMARY KEY, username TEXT UNIQUE NOT NULL, password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS projects (
-    id TEXT PRIMARY KEY, name TEXT UNIQUE NOT NULL, queue_priority TEXT NOT NULL,
-    created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS memberships (
-    user_id TEXT NOT NULL, project_id TEXT NOT NULL, PRIMARY KEY (user_id, project_id));
-CREATE TABLE IF NOT EXISTS tokens (
-    digest TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS batches (
-    seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, project_id TEXT NOT NULL,
-    user_id TEXT NOT NULL, device_type TEXT NOT NULL, status TEXT NOT NULL,
-    open INTEGER NOT NULL, priority INTEGER NOT NULL, queue_priority TEXT NOT NULL,
-    webhook TEXT, sequence_builder TEXT, configuration TEXT, backend_configuration TEXT,
-    tags TEXT NOT NULL DEFAULT '[]', parent_id TEXT, device_status TEXT,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, start_datetime TEXT,
-    end_datetime TEXT, activity_at REAL NOT NULL, jobs_count INTEGER NOT NULL DEFAULT 0,
-    n_pending INTEGER NOT NULL DEFAULT 0, n_running INTEGER NOT NULL DEFAULT 0,
-    n_done INTEGER NOT NULL DEFAULT 0, n_error INTEGER NOT NULL DEFAULT 0,
-    n_canceled INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS batches_project ON batches (project_id, seq);
-CREATE INDEX IF NOT EXISTS batches_project_status ON batches (project_id, status, seq);
-CREATE INDEX IF NOT EXISTS batches_active ON batches (status, device_type)
-    WHERE status IN ('PENDING', 'RUNNING');
-CREATE TABLE IF NOT EXISTS jobs (
-    seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, batch_id TEXT NOT NULL,
-    project_id TEXT NOT NULL, user_id TEXT NOT NULL, status TEXT NOT NULL, runs INTEGER,
-    variables TEXT, sequence TEXT, errors TEXT, parent_id TEXT, created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL, start_timestamp TEXT, end_timestamp TEXT);
-CREATE INDEX IF NOT EXISTS jobs_batch ON jobs (batch_id, status, seq);
-CREATE INDEX IF NOT EXISTS jobs_project ON jobs (project_id, status, seq);
-CREATE TABLE IF NOT EXISTS results (job_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS workloads (
-    seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, project_id TEXT NOT NULL,
-    user_id TEXT NOT NULL, status TEXT NOT NULL, backend TEXT NOT NULL,
-    workload_type TEXT NOT NULL, config TEXT NOT NULL, errors TEXT, result TEXT,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, start_timestamp TEXT,
-    end_timestamp TEXT);
-CREATE INDEX IF NOT EXISTS workloads_project ON workloads (project_id, seq);
-CREATE INDEX IF NOT EXISTS workloads_status ON workloads (status);
-"""
+from pasqal_tui.localcloud.schema import SCHEMA, upgrade
 
 DIR_MODE = 0o700
+READERS = 4
 FILE_MODE = 0o600
 _SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
@@ -101,42 +63,98 @@ def _private_files(path: Path) -> None:
 
 
 class Store:
-    """Owns the connection; hands it out under the lock, inside or outside a transaction."""
+    """Owns the connections: the writer under the lock (inside or outside a transaction), and
+    the pool of readers."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readers: int = READERS) -> None:
         private_dir(path.parent)
         _private_files(path)
         self.path = path
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
+        self._writing: int | None = None  # the thread inside `transaction()`
+        self._conn = self._connect()
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.executescript(SCHEMA)
+        upgrade(self._conn)
         for suffix in _SQLITE_SUFFIXES[1:]:
             tighten(path.with_name(path.name + suffix), FILE_MODE)
+        self._max_readers = max(1, readers)
+        self._readers: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._local = threading.local()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=5000")
+        return conn
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._pool_lock:
             self._conn.close()
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
+            self._writing = threading.get_ident()
             try:
                 yield self._conn
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._writing = None
             self._conn.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
+        """The writing connection, under the lock: reads that must see the writer's state."""
         with self._lock:
             yield self._conn
+
+    @contextmanager
+    def reader(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection holding one snapshot until the block ends, so that a total
+        and its page agree. Inside this thread's `transaction()`, that transaction's connection
+        (a read must see what it wrote); nested, the connection the thread already holds."""
+        if self._writing == threading.get_ident():
+            yield self._conn
+            return
+        held: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if held is not None:
+            yield held
+            return
+        conn = self._take()
+        self._local.conn = conn
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("ROLLBACK")  # read-only: nothing to keep
+        finally:
+            self._local.conn = None
+            self._idle.put(conn)
+
+    def _take(self) -> sqlite3.Connection:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._pool_lock:  # not the writer's lock: a reader never waits for a write
+            if len(self._readers) < self._max_readers:
+                conn = self._connect()
+                conn.execute("PRAGMA query_only=ON")
+                self._readers.append(conn)
+                return conn
+        return self._idle.get()
 
     # -- meta ---------------------------------------------------------------------------------
 
@@ -185,7 +203,7 @@ class Store:
         return project_id
 
     def user_by_name(self, username: str) -> sqlite3.Row | None:
-        with self.read() as conn:
+        with self.reader() as conn:
             row: sqlite3.Row | None = conn.execute(
                 "SELECT * FROM users WHERE username = ?", (username,)
             ).fetchone()
@@ -204,7 +222,7 @@ class Store:
             )
 
     def user_projects(self, user_id: str) -> list[sqlite3.Row]:
-        with self.read() as conn:
+        with self.reader() as conn:
             return conn.execute(
                 "SELECT p.* FROM projects p JOIN memberships m ON m.project_id = p.id "
                 "WHERE m.user_id = ? ORDER BY p.created_at, p.name",
@@ -221,7 +239,7 @@ class Store:
 
     def token_owner(self, digest: str, now: float) -> sqlite3.Row | None:
         """The user row for a live token, or None if unknown or expired."""
-        with self.read() as conn:
+        with self.reader() as conn:
             row: sqlite3.Row | None = conn.execute(
                 "SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id "
                 "WHERE t.digest = ? AND t.expires_at > ?",

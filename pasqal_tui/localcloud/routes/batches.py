@@ -98,7 +98,7 @@ def list_(
     order_by_direction: str = "DESC",
 ) -> JSONResponse:
     ascending = direction(order_by_direction) == "ASC"
-    with cloud.store.read() as conn:
+    with cloud.store.reader() as conn:
         rows, total = list_batches(conn, caller.project_ids, filters, offset, limit, ascending)
     data = [batch_out(r) for r in rows]
     return ok_page(data, total, offset)
@@ -108,7 +108,7 @@ def list_(
     "/v2/batches/{batch_id}", summary="Get a batch with its job ids (op 2)", responses=READ_ONE
 )
 def get(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
-    with cloud.store.read() as conn:
+    with cloud.store.reader() as conn:
         row = _owned(conn, batch_id, caller)
         out = batch_out(row)
         out["sequence_builder"] = row["sequence_builder"]
@@ -122,7 +122,7 @@ def get(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     responses=READ_ONE,
 )
 def status(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
-    with cloud.store.read() as conn:
+    with cloud.store.reader() as conn:
         row = _owned(conn, batch_id, caller)
     return ok({"status": row["status"], "jobs_count_per_status": counts_out(row)})
 

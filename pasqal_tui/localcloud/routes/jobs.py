@@ -12,8 +12,9 @@ from pasqal_tui.localcloud.bodies import CloudRoute
 from pasqal_tui.localcloud.deps import Caller, CallerDep, CloudDep
 from pasqal_tui.localcloud.errors import not_found
 from pasqal_tui.localcloud.hygiene import one_of
+from pasqal_tui.localcloud.job_pages import list_jobs
 from pasqal_tui.localcloud.lifecycle import cancel_job
-from pasqal_tui.localcloud.queries import JobFilters, get_job, list_jobs, result_doc
+from pasqal_tui.localcloud.queries import JobFilters, get_job, result_doc
 from pasqal_tui.localcloud.routes.answers import CHANGE_ONE, LIST, READ_ONE
 from pasqal_tui.localcloud.routes.filters import ORDER_KEYS, Limit, Offset, direction, job_filters
 from pasqal_tui.localcloud.routes.results import signed_url
@@ -45,7 +46,7 @@ def list_(
     if order_by is not None:
         one_of([order_by], ORDER_KEYS, "order_by")
     ascending = (direction(order_by_direction) or ("ASC" if order_by else "DESC")) == "ASC"
-    with cloud.store.read() as conn:
+    with cloud.store.reader() as conn:
         rows, total = list_jobs(conn, caller.project_ids, filters, offset, limit, ascending)
     data = [job_out(r) for r in rows]
     return ok_page(data, total, offset)
@@ -53,14 +54,14 @@ def list_(
 
 @router.get("/v2/jobs/{job_id}", summary="Get a job with its sequence (op 12)", responses=READ_ONE)
 def get(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
-    with cloud.store.read() as conn:
+    with cloud.store.reader() as conn:
         row = _owned(conn, job_id, caller)
     return ok(job_out(row, with_sequence=True))
 
 
 @router.get("/v1/jobs/{job_id}/status", summary="Job status (op 23)", responses=READ_ONE)
 def status(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
-    with cloud.store.read() as conn:
+    with cloud.store.reader() as conn:
         row = _owned(conn, job_id, caller)
     return ok({"status": row["status"]})
 
@@ -81,7 +82,7 @@ def cancel(job_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
     responses=READ_ONE,
 )
 def results_link(job_id: str, request: Request, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
-    with cloud.store.read() as conn:
+    with cloud.store.reader() as conn:
         _owned(conn, job_id, caller)
         has_result = result_doc(conn, job_id) is not None
     link = signed_url(request, cloud, "jobs", job_id) if has_result else None

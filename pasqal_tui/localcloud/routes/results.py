@@ -27,7 +27,7 @@ def signed_url(request: Request, cloud: Cloud, kind: Kind, ident: str) -> str:
 
 
 def _document(cloud: Cloud, kind: Kind, ident: str) -> str | None:
-    with cloud.store.read() as conn:
+    with cloud.store.reader() as conn:
         if kind == "jobs":
             return result_doc(conn, ident)
         row = conn.execute("SELECT result FROM workloads WHERE id = ?", (ident,)).fetchone()

@@ -63,7 +63,7 @@ def create(
 
 @router.get("/v2/workloads/{workload_id}", summary="Get a workload (op 17)", responses=READ_ONE)
 def get(workload_id: str, request: Request, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
-    with cloud.store.read() as conn:
+    with cloud.store.reader() as conn:
         row = _owned(conn, workload_id, caller)
     return _out(request, cloud, row)
 

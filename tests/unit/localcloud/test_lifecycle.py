@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pasqal_tui.localcloud.errors import ApiError
+from pasqal_tui.localcloud.job_pages import list_jobs
 from pasqal_tui.localcloud.lifecycle import (
     NewBatch,
     NewJob,
@@ -23,7 +24,7 @@ from pasqal_tui.localcloud.lifecycle import (
     requeue_running,
     start_job,
 )
-from pasqal_tui.localcloud.queries import BatchFilters, JobFilters, list_batches, list_jobs
+from pasqal_tui.localcloud.queries import BatchFilters, JobFilters, list_batches
 from pasqal_tui.localcloud.store import Store
 
 PROJECT = "11111111-1111-4111-8111-111111111111"
