@@ -65,3 +65,17 @@ def test_a_key_bound_twice_on_one_screen_is_caught(monkeypatch: pytest.MonkeyPat
         BINDINGS = registry.bindings("batches")
 
     assert keys_of(Clashing)["x"] == 2
+
+
+async def test_a_hidden_mutating_key_in_read_only_says_why(demo_cloud: object) -> None:
+    """Read-only hides `c`; pressing it anyway gets one line, and nothing is planned."""
+    from support.app import batch_list, make_app, wait_for
+
+    app = make_app(demo_cloud.base_url, read_only=True)  # type: ignore[attr-defined]
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await batch_list(pilot)
+        await pilot.press("c")
+        said = lambda: [n.message for n in app._notifications]  # noqa: E731
+        await wait_for(pilot, lambda: "read-only session: cancel is disabled" in said())
+        assert said().count("read-only session: cancel is disabled") == 1
+        assert app.screen is screen and not app.cloud.in_flight

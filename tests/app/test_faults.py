@@ -278,6 +278,8 @@ async def test_create_workload_answer_lost_says_unknown_and_asks_before_resendin
             await pilot.press("ctrl+s")
 
         await create()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the y question")
+        await pilot.press("y")
         said = "create workload: the answer was lost"
         await wait_for(pilot, lambda: noted(app, said), what=said)
         shown = next(n for n in notes(app) if said in n)

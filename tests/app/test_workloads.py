@@ -12,6 +12,7 @@ from support.localcloud import api_client, data
 from textual.widgets import Input, TextArea
 
 from pasqal_tui.core.workload_history import Remembered, WorkloadHistory
+from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 from pasqal_tui.tui.screens.dialogs.workload import (
     CreateWorkloadScreen,
     OpenWorkloadScreen,
@@ -57,6 +58,15 @@ async def submit_form(app: Any, pilot: Any, config: str, backend: str = "EMU_FRE
     await pilot.press("ctrl+s")
 
 
+async def create_workload(app: Any, pilot: Any, config: str, backend: str = "EMU_FREE") -> str:
+    """Fill the form, send it, and answer the confirmation with `y`; returns what it said."""
+    await submit_form(app, pilot, config, backend)
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+    said = str(app.screen.query_one("#confirm-body").render())
+    await pilot.press("y")
+    return said
+
+
 def rendered(app: Any, selector: str) -> str:
     """What a Static shows, as plain text (Rich renderables drawn 150 columns wide)."""
     console = app.console
@@ -76,7 +86,14 @@ async def test_create_live_status_result_and_restart(demo_cloud) -> None:  # typ
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_workloads(app, pilot)
         assert screen.table.row_count == 0
+        before = len(audit_entries())
         await submit_form(app, pilot, config, backend="emu_free")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the y question")
+        assert len(audit_entries()) == before  # nothing sent before `y`
+        assert "Create a pulser_emulation workload on EMU_FREE" in str(
+            app.screen.query_one("#confirm-body").render()
+        )
+        await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is screen and screen.table.row_count == 1)
         [created] = screen.table.row_ids
         api = api_workload(demo_cloud, created)
@@ -155,7 +172,7 @@ async def test_cancel_a_running_workload(demo_cloud, tmp_path: Path) -> None:  #
     app = make_app(demo_cloud.base_url, refresh=2.0)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_workloads(app, pilot)
-        await submit_form(app, pilot, config)
+        await create_workload(app, pilot, config)
         await wait_for(pilot, lambda: app.screen is screen and screen.table.row_count == 1)
         [created] = screen.table.row_ids
         assert status_of(screen, created) in ("PENDING", "RUNNING")
@@ -226,3 +243,11 @@ async def test_unknown_remembered_ids_say_why(demo_cloud) -> None:  # type: igno
         assert missing in screen.problems[missing] and "not found" in screen.problems[missing]
         assert "not-an-id" in screen.problems["not-an-id"]
         assert not [n for n in app._notifications if n.severity == "error"]
+
+
+def audit_entries() -> list[str]:
+    """The audit log's lines (the test's own XDG state dir)."""
+    from pasqal_tui.core.audit import audit_file
+
+    path = audit_file()
+    return path.read_text().splitlines() if path.exists() else []

@@ -103,6 +103,14 @@ def bindings(screen: str) -> list[Binding]:
     ]
 
 
+def mutating_key(screen: str, key: str) -> ActionSpec | None:
+    """The mutating action ``key`` runs on ``screen``, if any."""
+    return next(
+        (a for a in ACTIONS if a.mutating and screen in a.screens and key in a.keys.split(",")),
+        None,
+    )
+
+
 def palette_specs() -> list[ActionSpec]:
     """The actions a table screen lists in the command palette (on its batch)."""
     return [a for a in ACTIONS if a.palette]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.command import Provider
 from textual.screen import Screen
 
@@ -28,6 +28,8 @@ class ActionScreen(Screen[None]):
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ActionCommands}
 
     actions: BatchActions
+    #: The registry's name of this screen ("batches", "jobs").
+    SCREEN: ClassVar[str] = ""
     if TYPE_CHECKING:
 
         @property
@@ -47,6 +49,16 @@ class ActionScreen(Screen[None]):
             )
             return
         getattr(self.actions, name)()
+
+    def on_key(self, event: events.Key) -> None:
+        """In a read-only session the mutating keys are hidden, and so inactive: a press of
+        one still gets one line saying why nothing happens."""
+        if not self.pasqal.read_only:
+            return
+        spec = registry.mutating_key(self.SCREEN, event.key)
+        if spec is not None:
+            event.stop()
+            self.action_act(spec.name)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide mutating keys in read-only mode; dim them while a mutation is in flight."""

@@ -81,6 +81,7 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         Binding("i", "jump", "Jump to id", id="batches.jump"),
         *status_bindings("batches", BATCH_STATUSES, {"ERROR": ERRORED}),
     ]
+    SCREEN = "batches"
     STATUSES = BATCH_STATUSES
     COLUMNS = COLUMNS
     NARROW_COLUMNS = NARROW_COLUMNS

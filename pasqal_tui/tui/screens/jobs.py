@@ -106,6 +106,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         Binding("M", "clear_marks", "Clear marks", id="jobs.clear_marks", show=False),
         *status_bindings("jobs", JOB_STATUSES),
     ]
+    SCREEN = "jobs"
     STATUSES = JOB_STATUSES
     COLUMNS = COLUMNS
     NARROW_COLUMNS = NARROW_COLUMNS

@@ -243,7 +243,19 @@ class WorkloadsScreen(AppAccess, Screen[None]):
             return
         unconfirmed = self.pasqal.cloud.unconfirmed
         if unconfirmed.get(create_workload_key(request)) is None:
-            self._send_create(request)
+            keys = ", ".join(sorted(request.config)) or "none"
+            first = [
+                f"Create a {request.workload_type} workload on {request.backend}.",
+                f"Config keys: {keys}.",
+                "It runs (and is billed) as soon as the cloud accepts it.",
+            ]
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._send_create(request)
+
+            ask = ConfirmScreen("Create this workload?", first, verb="create it")
+            self.app.push_screen(ask, confirmed)
             return
         lines = [
             f"The last create of this {request.workload_type} workload on {request.backend}",
