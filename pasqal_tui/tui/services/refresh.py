@@ -1,9 +1,9 @@
 """The live refresh loop: a timer that asks the top screen to reload what can still change.
 
-Its pace is the refresh interval while the cloud answers; while it does not, the loop backs
-off, but never beyond :data:`PROBE_CAP` (or the interval, if longer), so the app notices an
-outage's end within about one interval. A refused sign-in holds the loop until the user signs
-in again: a refused password is never sent twice.
+Its pace is the refresh interval, also while the cloud does not answer: each tick is then a
+probe of one request (the top screen's refresh), so the app notices an outage's end within one
+interval; only the cloud's own Retry-After slows it. A refused sign-in holds the loop until the
+user signs in again: a refused password is never sent twice.
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from pasqal_tui.tui.services.cloud_worker import CloudWorker
-
-#: The longest wait between two tries while the cloud does not answer (seconds).
-PROBE_CAP = 10.0
 
 
 @runtime_checkable
@@ -47,12 +44,10 @@ class RefreshLoop:
         self._retry_after = 0.0
 
     def backoff(self) -> float:
-        """The wait before the next tick: the interval, doubled per failure, capped."""
-        failures = self.cloud.failures
-        if not failures:
+        """The wait before the next tick: the interval, or longer if the cloud asked for it."""
+        if not self.cloud.failures:
             return self.interval
-        wait: float = min(self.interval * 2 ** min(failures, 6), max(self.interval, PROBE_CAP))
-        return max(wait, self._retry_after)
+        return max(self.interval, self._retry_after)
 
     def next_in(self) -> float:
         """Seconds until the next tick (what the banner says)."""
