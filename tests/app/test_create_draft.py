@@ -10,6 +10,7 @@ from support.actions import batch, batch_count, cloud_fixture  # noqa: F401  (th
 from support.app import loaded_rows, make_app, wait_for
 from textual.widgets import Checkbox, Input, Select
 
+from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.create_batch import CreateBatchScreen
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
@@ -83,4 +84,4 @@ async def test_esc_keeps_the_form_and_a_created_batch_clears_it(cloud: Any) -> N
         form = await open_form(pilot)
         assert value(form, "#cb-sequence") == ""
     assert batch_count(cloud) == before + 1
-    assert batch(cloud, new_id)["tags"] == ["kept", "draft"]
+    assert user_tags(batch(cloud, new_id)["tags"]) == ["kept", "draft"]  # + the request marker
