@@ -237,3 +237,23 @@ async def test_add_jobs_refused_on_a_closed_batch(cloud: Any) -> None:
         await wait_for(pilot, lambda: any("is closed" in n.message for n in app._notifications))
         assert app.screen is screen  # no form opened
     assert len(jobs_of(cloud, bid)) == 1
+
+
+async def test_the_device_list_comes_from_the_cloud(cloud: Any) -> None:
+    """Only devices the cloud serves: its QPUs' specs and the emulators, never FRESNEL_CAN1
+    (which this cloud refuses only after `y`)."""
+    from support.localcloud import api_client, data
+
+    with api_client(cloud) as http:
+        served = data(http.get("/core-fast/api/v1/devices/specs"))
+    app = make_app(cloud.base_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded_rows(app) >= 0, what="the batch list")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, CreateBatchScreen))
+        select = app.screen.query_one("#cb-device", Select)
+        offered = lambda: [value for _label, value in select._options]  # noqa: E731
+        await wait_for(pilot, lambda: "FRESNEL_CAN1" not in offered(), what="the cloud's list")
+        qpus = [d for d in offered() if not d.startswith("EMU_")]
+        assert qpus == sorted(d for d in served if not d.startswith("EMU_"))
+        assert "EMU_FREE" in offered() and select.value == "EMU_FREE"

@@ -11,10 +11,12 @@ Files are parsed in a thread, once per version (see the base).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from pasqal_tui.cloud.models import DeviceTypes
@@ -41,6 +43,20 @@ from pasqal_tui.tui.screens.dialogs.tags import parse_tags
 from pasqal_tui.tui.screens.submission_form import FORM_ERRORS, SubmissionForm, unreadable
 
 DEFAULT_DEVICE = DeviceTypes.EMU_FREE
+
+
+@dataclass
+class DevicesListed(Message):
+    """The device types this account's cloud serves (its QPU specs), for the device list."""
+
+    specs: dict[str, str]
+
+
+def device_choices(specs: dict[str, str]) -> list[str]:
+    """The QPUs the cloud has specs for, then the emulators it runs: never a device the cloud
+    would refuse only after `y` (e.g. FRESNEL_CAN1 where it is not offered)."""
+    qpus = sorted(name for name in specs if not DeviceTypes.is_emulator(name))
+    return [*qpus, *(d for d in DeviceTypes.ALL if DeviceTypes.is_emulator(d))]
 
 
 def parse_sequence_file(path: str) -> SequenceFile:
@@ -93,6 +109,7 @@ class CreateBatchScreen(SubmissionForm):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.pasqal.cloud.request(self, "devices", lambda c: c.get_device_specs(), DevicesListed)
         self.query_one("#cb-sequence", Input).focus()
         self._show_config(DEFAULT_DEVICE)
         self.query_one("#cb-info", Static).update("Sequence: type a path and press Enter")
@@ -112,6 +129,13 @@ class CreateBatchScreen(SubmissionForm):
         }
         for selector, visible in shown.items():
             self.query_one(selector).display = visible
+
+    def on_devices_listed(self, message: DevicesListed) -> None:
+        select = self.query_one("#cb-device", Select)
+        current = select.value
+        choices = device_choices(message.specs)
+        select.set_options([(d, d) for d in choices])
+        select.value = current if current in choices else DEFAULT_DEVICE
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "cb-device":

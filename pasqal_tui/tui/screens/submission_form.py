@@ -230,8 +230,10 @@ class SubmissionForm(AppAccess, Screen[Batch | None]):
 
     def on_request_failed(self, message: RequestFailed) -> None:
         message.stop()
-        self.sending = False
         failure = message.failure
+        if failure.purpose == "devices":  # the form keeps its built-in device list
+            return
+        self.sending = False
         if failure.unconfirmed is not None:  # what the lookup found, never "failed"
             safe = failure.unconfirmed.safe_to_resend
             self._error(failure.message + (SAFE_HINT if safe else UNKNOWN_HINT))
