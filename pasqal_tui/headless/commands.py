@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.core.arguments import number
 from pasqal_tui.headless.output import Format, emit
 
@@ -191,7 +192,7 @@ def batch_row(batch: Batch) -> dict[str, Any]:
         "error": counts.get("ERROR", 0),
         "open": batch.open,
         "created_at": batch.created_at.isoformat(),
-        "tags": list(batch.tags or []),
+        "tags": user_tags(batch.tags),  # the request markers are the app's, not the user's
     }
 
 
