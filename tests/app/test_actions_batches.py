@@ -21,6 +21,7 @@ from support.actions import (
     settled,
 )
 from support.app import loaded_rows, make_app, run_from_palette, wait_for
+from support.localcloud import wait_until
 
 from pasqal_tui.cloud.markers import markers_in, user_tags
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
@@ -82,11 +83,8 @@ async def test_cancel_an_open_batch_whose_jobs_finished_closes_it(
 ) -> None:
     """Nothing is left to cancel: the dialog says the batch will be closed, and `y` closes it."""
     bid = await make_batch(cloud.base_url, "EMU_FREE", [JOB], open_=True)
-    for _ in range(300):
-        if settled(cloud, bid):
-            break
-        await asyncio.sleep(0.2)
-    assert settled(cloud, bid) and batch(cloud, bid)["open"] is True
+    wait_until(lambda: settled(cloud, bid), timeout=60, every=0.2)  # its one job has run
+    assert batch(cloud, bid)["open"] is True
     assert batch(cloud, bid)["status"] == "RUNNING"  # open: it never finishes by itself
     app = make_app(cloud.base_url)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -3,12 +3,12 @@ answered it (every job PENDING), it shows what the rows show as soon as they are
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from typing import Any
 
 from support.actions import JOB, cloud_fixture, jobs_of, rabi  # noqa: F401  (the module's cloud)
 from support.app import batch_list, cell_text, make_app, wait_for
+from support.localcloud import wait_until
 
 from pasqal_tui.cloud import environments
 from pasqal_tui.cloud.client import PasqalClient
@@ -52,10 +52,8 @@ async def test_the_batch_line_agrees_with_the_rows_just_after_creation(cloud: An
     created = answered.model_copy(
         update={"status": BatchStatus.PENDING, "jobs_count_per_status": {"PENDING": 3}}
     )
-    for _ in range(300):  # the server has moved on before the table is shown
-        if any(j["status"] != "PENDING" for j in jobs_of(cloud, created.id)):
-            break
-        await asyncio.sleep(0.1)
+    # The server has moved on before the table is shown.
+    wait_until(lambda: any(j["status"] != "PENDING" for j in jobs_of(cloud, created.id)), 30)
     app = make_app(cloud.base_url)
     async with app.run_test(size=(160, 40)) as pilot:
         await batch_list(pilot)
