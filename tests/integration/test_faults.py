@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from support.actions import batch_count
 from support.faultproxy import Fault, FaultProxy
 from support.localcloud import api_client, data
 
@@ -102,14 +103,6 @@ def batches(cloud: LocalCloudProcess, **params: Any) -> list[dict[str, Any]]:
         return found
 
 
-def total_batches(cloud: LocalCloudProcess) -> int:
-    with api_client(cloud) as http:
-        response = http.get("/core-fast/api/v1/batches", params={"limit": 1})
-        data(response)
-        total: int = response.json()["pagination"]["total"]
-        return total
-
-
 def jobs_of(cloud: LocalCloudProcess, batch_id: str) -> list[dict[str, Any]]:
     with api_client(cloud) as http:
         found: list[dict[str, Any]] = data(
@@ -134,7 +127,7 @@ AFTER_THE_SERVER_ACTED = {
 async def test_create_batch_whose_answer_is_lost_reads_created_once(
     cloud: LocalCloudProcess, proxy: FaultProxy, client: PasqalClient, fault: str
 ) -> None:
-    before = total_batches(cloud)
+    before = batch_count(cloud)
     proxy.add(AFTER_THE_SERVER_ACTED[fault])
     made = await asyncio.wait_for(create_batch_once(client, request(tags=["mine"])), DEADLINE)
     assert made.recovered is not None and made.recovered.verdict is Verdict.CREATED
@@ -143,7 +136,7 @@ async def test_create_batch_whose_answer_is_lost_reads_created_once(
         == f"create batch: the answer was lost; looked up: created as {made.value.id[:8]}"
     )
     assert isinstance(made.marker, BatchMarker)
-    assert total_batches(cloud) == before + 1  # exactly one, whatever the fault
+    assert batch_count(cloud) == before + 1  # exactly one, whatever the fault
     (found,) = batches(cloud, tag=made.marker.tag)
     assert found["id"] == made.value.id and found["tags"] == ["mine", made.marker.tag]
     assert proxy.forwarded("POST", CREATE) == 1
@@ -152,28 +145,28 @@ async def test_create_batch_whose_answer_is_lost_reads_created_once(
 async def test_create_refused_before_the_server_is_safe_to_resend_and_made_once(
     cloud: LocalCloudProcess, proxy: FaultProxy, client: PasqalClient
 ) -> None:
-    before = total_batches(cloud)
+    before = batch_count(cloud)
     proxy.add(Fault.burst(503, "POST", CREATE, times=1))
     with pytest.raises(CreateNotConfirmedError) as info:
         await create_batch_once(client, request())
     assert info.value.safe_to_resend
     assert str(info.value).endswith("looked up by its marker tag: not created: safe to resend")
-    assert total_batches(cloud) == before
+    assert batch_count(cloud) == before
     marker = info.value.marker
     assert isinstance(marker, BatchMarker)
     made = await create_batch_once(client, request(), previous=marker)
-    assert made.recovered is None and total_batches(cloud) == before + 1
+    assert made.recovered is None and batch_count(cloud) == before + 1
     assert [b["id"] for b in batches(cloud, tag=marker.tag)] == [made.value.id]
 
 
 async def test_plain_client_never_resends_a_create(
     cloud: LocalCloudProcess, proxy: FaultProxy, client: PasqalClient
 ) -> None:
-    before = total_batches(cloud)
+    before = batch_count(cloud)
     proxy.add(Fault.lose_answer("POST", CREATE))
     with pytest.raises(OutcomeUnknownError) as info:
         await client.create_batch(request())
-    assert info.value.marker and total_batches(cloud) == before + 1
+    assert info.value.marker and batch_count(cloud) == before + 1
     assert proxy.forwarded("POST", CREATE) == 1
 
 
