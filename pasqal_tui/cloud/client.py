@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from .base import ClientBase
@@ -42,6 +42,7 @@ __all__ = ["ALL_JOBS_CONCURRENCY", "MAX_PAGE_SIZE", "PasqalClient"]
 
 ALL_JOBS_CONCURRENCY = 8
 M = TypeVar("M", Batch, Workload)
+C = TypeVar("C", Batch, Job, Workload)
 
 
 class PasqalClient(ClientBase):
@@ -106,17 +107,10 @@ class PasqalClient(ClientBase):
         and returned as done (:attr:`Batch.already_done`) when the batch is CANCELED.
         """
         bid = checked_id(batch_id, "batch id")
-        what = f"cancel batch {bid}"
-        try:
-            data = await self._data("PATCH", self._core(f"/api/v2/batches/{bid}/cancel"), what)
-        except InvalidStateError as exc:
-            if not exc.after_lost_answer:
-                raise
-            batch = await self.get_batch(bid)
-            if batch.status is not BatchStatus.CANCELED:
-                raise
-            return batch.marked_already_done()
-        return parse(Batch, data, what)
+        return await self._cancel(
+            Batch, "PATCH", f"/api/v2/batches/{bid}/cancel", f"cancel batch {bid}",
+            lambda: self.get_batch(bid),
+        )  # fmt: skip
 
     async def cancel_batches(self, batch_ids: Sequence[str]) -> CancelBatchesResult:
         """Op 6: cancel many; ids that could not be cancelled come back in ``errors``.
@@ -300,17 +294,10 @@ class PasqalClient(ClientBase):
     async def cancel_job(self, job_id: str) -> Job:
         """Op 13: cancel one pending or running job (a resent cancel: as :meth:`cancel_batch`)."""
         jid = checked_id(job_id, "job id")
-        what = f"cancel job {jid}"
-        try:
-            data = await self._data("PATCH", self._core(f"/api/v2/jobs/{jid}/cancel"), what)
-        except InvalidStateError as exc:
-            if not exc.after_lost_answer:
-                raise
-            job = await self.get_job(jid)
-            if job.status is not JobStatus.CANCELED:
-                raise
-            return job.marked_already_done()
-        return parse(Job, data, what)
+        return await self._cancel(
+            Job, "PATCH", f"/api/v2/jobs/{jid}/cancel", f"cancel job {jid}",
+            lambda: self.get_job(jid),
+        )  # fmt: skip
 
     async def get_job_status(self, job_id: str) -> JobStatus:
         """Op 23: the cheap job poll."""
@@ -362,17 +349,32 @@ class PasqalClient(ClientBase):
     async def cancel_workload(self, workload_id: str) -> Workload:
         """Op 18 (a resent cancel: as :meth:`cancel_batch`)."""
         wid = checked_id(workload_id, "workload id")
-        what = f"cancel workload {wid}"
+        return await self._cancel(
+            Workload, "PUT", f"/api/v1/workloads/{wid}/cancel", f"cancel workload {wid}",
+            lambda: self.get_workload(wid),
+        )  # fmt: skip
+
+    async def _cancel(
+        self,
+        model: type[C],
+        method: str,
+        path: str,
+        what: str,
+        read_back: Callable[[], Awaitable[C]],
+    ) -> C:
+        """Send one cancel. When a resend is refused as not cancellable after the first answer
+        was lost, the object is read back: CANCELED means the lost request did it, so it is
+        returned marked :attr:`already_done` instead of failing a cancel that succeeded."""
         try:
-            data = await self._data("PUT", self._core(f"/api/v1/workloads/{wid}/cancel"), what)
+            data = await self._data(method, self._core(path), what)
         except InvalidStateError as exc:
             if not exc.after_lost_answer:
                 raise
-            workload = await self.get_workload(wid)
-            if workload.status is not JobStatus.CANCELED:
+            current = await read_back()
+            if current.status.value != "CANCELED":
                 raise
-            return workload.marked_already_done()
-        return parse(Workload, data, what)
+            return current.marked_already_done()
+        return parse(model, data, what)
 
     # -- devices and projects ------------------------------------------------------------------
 
