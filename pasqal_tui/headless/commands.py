@@ -8,34 +8,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import sys
 import time
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.core.arguments import number
+from pasqal_tui.core.since import parse_since
+from pasqal_tui.headless.codes import (
+    EXIT_BAD,
+    EXIT_CONNECTION,
+    EXIT_ERRORED,
+    EXIT_OK,
+    EXIT_TIMEOUT,
+    Refused,
+)
+from pasqal_tui.headless.digest import cmd_digest
+from pasqal_tui.headless.mutations import cmd_cancel, cmd_close, cmd_rebatch
 from pasqal_tui.headless.output import Format, emit
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
     from pasqal_tui.cloud.models import Batch, Job
     from pasqal_tui.headless.connect import Connection
-    from pasqal_tui.ops.plans import Plan
 
-EXIT_OK, EXIT_ERRORED, EXIT_BAD, EXIT_TIMEOUT, EXIT_CONNECTION = 0, 1, 2, 3, 4
 BATCH_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
 BATCH_COLUMNS = ("id", "status", "device_type", "jobs", "done", "error", "open", "created_at",
                  "tags")  # fmt: skip
 JOB_COLUMNS = ("id", "status", "runs", "variables", "errors", "created_at", "end_timestamp")
-_RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
-
-
-class Refused(Exception):
-    """Nothing was sent (bad input, no confirmation, read-only); exit 2 with this line."""
 
 
 # ---- arguments ------------------------------------------------------------------------------
@@ -43,17 +46,10 @@ class Refused(Exception):
 
 def when(text: str) -> datetime:
     """``2d``, ``12h``, ``30m``, ``1w`` ago, or a date / ISO-8601 time (UTC)."""
-    match = _RELATIVE.match(text.strip().lower())
-    if match:
-        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
-        return datetime.now(timezone.utc) - timedelta(**{unit: int(match.group(1))})
     try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a time: use 30m, 12h, 2d, 1w, a date (2026-01-31) or ISO-8601"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return parse_since(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> int:
@@ -126,17 +122,28 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--interval", type=_seconds, default=5.0, metavar="SECONDS")
     p.set_defaults(run=cmd_wait)
 
-    p = sub.add_parser("rebatch", help="copy jobs of a batch into a new batch (plan, then y)")
-    p.add_argument("batch", metavar="BATCH_ID")
+    p = sub.add_parser("digest", help="what ended since a time, or since you last looked")
+    p.add_argument("--since", type=when, metavar="WHEN", help="12h, 2d, DATE (default: last look)")
+    p.add_argument("--json", action="store_const", const="json", dest="fmt")
+    p.set_defaults(run=cmd_digest)
+
+    p = sub.add_parser("rebatch", help="copy jobs of a batch, or of an error group, into new "
+                       "batches (plan, then y)")  # fmt: skip
+    p.add_argument("batch", nargs="?", metavar="BATCH_ID")
     p.add_argument("--status", action="append", type=_status(JOB_STATUSES), default=[])
     p.add_argument("--ids", nargs="+", default=[], metavar="JOB_ID")
     p.add_argument("--min-runs", type=_positive, metavar="N")
     p.add_argument("--max-runs", type=_positive, metavar="N")
+    p.add_argument("--group", metavar="TEXT", help="the error group (as `errors` shows it)")
+    p.add_argument("--last", type=_positive, default=20, metavar="N",
+                   help="with --group: among the last N batches (20)")  # fmt: skip
     _confirm_options(p)
     p.set_defaults(run=cmd_rebatch)
 
-    p = sub.add_parser("cancel", help="cancel a batch's pending and running jobs (asks y)")
-    p.add_argument("batch", metavar="BATCH_ID")
+    p = sub.add_parser("cancel", help="cancel a batch's pending and running jobs, or jobs by "
+                       "id (asks y)")  # fmt: skip
+    p.add_argument("batch", nargs="?", metavar="BATCH_ID")
+    p.add_argument("--jobs", nargs="+", default=[], metavar="JOB_ID")
     _confirm_options(p)
     p.set_defaults(run=cmd_cancel)
 
@@ -293,8 +300,8 @@ async def cmd_errors(conn: Connection, args: argparse.Namespace) -> int:
     from pasqal_tui.ops.queries import recent_errors
     from pasqal_tui.ops.triage import group_errors
 
-    report = await recent_errors(conn.client, args.last, args.since, None)
-    groups = group_errors(report.jobs, report.devices)
+    report = await recent_errors(conn.client, args.last, args.since, None, lineages=True)
+    groups = group_errors(report.jobs, report.devices, report.family)  # a job and its copies once
     rows = [
         {
             "jobs": len(g.job_ids),
@@ -358,109 +365,4 @@ def wait_code(batches: list[Batch]) -> int:
         c.get(s) for c in counts for s in stopped
     ):
         return EXIT_BAD
-    return EXIT_OK
-
-
-# ---- mutations: plan, confirm, send once, audit ---------------------------------------------
-
-
-async def cmd_rebatch(conn: Connection, args: argparse.Namespace) -> int:
-    from pasqal_tui.cloud.filters import RebatchFilters
-    from pasqal_tui.ops.lookup import resolve_batch_id
-    from pasqal_tui.ops.plans import rebatch_plan
-
-    bid = await resolve_batch_id(conn.client, args.batch)
-    filters = RebatchFilters(
-        status=args.status or None,
-        id=args.ids or None,
-        min_runs=args.min_runs,
-        max_runs=args.max_runs,
-    )
-    plan = await rebatch_plan(conn.client, bid, filters, args.ids)
-    confirmed = plan.filters  # the eligible jobs only: copies already resubmitted are left out
-
-    async def send() -> str:
-        assert isinstance(confirmed, RebatchFilters)
-        new = await conn.client.rebatch(bid, confirmed)
-        return new.id
-
-    return await _mutate(conn, args, "rebatch", [bid], plan, send)
-
-
-async def cmd_cancel(conn: Connection, args: argparse.Namespace) -> int:
-    from pasqal_tui.ops.lookup import resolve_batch_id
-    from pasqal_tui.ops.plans import cancel_batch_plan
-
-    bid = await resolve_batch_id(conn.client, args.batch)
-    batch = await conn.client.get_batch(bid)
-    plan = await cancel_batch_plan(conn.client, bid, batch.device_type)
-
-    async def send() -> str:
-        return f"{bid} {(await conn.client.cancel_batch(bid)).status.value}"
-
-    # An open batch changes even with no job left to stop: the cancel ends it.
-    return await _mutate(conn, args, "cancel-batch", [bid], plan, send, needed=batch.open)
-
-
-async def cmd_close(conn: Connection, args: argparse.Namespace) -> int:
-    from pasqal_tui.ops.lookup import resolve_batch_id
-    from pasqal_tui.ops.plans import Plan
-
-    bid = await resolve_batch_id(conn.client, args.batch)
-    batch = await conn.client.get_batch(bid)
-    if not batch.open:
-        print(f"batch {bid} is already closed")
-        return EXIT_OK
-    plan = Plan(
-        action="close",
-        title=f"Close batch {bid[:8]}",
-        lines=[
-            f"Close batch {bid} on {batch.device_type} ({batch.jobs_count} jobs): "
-            "no job can be added afterwards."
-        ],
-        batch_id=bid,
-    )
-
-    async def send() -> str:
-        return f"{bid} closed ({(await conn.client.close_batch(bid)).status.value})"
-
-    return await _mutate(conn, args, "close", [bid], plan, send, needed=True)
-
-
-async def _mutate(
-    conn: Connection,
-    args: argparse.Namespace,
-    action: str,
-    ids: list[str],
-    plan: Plan,
-    send: Callable[[], Awaitable[str]],
-    *,
-    needed: bool = False,
-) -> int:
-    """The dashboard's rule: the plan first, `y` (or --yes), one request, one audit line.
-    An empty plan sends nothing unless the request is ``needed`` anyway."""
-    from pasqal_tui.core.audit import AuditEntry, AuditLog
-
-    print("\n".join(plan.lines))
-    if plan.empty and not needed:  # nothing would change: nothing is sent
-        return EXIT_OK
-    if args.dry_run:
-        print("dry run: nothing sent")
-        return EXIT_OK
-    if conn.read_only:
-        raise Refused(f"read-only session: {action} is disabled; nothing sent")
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise Refused("no terminal to confirm on: pass --yes to send; nothing sent")
-        answer = await asyncio.to_thread(input, f"{plan.title}? Type y to send: ")
-        if answer.strip().lower() != "y":
-            raise Refused("not confirmed; nothing sent")
-    audit = AuditLog()
-    try:
-        outcome = await send()
-    except Exception as exc:
-        audit.append(AuditEntry(action, conn.profile, ids, str(exc)))
-        raise
-    audit.append(AuditEntry(action, conn.profile, ids, "ok", {"result": outcome}))
-    print(outcome)
     return EXIT_OK

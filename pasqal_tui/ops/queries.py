@@ -33,6 +33,7 @@ __all__ = [
     "FirstError",
     "WorkloadLookup",
     "errored_batches",
+    "errors_of",
     "fetch_workloads",
     "find_first_error",
     "has_errors",
@@ -164,8 +165,21 @@ async def recent_errors(
     those that have some, page by page, up to ``max_jobs`` (all of them are counted). With
     ``lineages``, also each job's lineage (:func:`pasqal_tui.ops.lineage.trace`), so a job and
     its rebatch copies can count once."""
-    report = ErrorsReport(batches=await newest_batches(client, last, start, end))
-    ids = [b.id for b in report.batches if b.jobs_count_per_status.get("ERROR", 0) > 0]
+    report = await errors_of(
+        client, await newest_batches(client, last, start, end), max_jobs=max_jobs
+    )
+    if lineages:
+        report.family = await trace(client, report.jobs, batches=report.batches)
+    return report
+
+
+async def errors_of(
+    client: PasqalClient, batches: list[Batch], *, max_jobs: int = MAX_ERRORED
+) -> ErrorsReport:
+    """The ERROR jobs of those of ``batches`` that have some, page by page, up to ``max_jobs``
+    (all of them are counted)."""
+    report = ErrorsReport(batches=batches)
+    ids = [b.id for b in batches if b.jobs_count_per_status.get("ERROR", 0) > 0]
     for i in range(0, len(ids), BATCH_CHUNK):
         filters = JobFilters(batch_id=ids[i : i + BATCH_CHUNK], status=[JobStatus.ERROR])
         offset = 0
@@ -178,8 +192,6 @@ async def recent_errors(
             if not jobs.has_more or len(report.jobs) >= max_jobs:
                 break
             offset = jobs.end
-    if lineages:
-        report.family = await trace(client, report.jobs, batches=report.batches)
     return report
 
 

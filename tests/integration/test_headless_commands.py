@@ -14,7 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.actions import audit_lines, batch, batch_count, children_of, make_batch
+from support.actions import (
+    api,
+    audit_lines,
+    batch,
+    batch_count,
+    children_of,
+    jobs_of,
+    make_batch,
+)
 
 from pasqal_tui.localcloud.process import LocalCloudProcess
 
@@ -157,5 +165,94 @@ def test_typed_arguments_are_checked_before_connecting(home: dict[str, str]) -> 
         env=home, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 2 and "30m, 12h, 2d, 1w" in result.stderr
+    for command in ("digest", "errors"):
+        bad = subprocess.run(
+            [sys.executable, "-m", "pasqal_tui", command, "--since", "soon"],
+            env=home, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert bad.returncode == 2 and "'soon' is not a time: use 30m, 12h, 2d" in bad.stderr
+        assert "Traceback" not in bad.stderr
 
 
+
+
+async def test_digest_since_a_time_and_since_the_last_look(
+    cloud: LocalCloudProcess, home: dict[str, str]
+) -> None:
+    bid = await errored_batch(cloud, home, f"t-{uuid.uuid4().hex[:8]}")
+    held = await make_batch(cloud.base_url, "EMU_FREE", [GOOD], open_=True)  # still running
+    told = cli(cloud, home, "digest", "--since", "30m", "--json")
+    assert told.returncode == 0, told.stderr
+    digest = json.loads(told.stdout)
+    assert bid in [b["id"] for b in digest["with_errors"]]
+    assert held in [b["id"] for b in digest["running"]]
+    assert bid not in [b["id"] for b in digest["done"] + digest["running"]]
+    (group,) = [g for g in digest["error_groups"] if bid in g["batch_ids"]]
+    errored = [j["id"] for j in jobs_of(cloud, bid) if j["status"] == "ERROR"]
+    assert "Did not receive values" in group["message"] and set(errored) <= set(group["job_ids"])
+    # That run was a look: the next digest without --since starts after it, so the batch that
+    # ended before is no news, and the table says so in words.
+    again = cli(cloud, home, "digest")
+    assert again.returncode == 0, again.stderr
+    assert bid not in again.stdout and held in again.stdout
+    assert again.stdout.startswith("Since ") and "still running" in again.stdout
+    with api(cloud) as http:
+        http.patch(f"/core-fast/api/v2/batches/{held}/complete").raise_for_status()
+
+
+async def test_rebatch_an_error_group_by_its_text(
+    cloud: LocalCloudProcess, home: dict[str, str]
+) -> None:
+    bid = await errored_batch(cloud, home, f"t-{uuid.uuid4().hex[:8]}")
+    before = batch_count(cloud)
+    group = ("rebatch", "--group", "did not receive values", "--last", "1")
+    dry = cli(cloud, home, *group, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "Resubmit 1 job (10 runs) from 1 source batch" in dry.stdout
+    assert "nothing sent" in dry.stdout
+    unknown = cli(cloud, home, "rebatch", "--group", "flux capacitor", "--last", "1", "--yes")
+    assert unknown.returncode == 2 and "no error group" in unknown.stderr
+    assert "Did not receive values" in unknown.stderr  # the groups there are named
+    both = cli(cloud, home, "rebatch", bid, "--group", "did not", "--yes")
+    assert both.returncode == 2 and "--group takes no BATCH_ID" in both.stderr
+    asked = cli(cloud, home, *group)
+    assert asked.returncode == 2 and "pass --yes" in asked.stderr
+    assert batch_count(cloud) == before
+    sent = cli(cloud, home, *group, "--yes")
+    assert sent.returncode == 0, sent.stderr
+    new_id = sent.stdout.strip().splitlines()[-1]
+    assert [c["id"] for c in children_of(cloud, bid)] == [new_id]
+    assert batch_count(cloud) == before + 1
+    (copy,) = jobs_of(cloud, new_id)
+    assert copy["variables"] == BAD["variables"]
+    lines = audit_lines(Path(home["XDG_STATE_HOME"]))
+    assert [(e["action"], e["outcome"], e["ids"]) for e in lines] == [("rebatch", "ok", [bid])]
+
+
+async def test_cancel_jobs_by_id_only_those(cloud: LocalCloudProcess, home: dict[str, str]) -> None:
+    holder = await make_batch(cloud.base_url, "FRESNEL", [GOOD], open_=True)  # holds the QPU
+    bid = await make_batch(cloud.base_url, "FRESNEL", [GOOD, GOOD, GOOD])
+    first, second, third = (j["id"] for j in jobs_of(cloud, bid))
+    try:
+        missing = cli(cloud, home, "cancel", "--jobs", first, str(uuid.uuid4()), "--yes")
+        assert missing.returncode == 2 and "no job" in missing.stderr
+        neither = cli(cloud, home, "cancel")
+        assert neither.returncode == 2 and "--jobs" in neither.stderr
+        read_only = subprocess.run(
+            [sys.executable, "-m", "pasqal_tui", "--local-url", cloud.base_url, "--read-only",
+             "cancel", "--jobs", first, "--yes"],
+            env=home, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert read_only.returncode == 2 and "read-only" in read_only.stderr
+        asked = cli(cloud, home, "cancel", "--jobs", first, second)
+        assert asked.returncode == 2 and "Cancel 2 marked jobs" in asked.stdout
+        assert {j["status"] for j in jobs_of(cloud, bid)} == {"PENDING"}
+        sent = cli(cloud, home, "cancel", "--jobs", first, second, "--yes")
+        assert sent.returncode == 0, sent.stderr
+        assert f"{bid}: 2 jobs canceled" in sent.stdout
+        statuses = {j["id"]: j["status"] for j in jobs_of(cloud, bid)}
+        assert statuses == {first: "CANCELED", second: "CANCELED", third: "PENDING"}
+    finally:
+        with api(cloud) as http:  # the QPU is free again for the other tests
+            for ended in (bid, holder):
+                http.patch(f"/core-fast/api/v2/batches/{ended}/cancel").raise_for_status()
