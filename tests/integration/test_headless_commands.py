@@ -174,8 +174,6 @@ def test_typed_arguments_are_checked_before_connecting(home: dict[str, str]) -> 
         assert "Traceback" not in bad.stderr
 
 
-
-
 async def test_digest_since_a_time_and_since_the_last_look(
     cloud: LocalCloudProcess, home: dict[str, str]
 ) -> None:
@@ -256,3 +254,23 @@ async def test_cancel_jobs_by_id_only_those(cloud: LocalCloudProcess, home: dict
         with api(cloud) as http:  # the QPU is free again for the other tests
             for ended in (bid, holder):
                 http.patch(f"/core-fast/api/v2/batches/{ended}/cancel").raise_for_status()
+
+
+def test_a_command_imports_no_user_interface(
+    cloud: LocalCloudProcess, home: dict[str, str]
+) -> None:
+    """Start-up stays that of a small script: the command path never imports Textual (nor the
+    server's FastAPI or Pulser); checked on a real `batches --json` run."""
+    code = (
+        "import sys\nfrom pasqal_tui.cli import main\n"
+        f"code = main(['--local-url', {cloud.base_url!r}, 'batches', '--json', '--limit', '1'])\n"
+        "heavy = {m.split('.')[0] for m in sys.modules} & {'textual', 'fastapi', 'pulser'}\n"
+        "print('HEAVY', sorted(heavy), file=sys.stderr)\nsys.exit(code)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code], env=home, stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert isinstance(json.loads(ran.stdout), list)
+    assert "HEAVY []" in ran.stderr
