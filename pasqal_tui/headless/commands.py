@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.core.arguments import number
 from pasqal_tui.core.since import parse_since
 from pasqal_tui.headless.codes import (
@@ -31,14 +30,11 @@ from pasqal_tui.headless.output import Format, emit
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
-    from pasqal_tui.cloud.models import Batch, Job
+    from pasqal_tui.cloud.models import Batch
     from pasqal_tui.headless.connect import Connection
 
 BATCH_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
-BATCH_COLUMNS = ("id", "status", "device_type", "jobs", "done", "error", "open", "created_at",
-                 "tags")  # fmt: skip
-JOB_COLUMNS = ("id", "status", "runs", "variables", "errors", "created_at", "end_timestamp")
 
 
 # ---- arguments ------------------------------------------------------------------------------
@@ -188,39 +184,9 @@ def _fmt(args: argparse.Namespace) -> Format:
     return fmt
 
 
-def batch_row(batch: Batch) -> dict[str, Any]:
-    counts = batch.jobs_count_per_status or {}
-    return {
-        "id": batch.id,
-        "status": batch.status.value,
-        "device_type": batch.device_type,
-        "jobs": batch.jobs_count,
-        "done": counts.get("DONE", 0),
-        "error": counts.get("ERROR", 0),
-        "open": batch.open,
-        "created_at": batch.created_at.isoformat(),
-        "tags": user_tags(batch.tags),  # the request markers are the app's, not the user's
-    }
-
-
-def job_row(job: Job) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "status": job.status.value,
-        "runs": job.runs,
-        "variables": job.variables or {},
-        "errors": " | ".join(job.errors or []),
-        "created_at": job.created_at.isoformat(),
-        "end_timestamp": job.end_timestamp.isoformat() if job.end_timestamp else None,
-    }
-
-
-def _dump(items: list[Any]) -> list[dict[str, Any]]:
-    return [item.model_dump(mode="json", exclude_none=True) for item in items]
-
-
 async def cmd_batches(conn: Connection, args: argparse.Namespace) -> int:
     from pasqal_tui.cloud.filters import BatchFilters
+    from pasqal_tui.ops.export import BATCH_COLUMNS, batch_row, documents
     from pasqal_tui.ops.lookup import all_batches
 
     filters = BatchFilters(
@@ -232,12 +198,13 @@ async def cmd_batches(conn: Connection, args: argparse.Namespace) -> int:
         open=args.open_state,
     )
     found = await all_batches(conn.client, filters, limit=args.limit)
-    emit([batch_row(b) for b in found], BATCH_COLUMNS, _fmt(args), documents=_dump(found))
+    emit([batch_row(b) for b in found], BATCH_COLUMNS, _fmt(args), documents=documents(found))
     return EXIT_OK
 
 
 async def cmd_jobs(conn: Connection, args: argparse.Namespace) -> int:
     from pasqal_tui.cloud.filters import JobFilters
+    from pasqal_tui.ops.export import JOB_COLUMNS, all_jobs, documents, job_row
     from pasqal_tui.ops.lookup import resolve_batch_id
 
     bid = await resolve_batch_id(conn.client, args.batch)
@@ -248,26 +215,9 @@ async def cmd_jobs(conn: Connection, args: argparse.Namespace) -> int:
         min_runs=args.min_runs,
         max_runs=args.max_runs,
     )
-    found = await _all_jobs(conn.client, filters)
-    emit([job_row(j) for j in found], JOB_COLUMNS, _fmt(args), documents=_dump(found))
+    found = await all_jobs(conn.client, filters)
+    emit([job_row(j) for j in found], JOB_COLUMNS, _fmt(args), documents=documents(found))
     return EXIT_OK
-
-
-async def _all_jobs(client: PasqalClient, filters: Any) -> list[Job]:
-    """Every page of a filtered job list, several in flight (creation order)."""
-    from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
-
-    first = await client.list_jobs(filters, offset=0, limit=MAX_PAGE_SIZE)
-    gate = asyncio.Semaphore(8)
-
-    async def page(offset: int) -> list[Job]:
-        async with gate:
-            return list((await client.list_jobs(filters, offset=offset)).items)
-
-    rest = await asyncio.gather(
-        *(page(o) for o in range(len(first.items), first.total, MAX_PAGE_SIZE))
-    )
-    return [*first.items, *(job for items in rest for job in items)]
 
 
 async def cmd_job(conn: Connection, args: argparse.Namespace) -> int:
@@ -297,24 +247,13 @@ async def cmd_job(conn: Connection, args: argparse.Namespace) -> int:
 
 
 async def cmd_errors(conn: Connection, args: argparse.Namespace) -> int:
+    from pasqal_tui.ops.export import group_row
     from pasqal_tui.ops.queries import recent_errors
     from pasqal_tui.ops.triage import group_errors
 
     report = await recent_errors(conn.client, args.last, args.since, None, lineages=True)
     groups = group_errors(report.jobs, report.devices, report.family)  # a job and its copies once
-    rows = [
-        {
-            "jobs": len(g.job_ids),
-            "runs": g.runs,
-            "batches": len(g.batches),
-            "devices": sorted(g.devices),
-            "message": g.message,
-            "example": g.example,
-            "job_ids": g.job_ids,
-            "batch_ids": sorted(g.batches),
-        }
-        for g in groups
-    ]
+    rows = [group_row(g) for g in groups]
     emit(rows, ("jobs", "runs", "batches", "devices", "message"), _fmt(args))
     return EXIT_OK
 

@@ -5,11 +5,11 @@ Never an escape code when stdout is not a terminal; JSON carries the API's own f
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any, Literal, TextIO
+
+from pasqal_tui.core.tabular import write_rows
 
 Format = Literal["table", "json", "csv"]
 
@@ -24,15 +24,10 @@ def emit(
 ) -> None:
     """``rows`` (flat, for table and CSV) or ``documents`` (for JSON, default: ``rows``)."""
     out = out or sys.stdout
-    if fmt == "json":
-        json.dump(rows if documents is None else documents, out, indent=2, default=str)
-        out.write("\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows({c: _csv_cell(row.get(c)) for c in columns} for row in rows)
-    else:
+    if fmt == "table":
         out.write(table(rows, columns))
+    else:
+        write_rows(out, rows, columns, fmt, documents)
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -52,11 +47,3 @@ def _text(value: Any) -> str:
     if isinstance(value, dict):
         return " ".join(f"{k}={v}" for k, v in value.items())
     return " ".join(str(value).split())
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return ",".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, default=str)
-    return value

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.message import Message
 
-from pasqal_tui.cloud.filters import RebatchFilters
+from pasqal_tui.cloud.filters import JobFilters, RebatchFilters
 from pasqal_tui.cloud.markers import user_tags, with_markers
 from pasqal_tui.cloud.models import Batch, CancelJobsResult, Job, JobStatus
 from pasqal_tui.cloud.payloads import JobInput
@@ -26,10 +26,13 @@ from pasqal_tui.tui.actions.messages import Mutated, PlanReady
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.app import App
     from textual.worker import Worker
 
     from pasqal_tui.cloud.client import PasqalClient
+    from pasqal_tui.ops.export import Progress
     from pasqal_tui.tui.app import PasqalApp
 
 __all__ = [
@@ -75,6 +78,13 @@ class JobsHost(ActionHost, Protocol):
     """The job table: its marks, the job under the cursor, its current filter."""
 
     marks: set[str]
+    @property
+    def filters(self) -> JobFilters:
+        """The server-side filter of the rows shown (an export writes the same rows)."""
+
+    @property
+    def direction(self) -> str:
+        """Their order of creation, "ASC" or "DESC"."""
 
     def current_job(self) -> Job | None: ...
 
@@ -314,6 +324,23 @@ class JobActions(BatchActions):
             return
         bid, marked = batch.id, sorted(self.host.marks)
         self.plan(lambda c: cancel_jobs_plan(c, bid, marked))
+
+    def export(self) -> None:
+        """Every job of the current filter (all pages) to a CSV or JSON file the user names."""
+        from pasqal_tui.ops.export import export_jobs
+        from pasqal_tui.tui.screens.dialogs.export import ExportScreen, default_name
+
+        batch = self.host.target_batch()
+        if batch is None:
+            return
+        filters, direction = self.host.filters, self.host.direction
+
+        async def write(c: PasqalClient, path: Path, progress: Progress) -> int:
+            return await export_jobs(c, filters, path, direction=direction, progress=progress)
+
+        name = default_name(short(batch.id), self.host.filter_values())
+        title = f"Export the jobs of batch {short(batch.id)} shown (every page)"
+        self.host.app.push_screen(ExportScreen(title, name, write, "job"))
 
     def mutated(self, message: Mutated) -> None:
         if message.clears_marks:

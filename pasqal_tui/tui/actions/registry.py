@@ -45,6 +45,8 @@ class ActionSpec:
     #: The binding id's last part, the name keymaps use (``batches.<keymap>``); the action's
     #: name when empty. Kept stable so users' keymaps keep working.
     keymap: str = ""
+    #: The palette lists it on every table screen (False: only where its key is bound).
+    palette_everywhere: bool = True
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -74,6 +76,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "open batch (asks y)", "Change", ("jobs",), mutating=True, audit=("retry",)),
     ActionSpec("errors_view", "e", "Errors", "Errored jobs of recent batches, grouped by message",
                "Go to", ("batches",), keymap="errors", show=("batches",)),
+    ActionSpec("export", "E", "Export", "Write the rows of the current filter (every page) to "
+               "a CSV or JSON file", "View", ("jobs", "errors"),
+               palette="Export these rows (CSV or JSON)", palette_everywhere=False),
 )  # fmt: skip
 
 _BY_NAME = {a.name: a for a in ACTIONS}
@@ -111,6 +116,6 @@ def mutating_key(screen: str, key: str) -> ActionSpec | None:
     )
 
 
-def palette_specs() -> list[ActionSpec]:
-    """The actions a table screen lists in the command palette (on its batch)."""
-    return [a for a in ACTIONS if a.palette]
+def palette_specs(screen: str = "") -> list[ActionSpec]:
+    """The actions ``screen`` lists in the command palette (on its batch)."""
+    return [a for a in ACTIONS if a.palette and (a.palette_everywhere or screen in a.screens)]

@@ -70,12 +70,14 @@ class ActionScreen(Screen[None]):
         return super().check_action(action, parameters)
 
     def palette_actions(self) -> list[Entry]:
-        """Ctrl+P entries for this screen's batch (none in read-only mode)."""
-        if self.pasqal.read_only or self.target_batch() is None:
+        """Ctrl+P entries for this screen's batch (only those that change nothing in
+        read-only mode)."""
+        if self.target_batch() is None:
             return []
         return [
             (spec.palette, spec.help, partial(self.action_act, spec.name))
-            for spec in registry.palette_specs()
+            for spec in registry.palette_specs(self.SCREEN)
+            if not (spec.mutating and self.pasqal.read_only)
         ]
 
     @on(PlanReady)

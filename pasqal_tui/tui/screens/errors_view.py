@@ -9,12 +9,16 @@ group (by key) across reloads.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -26,13 +30,19 @@ from pasqal_tui.ops.plans import Plan
 from pasqal_tui.ops.queries import ErrorsReport
 from pasqal_tui.ops.rebatch import GroupPlan, group_rebatch_plan, rebatch_all
 from pasqal_tui.ops.triage import ErrorGroup, group_errors
+from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.actions.messages import Mutated
+from pasqal_tui.tui.actions.palette import ActionCommands, Entry
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.dialogs.confirm import Choice, ChoiceScreen
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_bar import FilterBar
 from pasqal_tui.tui.widgets.header import AppHeader
+
+if TYPE_CHECKING:
+    from pasqal_tui.cloud.client import PasqalClient
+    from pasqal_tui.ops.export import Progress
 
 DEFAULT_LAST = 20
 MAX_LAST = 200
@@ -65,7 +75,9 @@ class ErrorsScreen(AppAccess, Screen[None]):
         Binding("slash", "scope", "Scope", id="errors.scope"),
         Binding("enter", "open_group", "Open", id="errors.open", show=False),
         Binding("r", "rebatch_group", "Rebatch group", id="errors.rebatch"),
+        *registry.bindings("errors"),
     ]
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ActionCommands}
 
     def __init__(self, last: int = DEFAULT_LAST) -> None:
         super().__init__()
@@ -285,3 +297,32 @@ class ErrorsScreen(AppAccess, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    # ---- registry actions (E export) --------------------------------------------------------
+
+    def action_act(self, name: str) -> None:
+        if name == "export":
+            self.export()
+
+    def palette_actions(self) -> list[Entry]:
+        spec = registry.spec("export")
+        return [(spec.palette, spec.help, self.export)]
+
+    def export(self) -> None:
+        """The groups shown (the whole scope: this view has no pages) to CSV or JSON."""
+        from pasqal_tui.ops.export import export_groups
+        from pasqal_tui.tui.screens.dialogs.export import ExportScreen, default_name
+
+        groups = list(self.groups)
+
+        async def write(_client: PasqalClient, path: Path, progress: Progress) -> int:
+            progress(len(groups), len(groups))
+            return await asyncio.to_thread(export_groups, groups, path)
+
+        scope = {"last": str(self.last)}
+        if self.start:
+            scope["from"] = f"{self.start:%Y-%m-%d}"
+        if self.end:
+            scope["to"] = f"{self.end:%Y-%m-%d}"
+        title = f"Export the {plural(len(groups), 'error group')} shown"
+        self.app.push_screen(ExportScreen(title, default_name("errors", scope), write, "group"))
