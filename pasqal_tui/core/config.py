@@ -81,6 +81,9 @@ class Config(BaseModel):
     refresh_interval: float = Field(default=DEFAULT_REFRESH, ge=MIN_REFRESH)
     create_timeout: float = Field(default=DEFAULT_CREATE_TIMEOUT, ge=1.0)
     mouse: MouseSetting = "auto"
+    #: How a watched batch's end is told outside the app: auto (from the terminal), osc9,
+    #: osc777, bell or off.
+    notify: Literal["auto", "osc9", "osc777", "bell", "off"] = "auto"
     keymap: dict[str, str] = Field(default_factory=dict)
 
     def profile(self, name: str) -> Profile | None:

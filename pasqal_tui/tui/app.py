@@ -36,6 +36,7 @@ from pasqal_tui.tui.options import AppOptions
 from pasqal_tui.tui.services.cloud_worker import CloudWorker, describe
 from pasqal_tui.tui.services.refresh import RefreshLoop
 from pasqal_tui.tui.services.start_plan import AskLogin, SignIn, plan_start
+from pasqal_tui.tui.services.watcher import Watcher, WatchPolled
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.models import Project
@@ -86,6 +87,8 @@ class PasqalApp(App[None]):
             create_timeout=self.settings.create_timeout,
         )
         self.refresh_loop = RefreshLoop(self, self.cloud, interval)
+        self.watcher = Watcher(self)
+        self.refresh_loop.also.append(self.watcher.tick)
         self.launcher = LocalLauncher(self.options.local_url)
         self.profile: Profile | None = None
         self.project_name = ""
@@ -256,6 +259,7 @@ class PasqalApp(App[None]):
         self.cloud.use_project(project_id)
         self.project_name = project_name
         profile = self.profile
+        self.watcher.start(profile.name if profile else LOCAL_PROFILE)
         if profile is not None and profile.name != LOCAL_PROFILE:
             self.profile = profile.model_copy(update={"project_id": project_id})
             self._save_profile(self.profile)
@@ -336,6 +340,14 @@ class PasqalApp(App[None]):
         yield SystemCommand(
             ":errors", "Errored jobs of recent batches, grouped by message (e)", self.action_errors
         )
+        yield SystemCommand(
+            "Watched batches", "The batches w watches; x stops watching one", self.action_watched
+        )
+
+    def action_watched(self) -> None:
+        from pasqal_tui.tui.screens.dialogs.watched import WatchedScreen
+
+        self.push_screen(WatchedScreen(self.watcher.watchlist))
 
     # ---- what the cloud worker reports -------------------------------------------------------
 
@@ -381,6 +393,9 @@ class PasqalApp(App[None]):
 
     def on_mutations_changed(self, _message: MutationsChanged) -> None:
         self.refresh_bindings()
+
+    def on_watch_polled(self, message: WatchPolled) -> None:
+        self.watcher.polled(message.polled)
 
     def on_refused(self, message: Refused) -> None:
         self.notify(message.text, severity="warning", timeout=4, markup=False)

@@ -300,6 +300,13 @@ class BatchActions:
         """Dialog fields to start from, and the marked job ids (none on the batch browser)."""
         return {"status": "ERROR"}, []
 
+    def watch(self) -> None:
+        batch = self.host.target_batch()
+        if batch is None:
+            self._say("No batch selected", "warning", 3)
+            return
+        self._app.watcher.toggle(batch)
+
     def errors_view(self) -> None:
         from pasqal_tui.tui.screens.errors_view import ErrorsScreen
 

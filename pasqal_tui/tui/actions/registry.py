@@ -76,6 +76,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "open batch (asks y)", "Change", ("jobs",), mutating=True, audit=("retry",)),
     ActionSpec("errors_view", "e", "Errors", "Errored jobs of recent batches, grouped by message",
                "Go to", ("batches",), keymap="errors", show=("batches",)),
+    ActionSpec("watch", "w", "Watch", "Watch the batch: a toast and a terminal notification "
+               "when it ends, wherever you are in the app (w again stops)", "View",
+               ("batches", "jobs"), palette="Watch this batch (or stop watching)"),
     ActionSpec("export", "E", "Export", "Write the rows of the current filter (every page) to "
                "a CSV or JSON file", "View", ("jobs", "errors"),
                palette="Export these rows (CSV or JSON)", palette_everywhere=False),

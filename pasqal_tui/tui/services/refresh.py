@@ -9,6 +9,7 @@ user signs in again: a refused password is never sent twice.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual.app import ScreenStackError
@@ -42,6 +43,8 @@ class RefreshLoop:
         self.ticks = 0
         self._timer: Timer | None = None
         self._retry_after = 0.0
+        #: Called on every live tick besides the screen's refresh (e.g. the watched batches).
+        self.also: list[Callable[[], None]] = []
 
     def backoff(self) -> float:
         """The wait before the next tick: the interval, or longer if the cloud asked for it."""
@@ -103,4 +106,7 @@ class RefreshLoop:
             and isinstance(screen, Refreshable)
         ):
             screen.refresh_data(self.cloud.failures > 0)
+        if not self.paused and not self.held and self.cloud.client is not None:
+            for call in self.also:
+                call()
         self._schedule(self.backoff())
