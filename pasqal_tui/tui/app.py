@@ -34,6 +34,7 @@ from pasqal_tui.tui import navigation, themes
 from pasqal_tui.tui.messages import ConnectionChanged, MutationsChanged, Refused
 from pasqal_tui.tui.options import AppOptions
 from pasqal_tui.tui.services.cloud_worker import CloudWorker, describe
+from pasqal_tui.tui.services.look_back import DigestReady, LookBack
 from pasqal_tui.tui.services.refresh import RefreshLoop
 from pasqal_tui.tui.services.start_plan import AskLogin, SignIn, plan_start
 from pasqal_tui.tui.services.watcher import Watcher, WatchPolled
@@ -88,6 +89,7 @@ class PasqalApp(App[None]):
         )
         self.refresh_loop = RefreshLoop(self, self.cloud, interval)
         self.watcher = Watcher(self)
+        self.look_back = LookBack(self)
         self.refresh_loop.also.append(self.watcher.tick)
         self.launcher = LocalLauncher(self.options.local_url)
         self.profile: Profile | None = None
@@ -273,6 +275,7 @@ class PasqalApp(App[None]):
             self.push_screen(BatchesScreen())
         else:  # in place of the login (or batch) screen it came from
             self.switch_screen(BatchesScreen())
+        self.look_back.start(where or LOCAL_PROFILE)  # "since you last looked", once a start
 
     # ---- actions ----------------------------------------------------------------------------
 
@@ -393,6 +396,9 @@ class PasqalApp(App[None]):
 
     def on_mutations_changed(self, _message: MutationsChanged) -> None:
         self.refresh_bindings()
+
+    def on_digest_ready(self, message: DigestReady) -> None:
+        self.look_back.ready(message.digest)
 
     def on_watch_polled(self, message: WatchPolled) -> None:
         self.watcher.polled(message.polled)
