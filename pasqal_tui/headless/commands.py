@@ -25,7 +25,13 @@ from pasqal_tui.headless.codes import (
     Refused,
 )
 from pasqal_tui.headless.digest import cmd_digest
-from pasqal_tui.headless.mutations import cmd_cancel, cmd_close, cmd_rebatch
+from pasqal_tui.headless.mutations import (
+    check_cancel,
+    check_rebatch,
+    cmd_cancel,
+    cmd_close,
+    cmd_rebatch,
+)
 from pasqal_tui.headless.output import Format, emit
 
 if TYPE_CHECKING:
@@ -134,14 +140,14 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--last", type=_positive, default=20, metavar="N",
                    help="with --group: among the last N batches (20)")  # fmt: skip
     _confirm_options(p)
-    p.set_defaults(run=cmd_rebatch)
+    p.set_defaults(run=cmd_rebatch, check=check_rebatch)
 
     p = sub.add_parser("cancel", help="cancel a batch's pending and running jobs, or jobs by "
                        "id (asks y)")  # fmt: skip
     p.add_argument("batch", nargs="?", metavar="BATCH_ID")
     p.add_argument("--jobs", nargs="+", default=[], metavar="JOB_ID")
     _confirm_options(p)
-    p.set_defaults(run=cmd_cancel)
+    p.set_defaults(run=cmd_cancel, check=check_cancel)
 
     p = sub.add_parser("close", help="close an open batch (asks y)")
     p.add_argument("batch", metavar="BATCH_ID")
@@ -157,6 +163,11 @@ def run(args: argparse.Namespace) -> int:
     from pasqal_tui.cloud import errors
     from pasqal_tui.headless.connect import CannotConnect, connect
     from pasqal_tui.ops.lookup import AmbiguousIdError
+
+    problem = args.check(args) if getattr(args, "check", None) else None
+    if problem:  # arguments that exclude each other: said before connecting
+        print(f"pasqal-tui {args.command}: {problem}; nothing sent", file=sys.stderr)
+        return EXIT_BAD
 
     async def main() -> int:
         async with connect(args) as conn:

@@ -30,15 +30,34 @@ class Planned(Protocol):
     def empty(self) -> bool: ...
 
 
+def check_rebatch(args: argparse.Namespace) -> str | None:
+    """A batch's jobs or an error group, not both, not neither."""
+    if args.group is None:
+        return None if args.batch is not None else 'give a BATCH_ID or --group "ERROR TEXT"'
+    if args.batch is not None or args.status or args.ids or args.min_runs or args.max_runs:
+        return "--group takes no BATCH_ID, --status, --ids or --min/--max-runs"
+    return None
+
+
+def check_cancel(args: argparse.Namespace) -> str | None:
+    """A batch or jobs, not both, not neither."""
+    if args.jobs and args.batch is not None:
+        return "give a BATCH_ID or --jobs, not both"
+    if not args.jobs and args.batch is None:
+        return "give a BATCH_ID or --jobs JOB_ID..."
+    return None
+
+
 async def cmd_rebatch(conn: Connection, args: argparse.Namespace) -> int:
     from pasqal_tui.cloud.filters import RebatchFilters
     from pasqal_tui.ops.lookup import resolve_batch_id
     from pasqal_tui.ops.plans import rebatch_plan
 
+    problem = check_rebatch(args)
+    if problem:
+        raise Refused(f"{problem}; nothing sent")
     if args.group is not None:
         return await cmd_rebatch_group(conn, args)
-    if args.batch is None:
-        raise Refused('give a BATCH_ID or --group "ERROR TEXT"; nothing sent')
     bid = await resolve_batch_id(conn.client, args.batch)
     filters = RebatchFilters(
         status=args.status or None,
@@ -64,9 +83,6 @@ async def cmd_rebatch_group(conn: Connection, args: argparse.Namespace) -> int:
     from pasqal_tui.ops.rebatch import group_rebatch_plan, rebatch_all
     from pasqal_tui.ops.triage import group_errors
 
-    if args.batch is not None or args.status or args.ids or args.min_runs or args.max_runs:
-        raise Refused("--group takes no BATCH_ID, --status, --ids or --min/--max-runs; "
-                      "nothing sent")  # fmt: skip
     report = await recent_errors(conn.client, args.last, lineages=True)
     groups = group_errors(report.jobs, report.devices, report.family)
     group = pick_group(groups, args.group, args.last)
@@ -114,12 +130,11 @@ async def cmd_cancel(conn: Connection, args: argparse.Namespace) -> int:
     from pasqal_tui.ops.lookup import resolve_batch_id
     from pasqal_tui.ops.plans import cancel_batch_plan
 
+    problem = check_cancel(args)
+    if problem:
+        raise Refused(f"{problem}; nothing sent")
     if args.jobs:
-        if args.batch is not None:
-            raise Refused("give a BATCH_ID or --jobs, not both; nothing sent")
         return await cmd_cancel_jobs(conn, args)
-    if args.batch is None:
-        raise Refused("give a BATCH_ID or --jobs JOB_ID...; nothing sent")
     bid = await resolve_batch_id(conn.client, args.batch)
     batch = await conn.client.get_batch(bid)
     plan = await cancel_batch_plan(conn.client, bid, batch.device_type)

@@ -29,6 +29,12 @@ async def test_a_watched_batch_that_ends_is_told_wherever_you_are(local_cloud: A
     written: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
         batches = await batch_list(pilot)
+        done = next(b for b in batches.items if b.status.value == "DONE")
+        batches.table.move_to_id(done.id)
+        await pilot.press("w")  # it already ended: said, not watched
+        await wait_for(pilot, lambda: any("nothing to watch" in t for t in toasts(app)))
+        assert Watchlist(LOCAL_PROFILE).ids == []
+
         await wait_for(pilot, lambda: bid in batches.table.row_ids, what="the new batch")
         batches.table.move_to_id(bid)
         await pilot.press("w")
@@ -46,19 +52,9 @@ async def test_a_watched_batch_that_ends_is_told_wherever_you_are(local_cloud: A
         await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
         with api_client(local_cloud) as http:  # closed, its job done: the batch ends
             http.patch(f"/core-fast/api/v2/batches/{bid}/complete").raise_for_status()
-        await wait_for(pilot, lambda: written, timeout=90, what="the notification")
         line = f"Batch {bid[:8]} on EMU_FREE ended DONE: 1 done"
+        await wait_for(pilot, lambda: line in toasts(app), timeout=90, what="the toast")
         assert written == [f"\x1b]9;pasqal-tui: {line}\x07"]
-        assert line in toasts(app) and isinstance(app.screen, JobsScreen)
+        assert isinstance(app.screen, JobsScreen)
         assert Watchlist(LOCAL_PROFILE).ids == []  # told once, then no longer watched
 
-
-async def test_a_batch_that_already_ended_is_not_watched(local_cloud: Any) -> None:
-    app = make_app(local_cloud.base_url)
-    async with app.run_test(size=(120, 40)) as pilot:
-        batches = await batch_list(pilot)
-        done = next(b for b in batches.items if b.status.value == "DONE")
-        batches.table.move_to_id(done.id)
-        await pilot.press("w")
-        await wait_for(pilot, lambda: any("nothing to watch" in t for t in toasts(app)))
-        assert Watchlist(LOCAL_PROFILE).ids == []
