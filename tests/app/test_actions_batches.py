@@ -175,7 +175,10 @@ async def test_read_only_hides_and_refuses_every_action(cloud: Any, xdg_dirs: Pa
             await pilot.press(key)
             assert app.screen is screen, key
             assert not planning(app), key  # no plan asked for either
-        assert screen.palette_actions() == []  # nothing mutating in the palette either
+        # Nothing mutating in the palette either: only watching, which changes nothing.
+        assert [entry[0] for entry in screen.palette_actions()] == [
+            "Watch this batch (or stop watching)"
+        ]
         screen.action_act("close_batch")  # called anyway: refused with a message
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app))
