@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["plural", "plural_form", "short"]
+__all__ = ["plural", "plural_form", "short", "status_counts"]
 
 _ES = ("s", "x", "z", "ch", "sh")
 
@@ -29,3 +29,9 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 def short(identifier: str) -> str:
     """The 8-character prefix of an id that screens and plans show."""
     return identifier[:8]
+
+
+def status_counts(counts: dict[str, int]) -> str:
+    """ "9 done, 1 errored, 2 timed out": the non-zero counts of a batch's jobs by status."""
+    words = {"ERROR": "errored", "TIMED_OUT": "timed out"}
+    return ", ".join(f"{n:,} {words.get(s, s.lower())}" for s, n in counts.items() if n)

@@ -15,7 +15,7 @@ from textual.message import Message
 from pasqal_tui.cloud import errors
 from pasqal_tui.cloud.models import Batch
 from pasqal_tui.core.notify import TerminalNotifier
-from pasqal_tui.core.text import plural, short
+from pasqal_tui.core.text import plural, short, status_counts
 from pasqal_tui.core.watchlist import Watchlist
 
 if TYPE_CHECKING:
@@ -39,9 +39,8 @@ class WatchPolled(Message):
 
 
 def ended_line(batch: Batch) -> str:
-    """ "Batch 4d5e6f7a on EMU_FREE ended DONE: 9 done, 1 error"."""
-    counts = batch.jobs_count_per_status or {}
-    parts = ", ".join(f"{n:,} {s.lower().replace('_', ' ')}" for s, n in counts.items() if n)
+    """ "Batch 4d5e6f7a on EMU_FREE ended DONE: 9 done, 1 errored"."""
+    parts = status_counts(batch.jobs_count_per_status or {})
     return (
         f"Batch {short(batch.id)} on {batch.device_type} ended {batch.status.value}: "
         f"{parts or plural(batch.jobs_count, 'job')}"

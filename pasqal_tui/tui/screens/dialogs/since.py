@@ -14,7 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from pasqal_tui.cloud.models import Batch
-from pasqal_tui.core.text import plural
+from pasqal_tui.core.text import plural, status_counts
 from pasqal_tui.ops.digest import Digest, ended_at
 
 HINT = "Enter opens the batch's jobs · Esc dismisses"
@@ -23,12 +23,12 @@ MAX_LISTED = 50
 
 
 def batch_line(batch: Batch) -> Text:
-    counts = batch.jobs_count_per_status or {}
-    parts = ", ".join(f"{n:,} {s.lower().replace('_', ' ')}" for s, n in counts.items() if n)
-    line = Text(f"{batch.id[:8]}  {batch.device_type:<12} ")
+    """One line at 80 columns: id, status, device, counts, when it ended."""
+    counts = status_counts(batch.jobs_count_per_status or {})
+    line = Text(f"{batch.id[:8]}  ")
     line.append(f"{batch.status.value:<9}", style="bold")
-    line.append(f" {parts or plural(batch.jobs_count, 'job')}")
-    line.append(f"  ended {ended_at(batch):%Y-%m-%d %H:%M}", style="dim")
+    line.append(f" {batch.device_type:<11} {counts or plural(batch.jobs_count, 'job')}")
+    line.append(f"  ended {ended_at(batch):%m-%d %H:%M}", style="dim")
     return line
 
 
