@@ -89,8 +89,22 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+EMULATORS_NOTE = (
+    "Every emulator (EMU_FREE, EMU_TN, EMU_MPS, EMU_SV, EMU_FRESNEL) runs on pulser-simulation "
+    "(QuTiP): EMU_MPS and EMU_SV are computed exactly as state vectors, which is what they "
+    "converge to on the small registers the local cloud allows (12 atoms); their own options "
+    "(bond dimension, GPUs, ...) are ignored. A batch's backend_configuration (a Pulser "
+    "EmulationConfig) sets the shots and observables of EMU_FREE, EMU_MPS and EMU_SV jobs; "
+    "see docs/LOCAL_CLOUD.md."
+)
+
+
 def add_subcommands(sub: Any) -> None:
-    serve = sub.add_parser("serve", help="run the local Pasqal Cloud server")
+    serve = sub.add_parser(
+        "serve",
+        help="run the local Pasqal Cloud server",
+        description="Run the local Pasqal Cloud server. " + EMULATORS_NOTE,
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
     serve.add_argument("--port", type=_port, default=8765, help="port; 0 picks a free one")
     serve.add_argument("--data-dir", type=Path, default=None, help="where the SQLite DB lives")

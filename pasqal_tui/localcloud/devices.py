@@ -51,6 +51,18 @@ def _fresnel() -> Device:
     )
 
 
+_EXACT = (
+    "computed exactly as a state vector with pulser-simulation (QuTiP), which is what it "
+    "converges to on the small registers the local cloud allows; its own options are ignored"
+)
+_EMULATOR_TEXT = {
+    "EMU_FREE": "Local EMU_FREE emulator (QuTiP state-vector emulation).",
+    "EMU_TN": "Local EMU_TN emulator (deprecated by the SDK in favour of EMU_MPS): " + _EXACT + ".",
+    "EMU_MPS": "Local EMU_MPS emulator: " + _EXACT + ".",
+    "EMU_SV": "Local EMU_SV emulator: " + _EXACT + ".",
+}
+
+
 @functools.cache
 def _emulator(device_type: str) -> Device:
     from pulser.devices import DigitalAnalogDevice
@@ -59,7 +71,7 @@ def _emulator(device_type: str) -> Device:
         DigitalAnalogDevice,
         name=device_type,
         requires_layout=False,
-        short_description=f"Local {device_type} emulator (QuTiP state-vector emulation).",
+        short_description=_EMULATOR_TEXT.get(device_type, _EMULATOR_TEXT["EMU_FREE"]),
     )
 
 

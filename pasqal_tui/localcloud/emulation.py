@@ -20,6 +20,13 @@ from pasqal_tui.localcloud.devices import (
     VALIDATED_DEVICE_TYPES,
     target_device,
 )
+from pasqal_tui.localcloud.emulation_config import (
+    CONFIGURED_DEVICE_TYPES,
+    ConfigProblem,
+    read_config,
+    run_configured,
+    shot_counts,
+)
 
 if TYPE_CHECKING:
     import pulser
@@ -47,6 +54,8 @@ class JobSpec:
     configuration: dict[str, Any] | None
     seed: int
     max_atoms: int = DEFAULT_MAX_ATOMS
+    # A Pulser EmulationConfig abstract repr (the batch's); see emulation_config.py.
+    backend_configuration: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,8 @@ class JobOutcome:
     raw: list[str] | None
     errors: list[str]
     duration_s: float
+    # Pulser's `Results` abstract repr, for jobs run from an EmulationConfig.
+    serialised_results: str | None = None
 
     @classmethod
     def error(cls, errors: list[str], duration_s: float = 0.0) -> JobOutcome:
@@ -106,18 +117,23 @@ def run_job(spec: JobSpec) -> JobOutcome:
     """Run `spec` to an outcome; no exception leaves this function."""
     start = time.perf_counter()
     try:
-        counter, raw = _execute(spec)
+        counter, raw, serialised = _execute(spec)
     except JobFailed as failed:
         return JobOutcome.error(failed.messages, time.perf_counter() - start)
     except Exception as exc:  # Pulser or QuTiP failing in a way we did not foresee
         message = f"Emulation failed: {type(exc).__name__}: {_describe(exc)}"
         return JobOutcome.error([message], time.perf_counter() - start)
-    return JobOutcome("DONE", counter, raw, [], time.perf_counter() - start)
+    return JobOutcome("DONE", counter, raw, [], time.perf_counter() - start, serialised)
 
 
-def _execute(spec: JobSpec) -> tuple[dict[str, int], list[str]]:
+def _execute(spec: JobSpec) -> tuple[dict[str, int], list[str], str | None]:
     runs = _check_request(spec)
     config = spec.configuration or {}
+    configured = (
+        spec.backend_configuration is not None and spec.device_type in CONFIGURED_DEVICE_TYPES
+    )
+    if configured:
+        runs = _configured_shots(str(spec.backend_configuration))
     sequence = _deserialize(spec.sequence)
     problems = _size_problems(sequence, spec.max_atoms)
     built: Sequence | None = None
@@ -133,11 +149,22 @@ def _execute(spec: JobSpec) -> tuple[dict[str, int], list[str]]:
         switched = _validate(built, target_device(spec.device_type), runs)
         if spec.device_type in VALIDATED_DEVICE_TYPES:
             built = switched
+    if configured:
+        return run_configured(built, str(spec.backend_configuration), spec.seed)
     # The QPU and its emulator give hardware-like shots; EMU_FREE only when asked to.
     noisy = spec.device_type in VALIDATED_DEVICE_TYPES or (
         spec.device_type == "EMU_FREE" and bool(config.get("with_noise"))
     )
-    return _emulate(built, runs, spec.seed, noisy)
+    counter, shots = _emulate(built, runs, spec.seed, noisy)
+    return counter, shots, None
+
+
+def _configured_shots(text: str) -> int:
+    """The most shots one BitStrings asks for (what a device's max_runs limits)."""
+    try:
+        return max(shot_counts(read_config(text)), default=1)
+    except ConfigProblem as problem:
+        raise JobFailed([f"Invalid job: {problem}"]) from None
 
 
 def _check_request(spec: JobSpec) -> int:

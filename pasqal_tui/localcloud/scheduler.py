@@ -55,7 +55,7 @@ IDLE_POLL_S = 0.5
 _QPUS = ",".join(f"'{d}'" for d in QPU_DEVICE_TYPES)
 # Only the job started reads its sequence (often kilobytes): the queue queries never do.
 _SPEC_QUERY = (
-    "SELECT j.id, j.runs, j.variables, b.device_type, b.configuration, "
+    "SELECT j.id, j.runs, j.variables, b.device_type, b.configuration, b.backend_configuration, "
     "COALESCE(NULLIF(j.sequence, ''), b.sequence_builder, '') AS sequence "
     "FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id = ?"
 )
@@ -207,6 +207,7 @@ class Planner:
             configuration=json.loads(row["configuration"]) if row["configuration"] else None,
             seed=job_seed(self._settings.seed, job_id),
             max_atoms=self._settings.max_atoms,
+            backend_configuration=row["backend_configuration"],
         )
         return PlannedJob(job_id=job_id, batch_id=batch_id, qpu=qpu, spec=spec)
 
@@ -445,5 +446,9 @@ class Scheduler:
                 return
             doc = None
             if outcome.status == "DONE":
-                doc = {"counter": outcome.counter, "raw": outcome.raw, "serialised_results": None}
+                doc = {
+                    "counter": outcome.counter,
+                    "raw": outcome.raw,
+                    "serialised_results": outcome.serialised_results,
+                }
             finish_job(conn, plan.ident, outcome.status, outcome.errors, doc, now)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from pasqal_tui.localcloud.devices import DEVICE_TYPES
+from pasqal_tui.localcloud.emulation_config import config_problem
 from pasqal_tui.localcloud.errors import ApiError, invalid
 from pasqal_tui.localcloud.lifecycle import NewBatch, NewJob
 from pasqal_tui.localcloud.schemas import BatchCreate, JobItem
@@ -77,6 +78,10 @@ def check_batch(
     if not is_open and not body.jobs:
         raise invalid("A closed batch needs at least one job (or create it with open=true).")
     jobs = check_jobs(body.jobs, parsed is not None, device_type)
+    if body.backend_configuration is not None:
+        problem = config_problem(body.backend_configuration)
+        if problem is not None:
+            raise ApiError(400, problem)
     spec = NewBatch(
         project_id=body.project_id,
         user_id=user_id,

@@ -88,6 +88,7 @@ def test_importing_the_emulation_modules_does_not_import_pulser():
         "import sys\n"
         "import pasqal_tui.localcloud.devices, pasqal_tui.localcloud.emulation\n"
         "import pasqal_tui.localcloud.executor, pasqal_tui.localcloud.sequences\n"
+        "import pasqal_tui.localcloud.emulation_config\n"
         "heavy = sorted(m for m in ('pulser', 'pulser_simulation', 'qutip', 'numpy', 'fastapi')"
         " if m in sys.modules)\n"
         "print(','.join(heavy))\n"
@@ -96,3 +97,10 @@ def test_importing_the_emulation_modules_does_not_import_pulser():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("device_type", ["EMU_MPS", "EMU_SV", "EMU_TN"])
+def test_tensor_and_sv_emulators_say_they_are_computed_exactly(device_type):
+    text = spec_device(device_type).short_description
+    assert "computed exactly as a state vector" in text and "QuTiP" in text
+    assert ("deprecated" in text) == (device_type == "EMU_TN")

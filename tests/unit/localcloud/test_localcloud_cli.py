@@ -22,6 +22,14 @@ def test_help_path_imports_no_server_dependency() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_serve_help_says_how_emulators_run() -> None:
+    command = [sys.executable, "-m", "pasqal_tui", "local-cloud", "serve", "--help"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
+    text = " ".join(out.stdout.split())
+    assert "EMU_MPS and EMU_SV are computed exactly as state vectors" in text
+    assert "backend_configuration" in text
+
+
 def test_serve_defaults_and_parsed_values() -> None:
     args = build_parser().parse_args(["local-cloud", "serve"])
     assert (args.host, args.port, args.demo, args.fail_rate, args.time_scale) == (
