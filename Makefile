@@ -52,3 +52,19 @@ sdk012: $(SDK012_VENV)/.installed
 test: sdk012
 
 .PHONY: sdk012
+
+# pulser-pasqal (its EmuMPSBackend, EmuSVBackend, EmuFreeBackendV2) pins an older pasqal-cloud
+# than the dev extra, so it gets its own venv too, driven by
+# tests/integration/localcloud/test_pulser_pasqal.py.
+PULSER_PASQAL_VENV ?= .venv-pulser-pasqal
+
+$(PULSER_PASQAL_VENV)/.installed:
+	$(PYTHON) -m venv $(PULSER_PASQAL_VENV)
+	$(PULSER_PASQAL_VENV)/bin/python -m pip install -q 'pulser-pasqal==0.24.*' 'pulser-core==1.9.*'
+	touch $@
+
+pulser-pasqal: $(PULSER_PASQAL_VENV)/.installed
+
+test: pulser-pasqal
+
+.PHONY: pulser-pasqal
