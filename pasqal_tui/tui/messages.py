@@ -15,6 +15,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.models import Batch, Job, JobResults, Page
+    from pasqal_tui.cloud.observables import DecodedResults
     from pasqal_tui.ops.outcomes import CreateNotConfirmedError
 
 
@@ -65,6 +66,7 @@ class JobLoaded(_Refreshable):
 class ResultsLoaded(Message):
     job_id: str
     results: JobResults | None
+    observables: DecodedResults | None = None
 
 
 @dataclass

@@ -65,6 +65,8 @@ async def test_a_done_rebatched_job_offers_raw_and_parent(demo_cloud: Any) -> No
         await pilot.press("y")
         await wait_for(pilot, lambda: said(app, "This job has no error to copy"), what="why y")
         await wait_for(pilot, lambda: job.results_loaded, what="the results")
+        # No serialised_results (a job run from `runs`): no observables section at all.
+        assert job.observables is None and not job.query_one("#job-observables").display
         await pilot.press("r")
         assert job.show_raw
         await pilot.press("P")

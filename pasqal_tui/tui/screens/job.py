@@ -14,13 +14,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pasqal_tui.cloud.models import Job, JobResults, JobStatus
+from pasqal_tui.cloud.observables import DecodedResults
 from pasqal_tui.core.clock import absolute, relative
+from pasqal_tui.ops.job_results import job_results
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import JobLoaded, Notice, RequestFailed, ResultsLoaded
 from pasqal_tui.tui.navigation import LineScroll, scroll_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.histogram import histogram_lines
+from pasqal_tui.tui.widgets.observables import observables_text
 from pasqal_tui.tui.widgets.status import status_colour, status_text
 
 if TYPE_CHECKING:
@@ -50,6 +53,7 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
         super().__init__()
         self.job = job
         self.results: JobResults | None = None
+        self.observables: DecodedResults | None = None
         self.results_loaded = False
         self.show_raw = False
         self.loaded = False
@@ -67,10 +71,14 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
             yield Static("Results", classes="section-title")
             yield Static(id="job-results", classes="section")
             yield Static(id="job-raw", classes="section")
+            # Only for results with Pulser `serialised_results` (EmulationConfig runs).
+            yield Static("Observables", classes="section-title", id="job-observables-title")
+            yield Static(id="job-observables", classes="section")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.pasqal.session_title
+        self.render_observables()
         self.query_one("#job-body").focus()
         self.render_job()
         self._load_job(background=False)
@@ -92,8 +100,8 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
         self.pasqal.cloud.request(
             self,
             "results",
-            lambda c: c.get_job_results(job_id),
-            lambda r: ResultsLoaded(job_id, r),
+            lambda c: job_results(c, job_id),
+            lambda r: ResultsLoaded(job_id, r[0], r[1]),
         )
 
     def on_job_loaded(self, message: JobLoaded) -> None:
@@ -112,6 +120,7 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
 
     def on_results_loaded(self, message: ResultsLoaded) -> None:
         self.results = message.results
+        self.observables = message.observables
         self.results_loaded = True
         self.render_results()
 
@@ -179,6 +188,7 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
         counter = (self.results.counter if self.results else None) or {}
         colour = status_colour(self.app, "DONE")
         widget.update(histogram_lines(counter, top=TOP_N, width=30, style=colour))
+        self.render_observables()
         raw = (self.results.raw if self.results else None) or []
         raw_widget.display = self.show_raw
         if self.show_raw:
@@ -187,6 +197,15 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
             raw_widget.update(
                 Text(f"\nRaw samples ({len(raw):,})\n{shown}{more}" if raw else "\nno raw samples")
             )
+
+    def render_observables(self) -> None:
+        """The observables section exists only for results that carry Pulser `Results`."""
+        shown = self.job.status == JobStatus.DONE and self.observables is not None
+        for selector in ("#job-observables-title", "#job-observables"):
+            self.query_one(selector).display = shown
+        if shown and self.observables is not None:
+            colour = status_colour(self.app, "DONE")
+            self._set("#job-observables", observables_text(self.observables, style=colour))
 
     # ---- which keys apply ---------------------------------------------------------------------
 
