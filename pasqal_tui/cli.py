@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pasqal_tui import __version__
-from pasqal_tui.cloud.environments import ENVIRONMENT_NAMES
+from pasqal_tui.cloud.environments import ENVIRONMENT_ALIASES, ENVIRONMENT_NAMES, canonical_name
 from pasqal_tui.core.arguments import number
 
 
@@ -83,8 +83,10 @@ def _add_app_options(parser: argparse.ArgumentParser) -> None:
     )
     app.add_argument(
         "--env",
+        type=canonical_name,
         choices=ENVIRONMENT_NAMES,
-        help="log in to this Pasqal Cloud environment (opens the login screen)",
+        help="log in to this Pasqal Cloud environment (opens the login screen); the SDK's "
+        f"names {', '.join(ENVIRONMENT_ALIASES)} are accepted too",
     )
     app.add_argument(
         "--read-only",

@@ -16,6 +16,7 @@ from .. import __version__
 from .environments import Environment
 from .errors import InvalidRequestError, ServerError
 from .parsing import checked_id
+from .switches import SKIP_GZIP_REQUEST_BODY, SKIP_SSL_VERIFY, switch_on
 from .transport.auth import Auth
 from .transport.retry import RetryPolicy
 from .transport.session import ApiSession, Params, Reply, Safety
@@ -55,6 +56,9 @@ class ClientBase:
             raise ValueError("timeouts must be positive")
         self.environment = environment
         self.create_timeout = create_timeout
+        # The SDK's switches (cloud/switches.py), read once, as the SDK does per client.
+        self.verifies_tls = verify and not switch_on(SKIP_SSL_VERIFY)
+        self.gzips_bodies = not switch_on(SKIP_GZIP_REQUEST_BODY)
         self._project_id = checked_id(project_id, "project_id") if project_id else None
         self._http = httpx.AsyncClient(
             timeout=timeout,
@@ -62,7 +66,7 @@ class ClientBase:
             headers={"user-agent": user_agent},
             # Plain-http environments (the local cloud) never do TLS: skip loading the CA bundle,
             # which costs about 50 ms at start.
-            verify=verify and not _plain_http(environment),
+            verify=self.verifies_tls and not _plain_http(environment),
             follow_redirects=False,
         )
         self._session = ApiSession(
@@ -147,7 +151,7 @@ class ClientBase:
             params=params,
             json_body=json_body,
             has_body=json_body is not None,
-            gzip_body=gzip_body,
+            gzip_body=gzip_body and self.gzips_bodies,
             authenticated=authenticated,
             safety=safety,
             timeout=self.create_timeout if safety == "once" else None,

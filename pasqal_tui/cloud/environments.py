@@ -13,9 +13,11 @@ from typing import Literal
 __all__ = [
     "AUTH0_PASSWORD_REALM_GRANT",
     "ENVIRONMENTS",
+    "ENVIRONMENT_ALIASES",
     "ENVIRONMENT_NAMES",
     "Environment",
     "GrantKind",
+    "canonical_name",
     "custom",
     "get_environment",
     "local",
@@ -120,16 +122,34 @@ ENVIRONMENTS: tuple[Environment, ...] = (
 #: The names a profile may use (see ENVIRONMENTS).
 ENVIRONMENT_NAMES: tuple[str, ...] = tuple(e.name for e in ENVIRONMENTS)
 
+#: The SDK 0.24's names for the same deployments: its regions (``fr``, ``sa``, the production
+#: of each) and its auth configs (``AUTH_CONFIG``: ``fr-prod``, ``fr-preprod``, ``fr-dev``; the
+#: ``sa-*`` ones are our names already). Accepted wherever an environment is named.
+ENVIRONMENT_ALIASES: dict[str, str] = {
+    "fr": "prod",
+    "fr-prod": "prod",
+    "fr-preprod": "preprod",
+    "fr-dev": "dev",
+    "sa": "sa-prod",
+}
+
+
+def canonical_name(name: str) -> str:
+    """``name`` with an SDK alias replaced by our name; any other name unchanged."""
+    return ENVIRONMENT_ALIASES.get(name, name)
+
 
 def get_environment(name: str) -> Environment:
-    """The built-in environment called ``name``; the error lists the valid names."""
+    """The built-in environment called ``name`` (or an SDK alias of it); the error lists both."""
+    wanted = canonical_name(name)
     for env in ENVIRONMENTS:
-        if env.name == name:
+        if env.name == wanted:
             return env
     valid = ", ".join(env.name for env in ENVIRONMENTS)
+    aliases = ", ".join(ENVIRONMENT_ALIASES)
     raise ValueError(
-        f"unknown Pasqal Cloud environment {name!r}; valid names: {valid} "
-        "(or use a custom or local environment)"
+        f"unknown Pasqal Cloud environment {name!r}; valid names: {valid} (SDK names: "
+        f"{aliases}; or use a custom or local environment)"
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -55,12 +55,16 @@ class Profile(BaseModel):
     def _known_environment(cls, value: str, info: ValidationInfo) -> str:
         """Checked against the names the caller knows (the client's catalogue, passed to
         :func:`load_config`): core does not import the client."""
-        known = (info.context or {}).get("environments")
+        context = info.context or {}
+        known = context.get("environments")
         if known is None:
             return value
+        aliases: Mapping[str, str] = context.get("aliases") or {}
+        value = aliases.get(value, value)  # another client's name for one of ours
         allowed = (*known, "custom", LOCAL_PROFILE)
         if value not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)}")
+            also = f" (or {', '.join(aliases)})" if aliases else ""
+            raise ValueError(f"must be one of {', '.join(allowed)}{also}")
         return value
 
     @model_validator(mode="after")
@@ -116,9 +120,14 @@ def selected_profile_name(config: Config, cli_value: str | None) -> str:
 
 
 def load_config(
-    path: Path | None = None, *, environments: Sequence[str] | None = None
+    path: Path | None = None,
+    *,
+    environments: Sequence[str] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> LoadedConfig:
-    """Read the config; on any problem return defaults and a message naming file, line, field."""
+    """Read the config; on any problem return defaults and a message naming file, line, field.
+
+    `aliases` maps other names of an environment (the SDK's) to one of `environments`."""
     path = path or paths.config_file()
     if not path.exists():
         return LoadedConfig(config=Config(), path=path)
@@ -139,7 +148,8 @@ def load_config(
     if not isinstance(raw, dict):
         return _bad(path, "the top level must be a mapping")
     try:
-        config = Config.model_validate(raw, context={"environments": environments})
+        context = {"environments": environments, "aliases": aliases}
+        config = Config.model_validate(raw, context=context)
         return LoadedConfig(config=config, path=path)
     except ValidationError as exc:
         err = exc.errors()[0]

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pasqal_tui.cloud.environments import ENVIRONMENT_NAMES
+from pasqal_tui.cloud.environments import ENVIRONMENT_ALIASES, ENVIRONMENT_NAMES
 from pasqal_tui.core.config import LOCAL_PROFILE, load_config, selected_profile_name
 from pasqal_tui.core.secrets import SecretStore
 from pasqal_tui.session.launcher import LocalLauncher
@@ -32,7 +32,7 @@ class Connection:
 
 @asynccontextmanager
 async def connect(args: argparse.Namespace) -> AsyncIterator[Connection]:
-    loaded = load_config(environments=ENVIRONMENT_NAMES)
+    loaded = load_config(environments=ENVIRONMENT_NAMES, aliases=ENVIRONMENT_ALIASES)
     if loaded.problem:
         raise CannotConnect(loaded.problem)
     config = loaded.config

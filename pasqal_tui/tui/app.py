@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
-from pasqal_tui.cloud.environments import ENVIRONMENT_NAMES
+from pasqal_tui.cloud.environments import ENVIRONMENT_ALIASES, ENVIRONMENT_NAMES
 from pasqal_tui.core.audit import AuditLog
 from pasqal_tui.core.config import (
     LOCAL_PROFILE,
@@ -73,7 +73,9 @@ class PasqalApp(App[None]):
 
     def __init__(self, options: AppOptions | None = None) -> None:
         self.options = options or AppOptions()
-        loaded = load_config(self.options.config_path, environments=ENVIRONMENT_NAMES)
+        loaded = load_config(
+            self.options.config_path, environments=ENVIRONMENT_NAMES, aliases=ENVIRONMENT_ALIASES
+        )
         self.config_problem = loaded.problem
         self.config_path = loaded.path
         self.settings: Config = loaded.config
