@@ -29,6 +29,7 @@ from pasqal_tui.localcloud.queries import (
     batch_jobs,
     get_batch,
     list_batches,
+    page_job_ids,
 )
 from pasqal_tui.localcloud.routes.answers import CHANGE_ONE, LIST, READ_ONE, answers
 from pasqal_tui.localcloud.routes.filters import (
@@ -100,7 +101,8 @@ def list_(
     ascending = direction(order_by_direction) == "ASC"
     with cloud.store.reader() as conn:
         rows, total = list_batches(conn, caller.project_ids, filters, offset, limit, ascending)
-    data = [batch_out(r) for r in rows]
+        job_ids = page_job_ids(conn, [str(r["id"]) for r in rows])
+    data = [{**batch_out(r), "job_ids": job_ids[str(r["id"])]} for r in rows]
     return ok_page(data, total, offset)
 
 
