@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from pasqal_tui.core.deprecations import deprecation_note
+
 DASH = "\u2013"
 
 
@@ -105,6 +107,9 @@ def parse_device(device_type: str, raw: str) -> DeviceSpec:
     spec.channels += [_channel(c, "DMM") for c in _dicts(data.get("dmm_objects"))]
     spec.layouts = [_layout(layout) for layout in _dicts(data.get("pre_calibrated_layouts"))]
     spec.general = _general(data, spec)
+    note = deprecation_note(device_type)
+    if note:
+        spec.general.insert(1, ("Deprecated", note))
     return spec
 
 

@@ -118,6 +118,7 @@ async def test_create_open_batch_from_typed_jobs_on_emu_tn(cloud: Any) -> None:
         body = str(app.screen.query_one("#confirm-body").render())
         assert "Create an open batch on EMU_TN: 2 jobs, 30 runs." in body
         assert "dt=5.0, precision=normal, max_bond_dim=500" in body
+        assert "EMU_TN is deprecated by the Pasqal SDK in favour of EMU_MPS" in body
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen), what="the new batch")
         new_id = app.screen.the_batch.id  # type: ignore[attr-defined]
@@ -257,3 +258,6 @@ async def test_the_device_list_comes_from_the_cloud(cloud: Any) -> None:
         qpus = [d for d in offered() if not d.startswith("EMU_")]
         assert qpus == sorted(d for d in served if not d.startswith("EMU_"))
         assert "EMU_FREE" in offered() and select.value == "EMU_FREE"
+        labels = {value: str(label) for label, value in select._options}
+        assert labels["EMU_TN"] == "EMU_TN (deprecated: use EMU_MPS)"
+        assert labels["EMU_MPS"] == "EMU_MPS"

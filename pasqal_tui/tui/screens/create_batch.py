@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from pasqal_tui.cloud.models import DeviceTypes
 from pasqal_tui.cloud.payloads import CreateBatchRequest, EmulatorConfig, JobInput
+from pasqal_tui.core.deprecations import deprecation_note, device_label
 from pasqal_tui.core.text import plural
 from pasqal_tui.core.user_input import InputError
 from pasqal_tui.ops.outcomes import create_batch_key, create_batch_once
@@ -83,7 +84,7 @@ class CreateBatchScreen(SubmissionForm):
                 yield Input(placeholder="examples/rabi.json", id="cb-sequence", compact=True)
                 yield from self.jobs_field()
                 yield Label("Device")
-                options = [(d, d) for d in DeviceTypes.ALL]
+                options = [(device_label(d), d) for d in DeviceTypes.ALL]
                 yield Select(
                     options, value=DEFAULT_DEVICE, allow_blank=False, id="cb-device", compact=True
                 )
@@ -134,7 +135,7 @@ class CreateBatchScreen(SubmissionForm):
         select = self.query_one("#cb-device", Select)
         current = select.value
         choices = device_choices(message.specs)
-        select.set_options([(d, d) for d in choices])
+        select.set_options([(device_label(d), d) for d in choices])
         select.value = current if current in choices else DEFAULT_DEVICE
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -254,6 +255,9 @@ class CreateBatchScreen(SubmissionForm):
         ]
         if request.tags:
             lines.append(f"Tags: {', '.join(request.tags)}")
+        note = deprecation_note(str(request.device_type))
+        if note:
+            lines.append(f"Note: {note}.")
         again = self.pasqal.cloud.unconfirmed.get(create_batch_key(request)) is not None
         self.ask("Create a batch", lines, lambda: self._send(request), unconfirmed=again)
 
