@@ -58,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
     from pasqal_tui.localcloud.executor import EmulationPool
     from pasqal_tui.localcloud.routes import all_routers
     from pasqal_tui.localcloud.scheduler import Scheduler
+    from pasqal_tui.localcloud.webhooks import Webhooks
 
     store = Store(settings.db_path)
     key = load_or_create_key(settings.data_dir / "link.key")
@@ -78,9 +79,12 @@ def create_app(settings: Settings) -> FastAPI:
             scheduler = Scheduler(cloud, pool)
             cloud.scheduler = scheduler
             await scheduler.start()
+            webhooks = Webhooks(cloud, allow_remote=settings.allow_remote)
+            await webhooks.start()
             try:
                 yield
             finally:
+                await webhooks.stop()
                 await scheduler.stop()
                 cloud.scheduler = None
         store.close()

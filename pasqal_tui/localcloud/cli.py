@@ -142,7 +142,9 @@ def add_subcommands(sub: Any) -> None:
         "--login-window", type=_positive, default=60.0, help="sign-in throttle window (s)"
     )
     serve.add_argument(
-        "--allow-remote", action="store_true", help="allow binding a non-loopback address"
+        "--allow-remote",
+        action="store_true",
+        help="allow binding a non-loopback address, and calling non-loopback webhooks",
     )
     serve.add_argument(
         "--exit-with-parent", action="store_true", help="stop when the parent process dies"
@@ -202,6 +204,7 @@ def run_serve(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body_size,
         login_failures=args.login_failures,
         login_window=args.login_window,
+        allow_remote=args.allow_remote,
     )
     return serve(settings, exit_with_parent=args.exit_with_parent)
 

@@ -32,6 +32,8 @@ class Settings:
     # `LOGIN_ADDRESS_FACTOR` times more, as every local user shares the loopback address.
     login_failures: int = 5
     login_window: float = 60.0
+    # Non-loopback binding and webhook targets (`--allow-remote`).
+    allow_remote: bool = False
 
     @property
     def login_address_failures(self) -> int:
