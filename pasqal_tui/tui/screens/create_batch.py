@@ -11,6 +11,7 @@ Files are parsed in a thread, once per version (see the base).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +41,14 @@ from pasqal_tui.ops.submission.batch_config import (
     emulator_config,
 )
 from pasqal_tui.ops.submission.cache import ParsedFiles
+from pasqal_tui.ops.submission.emulation_config import (
+    CONFIGURED_DEVICES,
+    backend_configuration,
+    describe,
+)
 from pasqal_tui.tui.screens.dialogs.tags import parse_tags
 from pasqal_tui.tui.screens.submission_form import FORM_ERRORS, SubmissionForm, unreadable
+from pasqal_tui.tui.widgets.emulation_config_editor import EmulationConfigEditor
 
 DEFAULT_DEVICE = DeviceTypes.EMU_FREE
 
@@ -102,6 +109,8 @@ class CreateBatchScreen(SubmissionForm):
                     )
                     yield Input(placeholder="max bond dim 500", id="cb-bond", compact=True)
                     yield Static("QPU: no emulator configuration", id="cb-qpu")
+                yield Label("Observables", id="cb-emulation-label")
+                yield EmulationConfigEditor(id="cb-emulation")
                 yield Label("Batch")
                 yield Checkbox("open (more jobs can be added later)", id="cb-open", compact=True)
                 yield Label("Tags")
@@ -127,6 +136,8 @@ class CreateBatchScreen(SubmissionForm):
             "#cb-precision": device == DeviceTypes.EMU_TN,
             "#cb-bond": device == DeviceTypes.EMU_TN,
             "#cb-qpu": not emulator,
+            "#cb-emulation-label": device in CONFIGURED_DEVICES,
+            "#cb-emulation": device in CONFIGURED_DEVICES,
         }
         for selector, visible in shown.items():
             self.query_one(selector).display = visible
@@ -231,13 +242,19 @@ class CreateBatchScreen(SubmissionForm):
         key = (self.sequences.key(where), "pulser")
         self._info_line("Checking the sequence with Pulser…")
 
+        choice = self.query_one(EmulationConfigEditor).choice()
+
         async def check() -> None:
             try:
                 await self.pulser_checks.read(key, lambda: check_with_pulser(sequence, where))
-            except JobFileError as exc:
+                config = await asyncio.to_thread(
+                    backend_configuration, choice, str(request.device_type)
+                )
+            except FORM_ERRORS as exc:
                 self._if_shown(self._error, str(exc))
                 return
-            self._if_shown(self._confirm, sequence, jobs, source, request)
+            done = request.model_copy(update={"backend_configuration": config})
+            self._if_shown(self._confirm, sequence, jobs, source, done)
 
         self.run_worker(check(), group="pulser-check", exclusive=True, exit_on_error=False)
 
@@ -253,6 +270,8 @@ class CreateBatchScreen(SubmissionForm):
             f"Jobs: {source}",
             f"Configuration: {describe_config(_config_of(request))}",
         ]
+        if request.backend_configuration is not None:
+            lines.append(f"EmulationConfig: {describe(request.backend_configuration)}")
         if request.tags:
             lines.append(f"Tags: {', '.join(request.tags)}")
         note = deprecation_note(str(request.device_type))
