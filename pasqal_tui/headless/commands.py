@@ -232,14 +232,22 @@ async def cmd_jobs(conn: Connection, args: argparse.Namespace) -> int:
 
 
 async def cmd_job(conn: Connection, args: argparse.Namespace) -> int:
+    from pasqal_tui.ops.job_results import job_results
+
     job = await conn.client.get_job(args.job)
-    results = None
+    results = decoded = None
     if job.status.value == "DONE":
-        results = await conn.client.get_job_results(job.id)
+        results, decoded = await job_results(conn.client, job.id)
     counter = results.counter if results is not None else None
     if _fmt(args) == "json":
         document = job.model_dump(mode="json", exclude_none=True)
         document["counter"] = counter
+        if decoded is not None:  # Pulser Results: each observable, or why it was not read
+            document["observables"] = [
+                {"tag": o.tag, "times": o.times, "values": o.values} for o in decoded.observables
+            ]
+            if decoded.problem is not None:
+                document["observables_problem"] = decoded.problem
         emit([], (), "json", documents=document)
         return EXIT_OK
     lines = [
@@ -253,6 +261,13 @@ async def cmd_job(conn: Connection, args: argparse.Namespace) -> int:
     ]
     top = sorted((counter or {}).items(), key=lambda kv: -kv[1])[:12]
     lines += [f"counts     {k} {v}" for k, v in top]
+    if decoded is not None:
+        lines += [
+            f"observable {o.tag} at t={', '.join(f'{t:g}' for t in o.times)}"
+            for o in decoded.observables
+        ]
+        if decoded.problem is not None:
+            lines.append(f"observables not decoded: {decoded.problem}")
     print("\n".join(lines))
     return EXIT_OK
 

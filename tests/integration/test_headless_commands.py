@@ -278,3 +278,38 @@ def test_a_command_imports_no_user_interface(
     assert ran.returncode == 0, ran.stderr
     assert isinstance(json.loads(ran.stdout), list)
     assert "HEAVY []" in ran.stderr
+
+
+def test_job_shows_the_observables_of_an_emulation_config_run(
+    cloud: LocalCloudProcess, home: dict[str, str]
+) -> None:
+    from pulser.backend import BitStrings, EmulationConfig, Occupation
+    from support.actions import rabi, settled
+    from support.localcloud import api_client, data, wait_until
+
+    config = EmulationConfig(observables=[BitStrings(num_shots=30), Occupation()])
+    with api_client(cloud) as api:
+        project_id = data(api.get("/account/api/v1/projects"))[0]["id"]
+        created = data(
+            api.post(
+                "/core-fast/api/v1/batches",
+                json={
+                    "project_id": project_id,
+                    "sequence_builder": rabi(),
+                    "device_type": "EMU_SV",
+                    "jobs": [{"runs": None, "variables": {"omega": 3.14, "duration": 1000}}],
+                    "backend_configuration": config.to_abstract_repr(),
+                },
+            )
+        )
+    wait_until(lambda: settled(cloud, created["id"]), timeout=60)
+    (job,) = jobs_of(cloud, created["id"])
+    shown = cli(cloud, home, "job", job["id"], "--json")
+    assert shown.returncode == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    assert sum(document["counter"].values()) == 30
+    by_tag = {o["tag"]: o for o in document["observables"]}
+    assert set(by_tag) == {"bitstrings", "occupation"}
+    assert by_tag["occupation"]["times"] == [1.0] and by_tag["occupation"]["values"][0][0] > 0.9
+    text = cli(cloud, home, "job", job["id"])
+    assert "observable occupation at t=1" in text.stdout and text.returncode == 0
