@@ -3,11 +3,12 @@ store, the emulation pool and the scheduler."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Future
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +25,22 @@ from pasqal_tui.localcloud.throttle import SignInThrottle
 from pasqal_tui.localcloud.timeutil import Clock
 
 log = logging.getLogger("pasqal_tui.localcloud")
+
+T = TypeVar("T")
+
+
+def in_background(load: Callable[[], T], name: str) -> Future[T]:
+    """Run `load` in a daemon thread; its result (or exception) comes through the future."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(load())
+        except BaseException as exc:  # handed to whoever waits for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -74,7 +91,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        cloud.device_specs = await asyncio.to_thread(device_specs)
+        # Building the specs imports Pulser (seconds): the server is ready without them, and
+        # a specs request waits for them.
+        cloud.device_specs = in_background(device_specs, "device-specs")
         with EmulationPool(max_workers=settings.workers) as pool:
             scheduler = Scheduler(cloud, pool)
             cloud.scheduler = scheduler

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,9 +27,15 @@ class Cloud:
     store: Store
     signer: LinkSigner
     clock: Clock = field(default_factory=Clock)
-    device_specs: dict[str, str] = field(default_factory=dict)
+    #: Device type -> spec JSON, being built from the server's start: building them imports
+    #: Pulser (seconds), which must not delay the ready line. None: no specs (no lifespan).
+    device_specs: Future[dict[str, str]] | None = None
     scheduler: Scheduler | None = None
     throttle: SignInThrottle = field(default_factory=lambda: SignInThrottle(5, 20, 60.0))
+
+    def specs(self) -> dict[str, str]:
+        """The device specs, waiting for them if they are still being built."""
+        return {} if self.device_specs is None else dict(self.device_specs.result())
 
     def wake(self) -> None:
         """Tell the scheduler that there may be new work (safe from any thread)."""

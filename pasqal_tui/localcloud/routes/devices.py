@@ -17,7 +17,7 @@ router = APIRouter(prefix="/core-fast/api", tags=["devices"], route_class=CloudR
     "/v1/devices/specs", summary="Specs of every device, by type (op 19)", responses=answers(401)
 )
 def specs(cloud: CloudDep, caller: CallerDep) -> JSONResponse:
-    return ok(dict(cloud.device_specs))
+    return ok(cloud.specs())
 
 
 @router.get("/v1/devices/public-specs", summary="Public specs list, no auth (op 20)")
@@ -25,6 +25,6 @@ def public_specs(cloud: CloudDep) -> JSONResponse:
     return ok(
         [
             {"device_type": name, "specs": specs, "available": True}
-            for name, specs in cloud.device_specs.items()
+            for name, specs in cloud.specs().items()
         ]
     )

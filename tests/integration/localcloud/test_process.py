@@ -10,6 +10,11 @@ import pytest
 from pasqal_tui.localcloud.process import LocalCloudError, LocalCloudProcess
 
 
+def specs_status(cloud: LocalCloudProcess) -> int:
+    """The specs just after a start, which the server is still building (it imports Pulser)."""
+    return httpx.get(f"{cloud.core_url}/api/v1/devices/public-specs", timeout=60).status_code
+
+
 def test_failure_to_start_carries_the_servers_message(tmp_path: Path) -> None:
     cloud = LocalCloudProcess(tmp_path, ["--fail-rate", "7"])
     with pytest.raises(LocalCloudError) as info:
@@ -26,11 +31,11 @@ def test_urls_restart_and_temporary_data_dir() -> None:
         assert cloud.account_url == f"{cloud.base_url}/account"
         assert cloud.token_url == f"{cloud.base_url}/oauth/token"
         first_pid, first_url = cloud.pid, cloud.base_url
-        assert httpx.get(f"{cloud.core_url}/api/v1/devices/public-specs").status_code == 200
+        assert specs_status(cloud) == 200
         cloud.restart()
         assert cloud.pid != first_pid and cloud.base_url != ""
         # The demo user already exists on the second start: no login line this time.
         assert cloud.stdout_lines == [f"Local Pasqal Cloud ready at {cloud.base_url}"]
-        assert httpx.get(f"{cloud.core_url}/api/v1/devices/public-specs").status_code == 200
+        assert specs_status(cloud) == 200
         assert first_url.startswith("http://127.0.0.1:")
     assert not data_dir.exists()  # the temporary directory went with the server
