@@ -20,6 +20,9 @@ DEFAULT_ARGS = (
     "--clock-origin", DEMO_CLOCK_ORIGIN,
     "--time-scale", "0.02",
     "--workers", "1",
+    # The demo's open batch must stay open for the whole run (the suite takes longer than
+    # the default 10 min idle timeout, and the smoke test expects one open batch).
+    "--open-batch-timeout", "86400",
 )  # fmt: skip
 
 
