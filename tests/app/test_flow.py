@@ -47,6 +47,8 @@ async def test_batches_to_error_job_and_back(demo_cloud) -> None:  # type: ignor
         assert app.screen is jobs
         assert jobs.table.current_id() == chosen  # cursor kept
         assert jobs.filters.status == ["ERROR"]  # filter kept
+        await pilot.press("escape")  # Esc first clears the filter, then goes back
+        await wait_for(pilot, lambda: jobs.filters.status is None, what="the filter cleared")
         await pilot.press("escape")
         assert isinstance(app.screen, BatchesScreen)
         assert not app.connection_problem
@@ -56,12 +58,13 @@ async def test_bad_filter_keeps_text_and_says_why(demo_cloud) -> None:  # type: 
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await batch_list(pilot)
-        before = screen.state.total
-        await pilot.press("slash", *"bogus", "enter")
-        hint = str(screen.query_one(".filter-hint").render())
-        assert "status: 'BOGUS' is not one of" in hint
-        assert screen.query_one("#f-status").value == "bogus"  # type: ignore[attr-defined]
-        assert screen.state.total == before
+        before = (screen.state.total, screen.table.row_ids)
+        await pilot.press("slash", *"status:bogus", "enter")
+        hint = screen.query_one(".filter-hint")
+        await wait_for(pilot, lambda: "-error" in hint.classes, what="the one-line message")
+        assert "status: 'BOGUS' is not one of" in str(hint.render())
+        assert screen.query_one("#filter-input").value == "status:bogus"  # type: ignore[attr-defined]
+        assert (screen.state.total, screen.table.row_ids) == before
 
 
 async def test_e_jumps_to_the_first_error_even_on_a_later_page(demo_cloud) -> None:  # type: ignore[no-untyped-def]
@@ -138,38 +141,37 @@ async def test_escape_on_the_batch_browser_keeps_the_session_and_q_quits(demo_cl
         assert not app.is_running
 
 
-async def test_escape_first_closes_the_filters_left_open_then_goes_back(demo_cloud) -> None:  # type: ignore[no-untyped-def]
-    from pasqal_tui.tui.widgets.filter_bar import FilterBar
+async def test_escape_first_clears_the_filter_then_goes_back(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+    from pasqal_tui.tui.widgets.filter_line import FilterLine
     from pasqal_tui.tui.widgets.pager import Pager
 
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await batch_list(pilot)
-        await pilot.press("slash", *"ERR", "enter")
-        bar = screen.query_one(FilterBar)
+        await pilot.press("slash", *"status:err", "enter")
+        line = screen.query_one(FilterLine)
         await wait_for(pilot, lambda: screen.filters.status == ["ERROR"] and screen.loaded)
-        assert bar.display and app.focused is screen.table  # the applied filters stay in view
+        assert line.display and app.focused is screen.table  # the applied filter stays in view
+        # "error" alone: ERROR batches and those with errored jobs (as the ERROR key shows)
+        assert "ERROR or with errored jobs" in str(screen.query_one(Pager).render())
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_for(pilot, lambda: screen.filters.status is None, what="the filter cleared")
 
         def told_to_quit() -> bool:
             return any("Press q to quit" in n.message for n in app._notifications)
 
-        assert not bar.display and not told_to_quit()  # the bar closed; nothing else happened
-        assert screen.filters.status == ["ERROR"]  # still applied, and said so on the pager line
-        # "error" alone: ERROR batches and those with errored jobs (as the ERROR key shows)
-        assert "ERROR or with errored jobs" in str(screen.query_one(Pager).render())
+        assert not line.display and not told_to_quit()  # the filter cleared; nothing else
         await pilot.press("escape")
         await wait_for(pilot, told_to_quit, what="the 'Press q to quit' toast")
 
-        await pilot.press("0", "enter")  # the same in a batch's job table: filters, then back
+        await pilot.press("0", "enter")  # the same in a batch's job table: filter, then back
         await wait_for(pilot, lambda: screen_named(app, "JobsScreen") and app.screen.loaded)
         jobs = app.screen
-        await pilot.press("slash", "enter")
-        jobs_bar = jobs.query_one(FilterBar)
-        await wait_for(pilot, lambda: app.focused is jobs.table)
-        assert jobs_bar.display
+        await pilot.press("slash", *"status:done", "enter")
+        jobs_line = jobs.query_one(FilterLine)
+        await wait_for(pilot, lambda: app.focused is jobs.table and jobs.filters.status)
+        assert jobs_line.display
         await pilot.press("escape")
-        assert app.screen is jobs and not jobs_bar.display
+        assert app.screen is jobs and not jobs_line.display
         await pilot.press("escape")
         assert app.screen is screen

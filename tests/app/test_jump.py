@@ -10,7 +10,7 @@ from support.app import batch_list, loaded_rows, make_app, wait_for
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.dialogs.jump import JumpScreen, resolve
 from pasqal_tui.tui.screens.jobs import JobsScreen
-from pasqal_tui.tui.widgets.filter_bar import FilterBar
+from pasqal_tui.tui.widgets.filter_line import FilterLine
 
 IDS = [
     "7a33e0c2-0000-4000-8000-000000000001",
@@ -46,9 +46,9 @@ def unique_prefix(ids: list[str], target: str) -> str:
     return target
 
 
-def bar_state(screen: BatchesScreen) -> tuple[bool, dict[str, str]]:
-    bar = screen.query_one(FilterBar)
-    return bool(bar.display), {k: v for k, v in bar.values.items() if v}
+def bar_state(screen: BatchesScreen) -> tuple[bool, str]:
+    line = screen.query_one(FilterLine)
+    return bool(line.display), line.text
 
 
 async def test_jump_opens_the_batch_and_esc_restores_the_browser(demo_cloud: Any) -> None:
@@ -59,7 +59,7 @@ async def test_jump_opens_the_batch_and_esc_restores_the_browser(demo_cloud: Any
         target = screen.items[6]
         await pilot.press("j", "j")
         before = (screen.table.cursor_row, bar_state(screen), app.focused)
-        assert before[1] == (False, {})
+        assert before[1] == (False, "")
 
         await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, JumpScreen), what="the dialog")

@@ -135,9 +135,9 @@ async def test_keys_answer_while_the_server_hangs(tmp_path: Path) -> None:
                 # The keys were answered while that very request still hangs (it waits up to
                 # 30 s): the UI never waited for it.
                 assert any(w.is_running for w in in_flight), "the request ended first"
-                await pilot.press("slash")  # the filter bar opens and takes typing
+                await pilot.press("slash")  # the filter line opens and takes typing
                 await pilot.press(*"done")
-                assert screen.query_one("#f-status").value == "done"  # type: ignore[attr-defined]
+                assert screen.query_one("#filter-input").value == "done"  # type: ignore[attr-defined]
             finally:
                 os.kill(cloud.pid, signal.SIGCONT)
     finally:

@@ -223,7 +223,7 @@ async def test_the_cursor_stays_on_its_group_and_moves_to_its_neighbour_when_it_
         expected = (order[at + 1 :] or order[:at][::-1])[0]
         last = await total(cloud) - 1  # every batch but the oldest, whose group goes
         report = view.report
-        await pilot.press("slash", *str(last), "enter")
+        await pilot.press("slash", *f"last:{last}", "enter")
         await reloaded(pilot, view, report)
         now = [g.message for g in view.groups]
         assert TOO_SHORT_TEXT not in now and now.index(expected) > 0  # row 0 proves nothing

@@ -71,7 +71,7 @@ async def errors_view(pilot: Pilot[Any]) -> None:
     await pilot.press("e")
     await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen) and app.screen.report)
     view = app.screen
-    await pilot.press("slash", "tab", "tab", *HISTORY_END, "enter")
+    await pilot.press("slash", *f"until:{HISTORY_END}", "enter")
     await wait_for(pilot, lambda: view.end is not None and view.report and "between" in str(
         view.query_one("#errors-scope").render()))  # fmt: skip
 

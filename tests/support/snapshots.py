@@ -36,8 +36,7 @@ async def settle(pilot: Pilot[Any]) -> None:
 async def history(pilot: Pilot[Any]) -> BatchesScreen:
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
-    await pilot.press("slash")
-    await pilot.press("tab", "tab", "tab", "tab", *HISTORY_END, "enter")
+    await pilot.press("slash", *f"until:{HISTORY_END}", "enter")
     screen = app.screen
     assert isinstance(screen, BatchesScreen)
     await wait_for(pilot, lambda: screen.filters.end_date is not None and not screen.stale)

@@ -82,6 +82,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export", "E", "Export", "Write the rows of the current filter (every page) to "
                "a CSV or JSON file", "View", ("jobs", "errors"),
                palette="Export these rows (CSV or JSON)", palette_everywhere=False),
+    # The table's own view (screen methods, not a controller's): filter and order.
+    ActionSpec("open_filter", "slash", "Filter", "Filter as you type: words narrow the loaded "
+               "rows; status: device: tag: since: until: id: open: runs: errors: ask the server",
+               "View", ("batches", "jobs"), keymap="filter", show=("batches", "jobs")),
+    ActionSpec("sort_next", "s", "Sort", "Sort by the next column (▲/▼ in its header)",
+               "View", ("batches", "jobs"), keymap="sort"),
+    ActionSpec("sort_flip", "S", "Sort direction", "Reverse the order; on the job table's "
+               "Created column the API's creation order, elsewhere the loaded page",
+               "View", ("batches", "jobs"), keymap="order"),
 )  # fmt: skip
 
 _BY_NAME = {a.name: a for a in ACTIONS}

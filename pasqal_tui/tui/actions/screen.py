@@ -48,7 +48,8 @@ class ActionScreen(Screen[None]):
                 markup=False,
             )
             return
-        getattr(self.actions, name)()
+        # A controller's action, or one of the screen's own (filter, sort).
+        getattr(self.actions if hasattr(self.actions, name) else self, name)()
 
     def on_key(self, event: events.Key) -> None:
         """In a read-only session the mutating keys are hidden, and so inactive: a press of

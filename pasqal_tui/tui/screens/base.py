@@ -1,23 +1,34 @@
-"""What the batch browser and the job table share: paging, filters, status toggles, refresh.
+"""What the batch browser and the job table share: paging, the live filter, sorting, refresh.
 
 Subclasses say how to load a page and how to turn an item into a row; this class keeps the page
 state, repaints only changed rows, and never awaits a request in a key handler.
+
+The filter line's query (ops.query) has two parts: the API's filters (sent once typing pauses,
+so they reach every page) and what narrows the loaded rows (free words, id prefixes; applied at
+each key). Sorting is the server's where the API orders, else applied to the loaded page. Both
+are applied in :meth:`TableScreen.repaint`, so a live refresh or a new page keeps them and never
+flashes unfiltered rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets.data_table import ColumnKey
 
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.core.user_input import InputError
+from pasqal_tui.ops import query as queries
+from pasqal_tui.ops.ordering import SortKey, sort_items
+from pasqal_tui.ops.query import Query
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import Notice, RequestFailed
-from pasqal_tui.tui.widgets.filter_bar import FilterBar
+from pasqal_tui.tui.widgets.filter_line import FilterLine
 from pasqal_tui.tui.widgets.pager import Pager, PageState
 from pasqal_tui.tui.widgets.table import Cell, DiffTable, Row
 
@@ -59,7 +70,6 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="table.back"),
-        Binding("slash", "filters", "Filter", id="table.filter"),
         Binding("0", "clear_filters", "Clear filters", id="table.clear", show=False),
         Binding("right_square_bracket", "page(1)", "Next page", id="table.next"),
         Binding("left_square_bracket", "page(-1)", "Prev page", id="table.prev"),
@@ -76,15 +86,29 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     NARROW_COLUMNS: ClassVar[Columns] = ()
     #: The narrow layout's column that takes whatever width is left (tags, error text).
     FLEX_COLUMN: ClassVar[str] = ""
+    #: The keys the filter line accepts (ops.query).
+    QUERY_KEYS: ClassVar[tuple[str, ...]] = ()
+    #: Sort keys by column; `s` cycles through the shown columns that have one.
+    SORT_KEYS: ClassVar[dict[str, SortKey]] = {}
+    #: The server's order: (column, descending), and whether the API can reverse it.
+    SERVER_ORDER: ClassVar[tuple[str, bool]] = ("created", True)
+    SERVER_REVERSES: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__()
         self.state = PageState(limit=PAGE_SIZE)
         self.items: list[ItemT] = []
-        self.status_filter: list[str] = []
         self.loaded = False
         self.stale = False
         self.columns: Columns = self.COLUMNS
+        #: The filter line's text as last applied, and its two parts in effect.
+        self.query_text = ""
+        self.local_query = Query()
+        self.server_query = Query()
+        self.sort_column, self.sort_descending = self.SERVER_ORDER
+        #: The row the cursor was on when `/` was pressed: back under the cursor whenever the
+        #: filter shows it again (so Esc returns to where one was).
+        self._anchor: str | None = None
 
     @property
     def table(self) -> DiffTable:
@@ -128,6 +152,7 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         table = self.table
         current = table.current_id()
         table.reset_columns(self.columns)
+        self.show_sort_mark()
         if self.loaded:
             self.repaint(keep_cursor=False)
             if current is not None:
@@ -141,9 +166,22 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     def build_row(self, item: ItemT) -> Row:
         raise NotImplementedError
 
-    def apply_filter_text(self, values: dict[str, str]) -> None:
-        """Parse the bar's fields into filters; raise InputError on a bad value."""
+    def apply_server_query(self, query: Query) -> None:
+        """Set the API's filters from ``query``; raise InputError (or ValueError) if unusable."""
         raise NotImplementedError
+
+    def item_id(self, item: ItemT) -> str:
+        raise NotImplementedError
+
+    def item_text(self, item: ItemT) -> str:
+        """What free words of the filter match on (ops.query.batch_text, job_text)."""
+        raise NotImplementedError
+
+    def item_tags(self, item: ItemT) -> list[str]:
+        return []
+
+    def server_sort(self, descending: bool) -> None:
+        """Ask the API for its order reversed (only where SERVER_REVERSES)."""
 
     def is_live(self, item: ItemT) -> bool:
         raise NotImplementedError
@@ -155,7 +193,7 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
 
     def on_mount(self) -> None:
         self.sub_title = self.pasqal.session_title
-        self.query_one(FilterBar).display = False
+        self.query_one(FilterLine).display = False
         self.table.focus()
         self.reload()
 
@@ -172,14 +210,46 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
             self.table.move_to_id(focus_id)
 
     def repaint(self, *, keep_cursor: bool = True) -> int:
-        changed = self.table.sync([self.build_row(i) for i in self.items], keep_cursor=keep_cursor)
+        rows = [self.build_row(i) for i in self.visible_items()]
+        changed = self.table.sync(rows, keep_cursor=keep_cursor)
+        if self._anchor is not None and keep_cursor:
+            self.table.move_to_id(self._anchor)
         self.show_pager()
         return changed
+
+    def visible_items(self) -> list[ItemT]:
+        """The loaded rows the filter keeps, in the chosen order."""
+        local = self.local_query
+        items = self.items
+        if local.local:
+            items = [i for i in items if self._keeps(i)]
+        if self.sorted_locally():
+            key = self.SORT_KEYS[self.sort_column]
+            return sort_items(items, key, descending=self.sort_descending)
+        return list(items)
+
+    def _keeps(self, item: ItemT) -> bool:
+        return self.local_query.keeps(
+            self.item_id(item), self.item_text(item), self.item_tags(item)
+        )
 
     def show_pager(self) -> None:
         paused = "live refresh paused (p)" if self.pasqal.refresh_loop.paused else ""
         extra = "  ·  ".join(p for p in (paused, self.summary()) if p)
         self.query_one(Pager).show(self.state, len(self.items), extra)
+
+    def filter_summary(self) -> str:
+        """``server: status=ERROR  ·  on this page: "atom loss" (3 of 100)``."""
+        parts = []
+        if server := self.server_summary():
+            parts.append(f"server: {server}")
+        if local := self.local_query.local_summary():
+            shown = len(self.visible_items()) if self.local_query.local else len(self.items)
+            parts.append(f"on this page: {local} ({shown:,} of {len(self.items):,})")
+        return "  ·  ".join(parts)
+
+    def server_summary(self) -> str:
+        return self.server_query.server_summary()
 
     def refresh_data(self, include_settled: bool) -> None:
         """Called by the refresh loop: reload only when something shown can still change."""
@@ -198,54 +268,143 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     # ---- actions ----------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        bar = self.query_one(FilterBar)
-        if bar.display:  # Esc first closes the filters left open; they stay applied
-            bar.action_close()
+        line = self.query_one(FilterLine)
+        if self.query_text or line.display:  # Esc first clears the filter
+            line.action_clear()
         elif len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:  # the root screen: a stray Esc must not end the session
             self.notify("Press q to quit", timeout=2)
 
-    def action_filters(self) -> None:
-        self.query_one(FilterBar).open()
+    # ---- the live filter ------------------------------------------------------------------------
 
-    def on_filter_bar_applied(self, message: FilterBar.Applied) -> None:
-        bar = self.query_one(FilterBar)
+    def open_filter(self) -> None:
+        self._anchor = self.table.current_id() or self._anchor
+        self.query_one(FilterLine).open()
+
+    def parse_query(self, text: str) -> Query:
+        return queries.parse(
+            text, keys=self.QUERY_KEYS, statuses=self.STATUSES, now=self.pasqal.clock()
+        )
+
+    def on_filter_line_typed(self, message: FilterLine.Typed) -> None:
+        """Narrow the loaded rows at once; a bad token is said once typing pauses."""
         try:
-            self.apply_filter_text(message.values)
-        except InputError as exc:
-            bar.show_error(str(exc))
+            query = self.parse_query(message.text)
+        except InputError:
             return
-        bar.clear_error()
-        self.status_filter = _split(message.values.get("status", ""))
-        self.reload()
+        self.query_one(FilterLine).clear_error()
+        if query.local_summary() != self.local_query.local_summary():
+            self.local_query = query
+            self.repaint()
+
+    def on_filter_line_settled(self, message: FilterLine.Settled) -> None:
+        if self.apply_query(message.text) and message.submitted:
+            self._anchor = None
+            self.table.focus()
+            self.query_one(FilterLine).set_text(self.query_text)
+
+    def on_filter_line_cleared(self, _message: FilterLine.Cleared) -> None:
+        self.apply_query("")
+        self._anchor = None
         self.table.focus()
 
-    def on_filter_bar_closed(self, _message: FilterBar.Closed) -> None:
-        self.table.focus()
+    def apply_query(self, text: str) -> bool:
+        """Apply the filter line's ``text``: the API's part only if it changed (one request).
+        A bad token is said on the line, and the filter in effect stays as it was."""
+        line = self.query_one(FilterLine)
+        try:
+            query = self.parse_query(text)
+            if query.server_key != self.server_query.server_key:
+                self.apply_server_query(query)
+        except (InputError, ValueError) as exc:
+            line.show_error(str(exc).splitlines()[0])
+            return False
+        line.clear_error()
+        self.query_text = text.strip()
+        self.local_query = query
+        if query.server_key != self.server_query.server_key:
+            self.server_query = query
+            self.reload()
+        else:
+            self.repaint()
+        return True
+
+    def set_query_key(self, key: str, value: str) -> None:
+        """One key of the filter set from a shortcut (1-6, errored only), the rest as typed."""
+        text = queries.set_key(self.query_text, key, value)
+        if self.apply_query(text):
+            self.query_one(FilterLine).set_text(self.query_text)
+        else:
+            self.query_one(FilterLine).display = True
 
     def action_toggle_status(self, status: str) -> None:
-        chosen = [status] if self.status_filter != [status] else []
-        self.status_filter = chosen
-        bar = self.query_one(FilterBar)
-        bar.set_value("status", ",".join(chosen))
-        values = bar.values
-        try:
-            self.apply_filter_text(values)
-        except InputError as exc:
-            bar.display = True
-            bar.show_error(str(exc))
-            return
-        self.reload()
+        chosen = "" if self.server_query.statuses == (status,) else status.lower()
+        self.set_query_key("status", chosen)
 
     def action_clear_filters(self) -> None:
-        bar = self.query_one(FilterBar)
-        for key in bar.values:
-            bar.set_value(key, "")
-        bar.clear_error()
-        self.status_filter = []
-        self.apply_filter_text(bar.values)
-        self.reload()
+        self.query_one(FilterLine).action_clear()
+
+    # ---- sorting ----------------------------------------------------------------------------
+
+    def sorted_locally(self) -> bool:
+        """Whether the order is applied to the loaded page (the API's own order otherwise)."""
+        column, descending = self.SERVER_ORDER
+        if self.sort_column != column:
+            return True
+        return descending != self.sort_descending and not self.SERVER_REVERSES
+
+    def sort_next(self) -> None:
+        """`s`: the next shown column with a sort key, ascending (the API's order first)."""
+        shown = [k for k, _, _ in self.columns if k in self.SORT_KEYS]
+        if not shown:
+            return
+        at = shown.index(self.sort_column) if self.sort_column in shown else -1
+        column = shown[(at + 1) % len(shown)]
+        server_column, server_descending = self.SERVER_ORDER
+        self._sort(column, server_descending if column == server_column else False)
+
+    def sort_flip(self) -> None:
+        """`S`: the same column, the other way."""
+        self._sort(self.sort_column, not self.sort_descending)
+
+    def _sort(self, column: str, descending: bool) -> None:
+        server_column, _ = self.SERVER_ORDER
+        reorder = self.SERVER_REVERSES and column == server_column
+        was_server = self.SERVER_REVERSES and self.sort_column == server_column
+        before = self.sort_descending
+        self.sort_column, self.sort_descending = column, descending
+        self.show_sort_mark()
+        if reorder and (not was_server or before != descending):
+            self.server_sort(descending)
+        else:
+            self.repaint()
+
+    def sort_default(self) -> bool:
+        return (self.sort_column, self.sort_descending) == self.SERVER_ORDER
+
+    def show_sort_mark(self) -> None:
+        """▲/▼ after the sorted column's label, once the user has chosen an order."""
+        table = self.table
+        for key, label, width in self.columns:
+            column = table.columns.get(ColumnKey(key))
+            if column is None:
+                continue
+            text = label
+            if key == self.sort_column and not self.sort_default():
+                text = sort_label(label, width, "▼" if self.sort_descending else "▲")
+            if column.label.plain != text:
+                column.label = Text(text)
+                table.refresh()
+
+    def sort_summary(self) -> str:
+        """``sorted by device ▲ (this page)``; "" for the API's own order."""
+        if self.sort_default():
+            return ""
+        label = next((lbl for k, lbl, _ in self.COLUMNS if k == self.sort_column), self.sort_column)
+        mark = "▼" if self.sort_descending else "▲"
+        where = "this page" if self.sorted_locally() else "server"
+        return f"sorted by {label.lower()} {mark} ({where})"
 
     def action_page(self, step: int) -> None:
         target = self.state.next() if step > 0 else self.state.previous()
@@ -261,10 +420,8 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         self.reload(self.state.last())
 
 
-def _split(text: str) -> list[str]:
-    return [w.strip().upper() for w in text.replace(" ", ",").split(",") if w.strip()]
-
-
-def filters_summary(values: dict[str, Any]) -> str:
-    parts = [f"{k}={v}" for k, v in values.items() if v not in (None, "", [])]
-    return "filters: " + ", ".join(parts) if parts else ""
+def sort_label(label: str, width: int, mark: str) -> str:
+    """``Device ▲``, shortened so the mark always shows within the column's ``width``."""
+    if len(label) + 2 <= width:
+        return f"{label} {mark}"
+    return label[: max(0, width - 1)] + mark

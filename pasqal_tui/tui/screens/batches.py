@@ -13,17 +13,19 @@ from textual.widgets import DataTable, Footer
 from pasqal_tui.cloud.filters import BatchFilters
 from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.cloud.models import Batch, BatchStatus
-from pasqal_tui.core import user_input as parsing
 from pasqal_tui.core.clock import relative
 from pasqal_tui.ops import queries
+from pasqal_tui.ops import query as filter_query
+from pasqal_tui.ops.ordering import BATCH_KEYS
+from pasqal_tui.ops.query import Query
 from pasqal_tui.session.login import batches_page_key
 from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.actions.controllers import BatchActions
 from pasqal_tui.tui.actions.screen import ActionScreen
 from pasqal_tui.tui.messages import BatchesLoaded, BatchLoaded
-from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
+from pasqal_tui.tui.screens.base import TableScreen, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
-from pasqal_tui.tui.widgets.filter_bar import FilterBar
+from pasqal_tui.tui.widgets.filter_line import FilterLine
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, status_colour, status_text
@@ -57,20 +59,15 @@ NARROW_COLUMNS = (
 JOBS_CELL = {False: (6, 6), True: (5, 4)}
 #: The ERROR key's meaning on the batch browser, also said on the pager line.
 ERRORED = "ERROR or with errored jobs"
-FIELDS = (
-    ("status", "status: error,done"),
-    ("device", "device"),
-    ("tag", "tag"),
-    ("from", "from 2026-01-31"),
-    ("to", "to"),
-    ("open", "open y/n"),
-    ("id", "batch id"),
+HINT = (
+    "words narrow this page · status:error,run device:fresnel tag:qpu since:2d until:2026-01-31 "
+    "open:yes id:7a33 ask the server · Enter keeps · Esc clears"
 )
-HINT = "Enter applies · Esc closes · statuses by prefix, comma-separated · dates YYYY-MM-DD"
+PLACEHOLDER = "type to filter, e.g. status:error since:2d atom"
 
 
 class BatchesScreen(ActionScreen, TableScreen[Batch]):
-    """Enter opens a batch's jobs; 1-6 show one status; / filters; [ ] page."""
+    """Enter opens a batch's jobs; 1-6 show one status; / filters; s sorts; [ ] page."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *registry.bindings("batches"),
@@ -86,12 +83,15 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
     COLUMNS = COLUMNS
     NARROW_COLUMNS = NARROW_COLUMNS
     FLEX_COLUMN = "tags"
+    QUERY_KEYS = filter_query.BATCH_KEYS
+    SORT_KEYS = BATCH_KEYS
+    #: The API lists batches newest first, and cannot reverse that.
+    SERVER_ORDER = ("created", True)
 
     def __init__(self) -> None:
         super().__init__()
         self.actions = BatchActions(self)
         self.filters = BatchFilters()
-        self.filter_text: dict[str, str] = {}
         self._known_status: dict[str, str] = {}
         #: Set by the ERROR key (status "ERROR" alone): ERROR batches and those with errored
         #: jobs, found by reading the batches (the API cannot filter on job counts).
@@ -101,7 +101,7 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield ErrorBanner()
-        yield FilterBar(FIELDS, HINT)
+        yield FilterLine(HINT, PLACEHOLDER)
         yield self.make_table("batches")
         with Horizontal(classes="statusline"):
             yield Pager()
@@ -163,7 +163,7 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         return item.id, self.pick(cells)
 
     def jobs_cell(self, item: Batch) -> Text:
-        """" 5,000 ▇▇▇▇▇▇ 3 err": the errored jobs in words, not only as a red segment."""
+        """ " 5,000 ▇▇▇▇▇▇ 3 err": the errored jobs in words, not only as a red segment."""
         digits, bar = JOBS_CELL[self.narrow]
         cell = status_text(self.app, "")
         cell.append(f"{item.jobs_count:>{digits},} ")
@@ -181,26 +181,26 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         super().refresh_data(include_settled or (self.loaded and self.state.offset == 0))
 
     def summary(self) -> str:
-        if not self.errored:
-            return filters_summary(self.filter_text)
-        others = {k: v for k, v in self.filter_text.items() if k != "status"}
-        return "  ·  ".join(p for p in (self.errored_note, filters_summary(others)) if p)
+        return "  ·  ".join(p for p in (self.filter_summary(), self.sort_summary()) if p)
 
-    def apply_filter_text(self, values: dict[str, str]) -> None:
-        statuses = parsing.statuses(values.get("status", ""), BATCH_STATUSES)
-        start, end = parsing.date_range(values)
-        filters = BatchFilters(
-            status=statuses,
-            device_type=[d.upper() for d in parsing.words(values.get("device", "")) or []] or None,
-            tag=values.get("tag", "").strip() or None,
-            start_date=start,
-            end_date=end,
-            open=parsing.flag(values.get("open", ""), "open", "open", "closed"),
-            id=parsing.uuids(values.get("id", ""), "batch id"),
-        )
+    def server_summary(self) -> str:
+        """ "status=ERROR" alone is the ERROR key's wider meaning; said in its words."""
+        text = super().server_summary()
+        return text.replace("status=ERROR", self.errored_note, 1) if self.errored else text
+
+    def apply_server_query(self, query: Query) -> None:
+        filters = filter_query.batch_filters(query)
+        self.errored = query.statuses == (BatchStatus.ERROR.value,)
         self.filters = filters
-        self.errored = statuses == [BatchStatus.ERROR.value]
-        self.filter_text = {k: v.strip() for k, v in values.items() if v.strip()}
+
+    def item_id(self, item: Batch) -> str:
+        return item.id
+
+    def item_text(self, item: Batch) -> str:
+        return filter_query.batch_text(item)
+
+    def item_tags(self, item: Batch) -> list[str]:
+        return user_tags(item.tags)
 
     # ---- opening ----------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ The scope is stated on screen (the last N batches, optionally within dates). A g
 lineages: a job and its rebatch copies count once (ops.lineage). Enter opens a group's jobs; `r`
 rebatches a group: one rebatch per source batch, after a lineage-aware plan (ops.rebatch) and
 `y`; jobs already resubmitted are left out unless `A` includes them. The cursor follows its
-group (by key) across reloads.
+group (by key) across reloads. `/` filters: words narrow the groups shown (message, devices);
+``last:50 since:2d until:2026-01-31`` change the scope read from the server.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from pasqal_tui.core import user_input as parsing
 from pasqal_tui.core.text import plural
+from pasqal_tui.core.user_input import InputError
 from pasqal_tui.ops import queries
+from pasqal_tui.ops import query as filter_query
 from pasqal_tui.ops.plans import Plan
 from pasqal_tui.ops.queries import ErrorsReport
+from pasqal_tui.ops.query import Query, QueryError
 from pasqal_tui.ops.rebatch import GroupPlan, group_rebatch_plan, rebatch_all
 from pasqal_tui.ops.triage import ErrorGroup, group_errors
 from pasqal_tui.tui.actions import registry
@@ -37,7 +40,7 @@ from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.dialogs.confirm import Choice, ChoiceScreen
 from pasqal_tui.tui.widgets.banner import ErrorBanner
-from pasqal_tui.tui.widgets.filter_bar import FilterBar
+from pasqal_tui.tui.widgets.filter_line import FilterLine
 from pasqal_tui.tui.widgets.header import AppHeader
 
 if TYPE_CHECKING:
@@ -46,8 +49,11 @@ if TYPE_CHECKING:
 
 DEFAULT_LAST = 20
 MAX_LAST = 200
-FIELDS = (("last", f"last N batches ({DEFAULT_LAST})"), ("from", "from date"), ("to", "to date"))
-HINT = "Enter applies · Esc closes · N at most 200 · dates YYYY-MM-DD"
+HINT = (
+    f"words narrow the groups · last:50 (1-{MAX_LAST} batches, {DEFAULT_LAST} by default) "
+    "since:2d until:2026-01-31 read again · Enter keeps · Esc clears"
+)
+PLACEHOLDER = "type to filter, e.g. calibration last:50 since:1w"
 
 
 def stamp(when: datetime | None) -> str:
@@ -67,12 +73,12 @@ class GroupPlanReady(Message):
 
 
 class ErrorsScreen(AppAccess, Screen[None]):
-    """Groups of errored jobs; Enter opens one, r rebatches it, / changes the scope."""
+    """Groups of errored jobs; Enter opens one, r rebatches it, / filters and scopes."""
 
     CSS_PATH = "errors_view.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="errors.back"),
-        Binding("slash", "scope", "Scope", id="errors.scope"),
+        Binding("slash", "scope", "Filter", id="errors.scope"),
         Binding("enter", "open_group", "Open", id="errors.open", show=False),
         Binding("r", "rebatch_group", "Rebatch group", id="errors.rebatch"),
         *registry.bindings("errors"),
@@ -86,11 +92,15 @@ class ErrorsScreen(AppAccess, Screen[None]):
         self.end: datetime | None = None
         self.report: ErrorsReport | None = None
         self.groups: list[ErrorGroup] = []
+        #: The groups read (``groups`` are those the filter's words keep, in that order).
+        self.all_groups: list[ErrorGroup] = []
+        self.group_query = Query()
+        self.query_text = ""
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield ErrorBanner()
-        yield FilterBar(FIELDS, HINT)
+        yield FilterLine(HINT, PLACEHOLDER)
         yield Static("Reading errored jobs…", id="errors-scope", markup=False)
         table: DataTable[str | Text] = DataTable(
             id="errors", cursor_type="row", zebra_stripes=False
@@ -110,7 +120,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.pasqal.session_title
-        self.query_one(FilterBar).display = False
+        self.query_one(FilterLine).display = False
         self.query_one(DataTable).focus()
         self.load()
 
@@ -130,10 +140,18 @@ class ErrorsScreen(AppAccess, Screen[None]):
 
     def on_report_loaded(self, message: ReportLoaded) -> None:
         report = self.report = message.report
+        self.all_groups = group_errors(report.jobs, report.devices, report.family)
+        self.show_groups()
+
+    def show_groups(self) -> None:
+        """The groups the filter's words keep, the cursor on the same group as before."""
         table = self.query_one(DataTable)
         before = [g.key for g in self.groups]
         current = self.current_group()
-        self.groups = group_errors(report.jobs, report.devices, report.family)
+        self.groups = [
+            g for g in self.all_groups
+            if self.group_query.keeps(g.key, f"{g.message} {' '.join(sorted(g.devices))}")
+        ]  # fmt: skip
         table.clear()
         for group in self.groups:
             table.add_row(
@@ -191,6 +209,9 @@ class ErrorsScreen(AppAccess, Screen[None]):
             text += f" ({plural(copies, 'rebatch copy', 'rebatch copies')} counted with its job)"
         if report.truncated:
             text += f" (first {len(report.jobs):,} of {report.total_errored:,} grouped)"
+        if words := self.group_query.local_summary():
+            shown = plural(len(self.groups), "group")
+            text += f"  ·  shown: {words} ({shown} of {len(self.all_groups):,})"
         return text
 
     # ---- actions ----------------------------------------------------------------------------
@@ -273,30 +294,60 @@ class ErrorsScreen(AppAccess, Screen[None]):
             )
 
     def action_scope(self) -> None:
-        self.query_one(FilterBar).open()
+        self.query_one(FilterLine).open()
 
-    def on_filter_bar_applied(self, message: FilterBar.Applied) -> None:
-        bar = self.query_one(FilterBar)
-        values = message.values
+    def parse_query(self, text: str) -> Query:
+        query = filter_query.parse(
+            text, keys=filter_query.ERRORS_KEYS, statuses=(), now=self.pasqal.clock()
+        )
+        if query.last is not None and query.last > MAX_LAST:
+            raise QueryError(f"last: {query.last} is more than {MAX_LAST} batches")
+        return query
+
+    def on_filter_line_typed(self, message: FilterLine.Typed) -> None:
         try:
-            last = parsing.integer(values.get("last", ""), "last N batches") or DEFAULT_LAST
-            if not 1 <= last <= MAX_LAST:
-                raise parsing.InputError(f"last N batches: from 1 to {MAX_LAST}")
-            start = parsing.date(values.get("from", ""), "from")
-            end = parsing.date(values.get("to", ""), "to", end=True)
-        except parsing.InputError as exc:
-            bar.show_error(str(exc))
-            return
-        bar.clear_error()
-        self.last, self.start, self.end = last, start, end
-        self.query_one(DataTable).focus()
-        self.load()
+            query = self.parse_query(message.text)
+        except InputError:
+            return  # said once typing pauses
+        self.query_one(FilterLine).clear_error()
+        if query.local_summary() != self.group_query.local_summary():
+            self.group_query = query
+            self.show_groups()
 
-    def on_filter_bar_closed(self, _message: FilterBar.Closed) -> None:
+    def on_filter_line_settled(self, message: FilterLine.Settled) -> None:
+        if self.apply_query(message.text) and message.submitted:
+            self.query_one(DataTable).focus()
+            self.query_one(FilterLine).set_text(self.query_text)
+
+    def on_filter_line_cleared(self, _message: FilterLine.Cleared) -> None:
+        self.apply_query("")
         self.query_one(DataTable).focus()
+
+    def apply_query(self, text: str) -> bool:
+        """Words narrow the groups at once; a changed scope is read again (one request)."""
+        line = self.query_one(FilterLine)
+        try:
+            query = self.parse_query(text)
+        except InputError as exc:
+            line.show_error(str(exc))
+            return False
+        line.clear_error()
+        self.query_text = text.strip()
+        self.group_query = query
+        scope = (query.last or DEFAULT_LAST, query.since, query.until)
+        if scope != (self.last, self.start, self.end):
+            self.last, self.start, self.end = scope
+            self.load()
+        else:
+            self.show_groups()
+        return True
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        line = self.query_one(FilterLine)
+        if self.query_text or line.display:  # Esc first clears the filter
+            line.action_clear()
+        else:
+            self.app.pop_screen()
 
     # ---- registry actions (E export) --------------------------------------------------------
 

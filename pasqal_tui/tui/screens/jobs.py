@@ -15,17 +15,19 @@ from textual.widgets import DataTable, Footer, Static
 from pasqal_tui.cloud.filters import JobFilters
 from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page
-from pasqal_tui.core import user_input as parsing
 from pasqal_tui.core.clock import relative
 from pasqal_tui.ops import queries
+from pasqal_tui.ops import query as filter_query
+from pasqal_tui.ops.ordering import JOB_KEYS
 from pasqal_tui.ops.queries import FirstError
+from pasqal_tui.ops.query import Query
 from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.actions.controllers import JobActions
 from pasqal_tui.tui.actions.screen import ActionScreen
 from pasqal_tui.tui.messages import JobsLoaded, Notice
-from pasqal_tui.tui.screens.base import TableScreen, filters_summary, status_bindings
+from pasqal_tui.tui.screens.base import TableScreen, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
-from pasqal_tui.tui.widgets.filter_bar import FilterBar
+from pasqal_tui.tui.widgets.filter_line import FilterLine
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, counts_summary, status_text
@@ -58,16 +60,11 @@ NARROW_COLUMNS = (
     ("started", "Start", 5),
     ("ended", "End", 4),
 )
-FIELDS = (
-    ("status", "status"),
-    ("errors", "errors y/n"),
-    ("min_runs", "min runs"),
-    ("max_runs", "max runs"),
-    ("from", "from date"),
-    ("to", "to date"),
-    ("id", "job ids"),
+HINT = (
+    "words narrow this page (error text, variables) · status:error runs:>100 errors:yes "
+    "since:2d id:7a33 ask the server · Enter keeps · Esc clears"
 )
-HINT = "Enter applies · Esc closes · statuses by prefix · dates YYYY-MM-DD · ids comma-separated"
+PLACEHOLDER = "type to filter, e.g. status:error runs:>100 atom"
 
 
 def compact_variables(variables: dict[str, Any] | None, width: int = 16) -> str:
@@ -95,14 +92,14 @@ def first_error_line(job: Job) -> str:
 
 
 class JobsScreen(ActionScreen, TableScreen[Job]):
-    """Enter opens a job; space marks; e jumps to the first ERROR; o flips the order."""
+    """Enter opens a job; space marks; e jumps to the first ERROR; s/S sort (S on Created
+    flips the API's creation order)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *registry.bindings("jobs"),
         Binding("space", "mark", "Mark", id="jobs.mark"),
         Binding("e", "first_error", "First error", id="jobs.first_error"),
         Binding("x", "errors_only", "Errored", id="jobs.errors_only", show=False),
-        Binding("o", "flip_order", "Order", id="jobs.order", show=False),
         Binding("M", "clear_marks", "Clear marks", id="jobs.clear_marks", show=False),
         *status_bindings("jobs", JOB_STATUSES),
     ]
@@ -111,12 +108,16 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
     COLUMNS = COLUMNS
     NARROW_COLUMNS = NARROW_COLUMNS
     FLEX_COLUMN = "error"
+    QUERY_KEYS = filter_query.JOB_KEYS
+    SORT_KEYS = JOB_KEYS
+    #: The API orders jobs by creation, either way (S on Created asks it).
+    SERVER_ORDER = ("created", False)
+    SERVER_REVERSES = True
 
     def __init__(self, batch: Batch) -> None:
         super().__init__()
         self.the_batch = batch
         self.filters = JobFilters(batch_id=[batch.id])
-        self.filter_text: dict[str, str] = {}
         self.direction: queries.Direction = "ASC"
         self.marks: set[str] = set()
         self._summary: Text | None = None
@@ -126,7 +127,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         yield AppHeader()
         yield ErrorBanner()
         yield Static("", id="batch-summary")
-        yield FilterBar(FIELDS, HINT)
+        yield FilterLine(HINT, PLACEHOLDER)
         yield self.make_table("jobs")
         with Horizontal(classes="statusline"):
             yield Pager()
@@ -240,23 +241,23 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
 
     def summary(self) -> str:
         marks = f"{len(self.marks):,} marked" if self.marks else ""
-        order = "oldest first" if self.direction == "ASC" else "newest first"
-        return "  ·  ".join(p for p in (filters_summary(self.filter_text), order, marks) if p)
+        order = self.sort_summary()
+        if not self.sorted_locally():  # the API's creation order, either way
+            order = "oldest first" if self.direction == "ASC" else "newest first"
+        return "  ·  ".join(p for p in (self.filter_summary(), order, marks) if p)
 
-    def apply_filter_text(self, values: dict[str, str]) -> None:
-        start, end = parsing.date_range(values)
-        min_runs, max_runs = parsing.runs_range(values)
-        self.filters = JobFilters(
-            batch_id=[self.the_batch.id],
-            status=parsing.statuses(values.get("status", ""), JOB_STATUSES),
-            errors=parsing.flag(values.get("errors", ""), "errors"),
-            min_runs=min_runs,
-            max_runs=max_runs,
-            start_date=start,
-            end_date=end,
-            id=parsing.uuids(values.get("id", ""), "job id"),
-        )
-        self.filter_text = {k: v.strip() for k, v in values.items() if v.strip()}
+    def apply_server_query(self, query: Query) -> None:
+        self.filters = filter_query.job_filters(query, self.the_batch.id)
+
+    def item_id(self, item: Job) -> str:
+        return item.id
+
+    def item_text(self, item: Job) -> str:
+        return filter_query.job_text(item, self.the_batch.device_type)
+
+    def server_sort(self, descending: bool) -> None:
+        self.direction = "DESC" if descending else "ASC"
+        self.reload()
 
     # ---- what the action controller asks ------------------------------------------------------
 
@@ -268,7 +269,8 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         return next((j for j in self.items if j.id == row_id), None)
 
     def filter_values(self) -> dict[str, str]:
-        return dict(self.filter_text)
+        """The rebatch dialog's fields for the jobs the API filter keeps."""
+        return self.server_query.rebatch_values()
 
     def after_mutation(self, batch: Batch | None) -> None:
         if batch is not None and batch.id == self.the_batch.id:
@@ -292,13 +294,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         self.repaint()
 
     def action_errors_only(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.set_value("errors", "" if bar.values.get("errors") else "yes")
-        self.on_filter_bar_applied(FilterBar.Applied(bar.values))
-
-    def action_flip_order(self) -> None:
-        self.direction = "DESC" if self.direction == "ASC" else "ASC"
-        self.reload()
+        self.set_query_key("errors", "" if self.server_query.errors else "yes")
 
     def action_first_error(self) -> None:
         """Find the first ERROR under the current filters and open the page that holds it."""
