@@ -28,9 +28,10 @@ from pasqal_tui.core.config import (
     mouse_enabled,
     save_config,
 )
+from pasqal_tui.core.paths import state_dir
 from pasqal_tui.core.secrets import SecretStore
 from pasqal_tui.session.launcher import LocalLauncher
-from pasqal_tui.tui import navigation, themes
+from pasqal_tui.tui import command_line, navigation, themes
 from pasqal_tui.tui.messages import ConnectionChanged, MutationsChanged, Refused
 from pasqal_tui.tui.options import AppOptions
 from pasqal_tui.tui.services.cloud_worker import CloudWorker, describe
@@ -58,6 +59,7 @@ class PasqalApp(App[None]):
     TITLE = "pasqal-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("colon", "command_line", "Command", id="app.command_line"),
         Binding("p", "toggle_pause", "Pause", id="app.pause"),
         Binding("R", "refresh_now", "Refresh", id="app.refresh", show=False),
         Binding("L", "login", "Login", id="app.login", show=False),
@@ -94,6 +96,8 @@ class PasqalApp(App[None]):
         self.look_back = LookBack(self)
         self.refresh_loop.also.append(self.watcher.tick)
         self.launcher = LocalLauncher(self.options.local_url)
+        #: The `:` lines run so far (kept under the state dir for the next session too).
+        self.command_history = command_line.History.load(state_dir() / "command-history")
         self.profile: Profile | None = None
         self.project_name = ""
         self.session_title = ""
@@ -288,6 +292,15 @@ class PasqalApp(App[None]):
             return
         self.push_screen(HelpScreen(self.screen))
 
+    def action_command_line(self) -> None:
+        """`:` opens the command line at the bottom (not over a dialog)."""
+        from textual.screen import ModalScreen
+
+        from pasqal_tui.tui.screens.dialogs.command import CommandScreen
+
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(CommandScreen())
+
     def action_table_move(self, where: str) -> None:
         navigation.move(self.screen.focused, where)
 
@@ -340,19 +353,26 @@ class PasqalApp(App[None]):
         yield SystemCommand("Help", "Keys of this screen", self.action_help)
         yield SystemCommand("Pause or resume live refresh", "Key p", self.action_toggle_pause)
         yield SystemCommand("Log in", "Choose or create a profile", self.action_login)
-        yield SystemCommand("Device specs", "Limits of each device (D)", self.action_devices)
-        yield SystemCommand("Workloads", "Create, open, cancel (W)", self.action_workloads)
-        yield SystemCommand(
-            ":errors", "Errored jobs of recent batches, grouped by message (e)", self.action_errors
-        )
         yield SystemCommand(
             "Watched batches", "The batches w watches; x stops watching one", self.action_watched
         )
+        yield from self._command_line_entries()
 
     def action_watched(self) -> None:
         from pasqal_tui.tui.screens.dialogs.watched import WatchedScreen
 
         self.push_screen(WatchedScreen(self.watcher.watchlist))
+
+    def _command_line_entries(self) -> Any:
+        """The `:` commands without an argument, from the command line's one list."""
+        from functools import partial
+
+        from pasqal_tui.tui.screens.dialogs.command import run_simple
+
+        for spec in command_line.COMMANDS:
+            if not spec.argument and spec.name != "q":
+                run = partial(run_simple, self, spec.name)
+                yield SystemCommand(f":{spec.name}", spec.help, run)
 
     # ---- what the cloud worker reports -------------------------------------------------------
 

@@ -52,6 +52,8 @@ class FilterLine(Vertical):
         super().__init__(id=id)
         self.hint = hint
         self.placeholder = placeholder
+        #: Seconds without a key before Settled (tests set a longer one to prove a burst).
+        self.debounce = DEBOUNCE
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -94,7 +96,7 @@ class FilterLine(Vertical):
         self.post_message(self.Typed(event.value))
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE, self._settle)
+        self._timer = self.set_timer(self.debounce, self._settle)
 
     def _settle(self) -> None:
         self._timer = None

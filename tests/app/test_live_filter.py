@@ -1,0 +1,208 @@
+"""The `/` filter line and `s`/`S` sorting, through the real app on the demo cloud: words narrow
+the loaded rows as they are typed, keys ask the server once typing pauses (or on Enter), Esc
+clears, a bad token is named while the rows stay; sorting marks its header and says where it
+applies; both survive a live refresh."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support.app import batch_list, loaded_rows, make_app, screen_named, wait_for
+from textual.widgets import Input
+
+from pasqal_tui.cloud.filters import BatchFilters
+from pasqal_tui.ops.query import batch_text
+from pasqal_tui.tui.screens.batches import BatchesScreen
+from pasqal_tui.tui.screens.jobs import JobsScreen
+from pasqal_tui.tui.widgets.filter_line import FilterLine
+from pasqal_tui.tui.widgets.pager import Pager
+
+
+def pager(screen: Any) -> str:
+    return str(screen.query_one(Pager).render())
+
+
+def header(screen: Any, key: str) -> str:
+    from textual.widgets.data_table import ColumnKey
+
+    return screen.table.columns[ColumnKey(key)].label.plain
+
+
+def page_requests(screen: Any) -> list[Any]:
+    """The filters of every page the user's own actions ask for (refreshes left out)."""
+    sent: list[Any] = []
+    original = screen.request_page
+
+    def spy(offset: int, *, background: bool, focus_id: str | None = None) -> None:
+        if not background:
+            sent.append(screen.filters)
+        original(offset, background=background, focus_id=focus_id)
+
+    screen.request_page = spy
+    return sent
+
+
+def a_word_some_rows_have(screen: BatchesScreen) -> str:
+    """A device name that some loaded batches have and others do not."""
+    devices = {b.device_type.lower() for b in screen.items}
+    narrowing = [
+        d
+        for d in devices
+        if sum(d in batch_text(b).lower() for b in screen.items) < len(screen.items)
+    ]
+    return min(narrowing)
+
+
+async def test_typing_narrows_the_loaded_rows_at_once_and_esc_restores_them(
+    demo_cloud: Any,
+) -> None:
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await batch_list(pilot)
+        sent = page_requests(screen)
+        before = screen.table.row_ids
+        word = a_word_some_rows_have(screen).lower()
+        expected = [b.id for b in screen.items if word in batch_text(b).lower()]
+        assert 0 < len(expected) < len(before)
+
+        await pilot.press("slash", *word)
+        await wait_for(pilot, lambda: screen.table.row_ids == expected, what="the narrowed rows")
+        assert isinstance(app.focused, Input)  # still typing
+        assert f'on this page: "{word}" ({len(expected)} of {len(before)})' in pager(screen)
+        assert screen.filters == BatchFilters() and sent == []  # nothing asked of the server
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen.table.row_ids == before, what="every row back")
+        assert app.focused is screen.table
+        assert not screen.query_one(FilterLine).display
+        assert "on this page" not in pager(screen)
+        assert sent == []
+
+
+async def test_keys_go_to_the_server_once_per_burst_and_enter_keeps_the_filter(
+    demo_cloud: Any,
+) -> None:
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await batch_list(pilot)
+        sent = page_requests(screen)
+        line = screen.query_one(FilterLine)
+        line.debounce = 30.0  # no pause of typing counts: only Enter sends
+
+        await pilot.press("slash", *"status:done,run")
+        await wait_for(pilot, lambda: line.text == "status:done,run")
+        assert sent == []  # a key is not a request
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(sent) == 1, what="one request, on Enter")
+        assert sent[0].status == ["DONE", "RUNNING"]
+        await wait_for(pilot, lambda: not screen.stale and screen.filters == sent[0])
+        await wait_for(pilot, lambda: {b.status.value for b in screen.items} <= {"DONE", "RUNNING"})
+        assert screen.items and app.focused is screen.table
+        assert line.display and line.text == "status:done,run"  # kept in view
+        assert "server: status=DONE,RUNNING" in pager(screen)
+
+        line.debounce = 0.3  # the pause after the last change sends it, without Enter
+        await pilot.press("slash")
+        line.input.value = "status:done"  # one change (a paste): its pause is certain
+        await wait_for(pilot, lambda: len(sent) == 2, what="the request after the pause")
+        assert sent[1].status == ["DONE"]
+        await wait_for(pilot, lambda: all(b.status.value == "DONE" for b in screen.items))
+        assert len(sent) == 2
+
+
+async def test_a_bad_token_is_named_and_the_rows_and_text_stay(demo_cloud: Any) -> None:
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await batch_list(pilot)
+        sent = page_requests(screen)
+        before = screen.table.row_ids
+        await pilot.press("slash", *"since:soon", "enter")
+        hint = screen.query_one(".filter-hint")
+        await wait_for(pilot, lambda: "-error" in hint.classes, what="the message")
+        said = str(hint.render())
+        assert said.startswith("since: 'soon' is not a time; use 2d, 12h, 30m, 1w, 2026-01-31")
+        assert "\n" not in said.strip()
+        assert screen.query_one(FilterLine).text == "since:soon"
+        assert isinstance(app.focused, Input)  # still there to be fixed
+        assert screen.table.row_ids == before and sent == []
+        await pilot.press("ctrl+u", *"device:fresnel", "enter")
+        await wait_for(pilot, lambda: "-error" not in hint.classes, what="the message gone")
+        await wait_for(pilot, lambda: screen.filters.device_type == ["FRESNEL"] and screen.loaded)
+
+
+async def test_the_filter_and_the_sort_survive_a_live_refresh(demo_cloud: Any) -> None:
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await batch_list(pilot)
+        word = a_word_some_rows_have(screen).lower()
+        await pilot.press("slash", *word, "enter")
+        expected = {b.id for b in screen.items if word in batch_text(b).lower()}
+        await wait_for(pilot, lambda: set(screen.table.row_ids) == expected)
+        await pilot.press("s")  # the next column after Created: Updated, ascending
+        await wait_for(pilot, lambda: header(screen, "updated") == "Updated ▲")
+        shown: list[list[str]] = []
+        sync = screen.table.sync
+
+        def recording(rows: Any, **kwargs: Any) -> int:
+            shown.append([key for key, _ in rows])
+            return sync(rows, **kwargs)
+
+        screen.table.sync = recording  # type: ignore[method-assign]
+        before = screen.items
+        await pilot.press("R")  # a refresh now, as the live loop does
+        await wait_for(pilot, lambda: screen.items is not before and shown, what="the refresh")
+        by_update = sorted(
+            (b for b in screen.items if b.id in expected), key=lambda b: b.updated_at
+        )
+        assert screen.table.row_ids == [b.id for b in by_update]
+        assert all(set(ids) <= expected for ids in shown)  # never the unfiltered rows
+        assert header(screen, "updated") == "Updated ▲"
+        assert "sorted by updated ▲ (this page)" in pager(screen)
+
+
+async def test_s_sorts_the_page_and_S_flips_with_the_mark_in_the_header(demo_cloud: Any) -> None:
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await batch_list(pilot)
+        assert header(screen, "created") == "Created"  # the API's own order: no mark
+        await pilot.press("s", "s")  # Created -> Updated -> Open
+        await pilot.press("s")  # -> Tags
+        await wait_for(pilot, lambda: header(screen, "tags") == "Tags ▲")
+        assert header(screen, "created") == "Created"
+
+        def by_tags(reverse: bool) -> list[str]:
+            tagged = [b for b in screen.items if [t for t in b.tags or [] if ":" not in t]]
+            key = lambda b: ", ".join(t for t in b.tags if ":" not in t).lower()  # noqa: E731
+            untagged = [b.id for b in screen.items if b not in tagged]
+            return [b.id for b in sorted(tagged, key=key, reverse=reverse)] + untagged
+
+        assert screen.table.row_ids == by_tags(False)
+        assert "sorted by tags ▲ (this page)" in pager(screen)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: header(screen, "tags") == "Tags ▼")
+        assert screen.table.row_ids == by_tags(True)
+        assert "sorted by tags ▼ (this page)" in pager(screen)
+
+
+async def test_S_on_the_job_tables_creation_order_asks_the_server(demo_cloud: Any) -> None:
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await batch_list(pilot)
+        target = max(screen.items, key=lambda b: (b.jobs_count, b.id))
+        screen.table.move_to_id(target.id)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_named(app, "JobsScreen") and loaded_rows(app) > 0)
+        jobs = app.screen
+        assert isinstance(jobs, JobsScreen)
+        oldest = jobs.table.row_ids
+        assert "oldest first" in pager(jobs)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: jobs.direction == "DESC" and jobs.table.row_ids != oldest)
+        await wait_for(pilot, lambda: "newest first" in pager(jobs))
+        assert header(jobs, "created") == "Created ▼"
+        if target.jobs_count <= jobs.state.limit:  # one page: the same jobs, the other way
+            assert jobs.table.row_ids == oldest[::-1]
+        await pilot.press("s")  # Started, on the loaded page
+        await wait_for(pilot, lambda: header(jobs, "started") == "Started ▲")
+        assert header(jobs, "created") == "Created"
+        assert "sorted by started ▲ (this page)" in pager(jobs)
