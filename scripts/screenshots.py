@@ -61,7 +61,7 @@ async def settle(pilot: Any) -> None:
 async def batches(pilot: Any) -> None:
     app = pilot.app
     await wait_for(pilot, lambda: app.screen.loaded and app.screen.items, "the batch list")
-    await pilot.press("slash", "tab", "tab", "tab", "tab", *HISTORY_END, "enter")
+    await pilot.press("slash", *f"until:{HISTORY_END}", "enter")
     await wait_for(pilot, lambda: app.screen.filters.end_date is not None, "the date filter")
     await wait_for(pilot, lambda: not app.screen.stale and app.screen.items, "the history")
 

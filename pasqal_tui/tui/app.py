@@ -59,7 +59,7 @@ class PasqalApp(App[None]):
     TITLE = "pasqal-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("colon", "command_line", "Command", id="app.command_line"),
+        Binding("colon", "command_line", "Command", id="app.command_line", show=False),
         Binding("p", "toggle_pause", "Pause", id="app.pause"),
         Binding("R", "refresh_now", "Refresh", id="app.refresh", show=False),
         Binding("L", "login", "Login", id="app.login", show=False),

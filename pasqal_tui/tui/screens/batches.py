@@ -59,10 +59,7 @@ NARROW_COLUMNS = (
 JOBS_CELL = {False: (6, 6), True: (5, 4)}
 #: The ERROR key's meaning on the batch browser, also said on the pager line.
 ERRORED = "ERROR or with errored jobs"
-HINT = (
-    "words narrow this page · status:error,run device:fresnel tag:qpu since:2d until:2026-01-31 "
-    "open:yes id:7a33 ask the server · Enter keeps · Esc clears"
-)
+HINT = "status: device: tag: since:2d until: id: open: ask the server; words this page"
 PLACEHOLDER = "type to filter, e.g. status:error since:2d atom"
 
 

@@ -49,10 +49,7 @@ if TYPE_CHECKING:
 
 DEFAULT_LAST = 20
 MAX_LAST = 200
-HINT = (
-    f"words narrow the groups · last:50 (1-{MAX_LAST} batches, {DEFAULT_LAST} by default) "
-    "since:2d until:2026-01-31 read again · Enter keeps · Esc clears"
-)
+HINT = f"last:50 (≤{MAX_LAST}) since:2d until: read the batches again; words narrow the groups"
 PLACEHOLDER = "type to filter, e.g. calibration last:50 since:1w"
 
 

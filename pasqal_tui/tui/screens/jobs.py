@@ -60,10 +60,7 @@ NARROW_COLUMNS = (
     ("started", "Start", 5),
     ("ended", "End", 4),
 )
-HINT = (
-    "words narrow this page (error text, variables) · status:error runs:>100 errors:yes "
-    "since:2d id:7a33 ask the server · Enter keeps · Esc clears"
-)
+HINT = "status: runs:>100 errors:yes since: until: id: ask the server; words this page"
 PLACEHOLDER = "type to filter, e.g. status:error runs:>100 atom"
 
 
