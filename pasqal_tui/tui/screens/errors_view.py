@@ -93,6 +93,9 @@ class ErrorsScreen(AppAccess, Screen[None]):
         self.all_groups: list[ErrorGroup] = []
         self.group_query = Query()
         self.query_text = ""
+        #: The group under the cursor when `/` was pressed: back under it whenever the words
+        #: being typed show it again.
+        self._anchor: str | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -162,7 +165,10 @@ class ErrorsScreen(AppAccess, Screen[None]):
                 stamp(group.last_seen),
                 key=group.key,
             )
-        if current is not None:
+        anchor = self._anchor
+        if anchor is not None and any(g.key == anchor for g in self.groups):
+            self.move_to_group(anchor, before)
+        elif current is not None:
             self.move_to_group(current.key, before)
         self.query_one("#errors-scope", Static).update(self.scope_line())
 
@@ -291,6 +297,8 @@ class ErrorsScreen(AppAccess, Screen[None]):
             )
 
     def action_scope(self) -> None:
+        current = self.current_group()
+        self._anchor = current.key if current else self._anchor
         self.query_one(FilterLine).open()
 
     def parse_query(self, text: str) -> Query:
@@ -313,11 +321,13 @@ class ErrorsScreen(AppAccess, Screen[None]):
 
     def on_filter_line_settled(self, message: FilterLine.Settled) -> None:
         if self.apply_query(message.text) and message.submitted:
+            self._anchor = None
             self.query_one(DataTable).focus()
             self.query_one(FilterLine).set_text(self.query_text)
 
     def on_filter_line_cleared(self, _message: FilterLine.Cleared) -> None:
         self.apply_query("")
+        self._anchor = None
         self.query_one(DataTable).focus()
 
     def apply_query(self, text: str) -> bool:
