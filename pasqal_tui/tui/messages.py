@@ -39,6 +39,8 @@ class BatchesLoaded(_Refreshable):
     background: bool
     #: What the page covers when it is not simply the server's filter (said on the pager line).
     note: str = ""
+    #: The filters it was asked with: a refresh answered after the filter changed is dropped.
+    asked: object = None
 
 
 @dataclass
@@ -54,6 +56,8 @@ class JobsLoaded(_Refreshable):
     focus_id: str | None = None
     #: The jobs' batch, read right after the page: its line is painted with the rows.
     batch: Batch | None = None
+    #: The filters and order it was asked with (see BatchesLoaded.asked).
+    asked: object = None
 
 
 @dataclass

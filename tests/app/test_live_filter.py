@@ -53,7 +53,7 @@ def a_word_some_rows_have(screen: BatchesScreen) -> str:
     return min(narrowing)
 
 
-async def test_typing_narrows_the_loaded_rows_at_once_and_esc_restores_them(
+async def test_typing_narrows_at_once_esc_restores_and_a_bad_token_is_named(
     demo_cloud: Any,
 ) -> None:
     app = make_app(demo_cloud.base_url)
@@ -77,6 +77,20 @@ async def test_typing_narrows_the_loaded_rows_at_once_and_esc_restores_them(
         assert not screen.query_one(FilterLine).display
         assert "on this page" not in pager(screen)
         assert sent == []
+
+        # A bad token: named in one line, the text kept to be fixed, the rows as they were.
+        await pilot.press("slash", *"since:soon", "enter")
+        hint = screen.query_one(".filter-hint")
+        await wait_for(pilot, lambda: "-error" in hint.classes, what="the message")
+        said = str(hint.render())
+        assert said.startswith("since: 'soon' is not a time; use 2d, 12h, 30m, 1w, 2026-01-31")
+        assert "\n" not in said.strip()
+        assert screen.query_one(FilterLine).text == "since:soon"
+        assert isinstance(app.focused, Input)  # still there to be fixed
+        assert screen.table.row_ids == before and sent == []
+        await pilot.press("ctrl+u", *"device:fresnel", "enter")
+        await wait_for(pilot, lambda: "-error" not in hint.classes, what="the message gone")
+        await wait_for(pilot, lambda: screen.filters.device_type == ["FRESNEL"] and screen.loaded)
 
 
 async def test_keys_go_to_the_server_once_per_burst_and_enter_keeps_the_filter(
@@ -110,36 +124,35 @@ async def test_keys_go_to_the_server_once_per_burst_and_enter_keeps_the_filter(
         assert len(sent) == 2
 
 
-async def test_a_bad_token_is_named_and_the_rows_and_text_stay(demo_cloud: Any) -> None:
-    app = make_app(demo_cloud.base_url)
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await batch_list(pilot)
-        sent = page_requests(screen)
-        before = screen.table.row_ids
-        await pilot.press("slash", *"since:soon", "enter")
-        hint = screen.query_one(".filter-hint")
-        await wait_for(pilot, lambda: "-error" in hint.classes, what="the message")
-        said = str(hint.render())
-        assert said.startswith("since: 'soon' is not a time; use 2d, 12h, 30m, 1w, 2026-01-31")
-        assert "\n" not in said.strip()
-        assert screen.query_one(FilterLine).text == "since:soon"
-        assert isinstance(app.focused, Input)  # still there to be fixed
-        assert screen.table.row_ids == before and sent == []
-        await pilot.press("ctrl+u", *"device:fresnel", "enter")
-        await wait_for(pilot, lambda: "-error" not in hint.classes, what="the message gone")
-        await wait_for(pilot, lambda: screen.filters.device_type == ["FRESNEL"] and screen.loaded)
-
-
-async def test_the_filter_and_the_sort_survive_a_live_refresh(demo_cloud: Any) -> None:
+async def test_s_and_S_sort_and_mark_the_header_survive_a_refresh_and_reach_the_api(
+    demo_cloud: Any,
+) -> None:
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await batch_list(pilot)
+        assert header(screen, "created") == "Created"  # the API's own order: no mark
+
+        def by_update(descending: bool, keep: Any = None) -> list[str]:
+            kept = [b for b in screen.items if keep is None or b.id in keep]
+            return [b.id for b in sorted(kept, key=lambda b: b.updated_at, reverse=descending)]
+
+        await pilot.press("s")  # the next column after Created: Updated, ascending
+        await wait_for(pilot, lambda: header(screen, "updated") == "Updated ▲")
+        assert screen.table.row_ids == by_update(False)
+        assert "sorted by updated ▲ (this page)" in pager(screen)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: header(screen, "updated") == "Updated ▼")
+        assert screen.table.row_ids == by_update(True)
+        assert "sorted by updated ▼ (this page)" in pager(screen)
+        assert header(screen, "created") == "Created"
+        await pilot.press("S")
+        await wait_for(pilot, lambda: header(screen, "updated") == "Updated ▲")
+
+        # A filter on top; a refresh repaints filtered and sorted from its first paint.
         word = a_word_some_rows_have(screen).lower()
         await pilot.press("slash", *word, "enter")
         expected = {b.id for b in screen.items if word in batch_text(b).lower()}
         await wait_for(pilot, lambda: set(screen.table.row_ids) == expected)
-        await pilot.press("s")  # the next column after Created: Updated, ascending
-        await wait_for(pilot, lambda: header(screen, "updated") == "Updated ▲")
         shown: list[list[str]] = []
         sync = screen.table.sync
 
@@ -151,43 +164,14 @@ async def test_the_filter_and_the_sort_survive_a_live_refresh(demo_cloud: Any) -
         before = screen.items
         await pilot.press("R")  # a refresh now, as the live loop does
         await wait_for(pilot, lambda: screen.items is not before and shown, what="the refresh")
-        by_update = sorted(
-            (b for b in screen.items if b.id in expected), key=lambda b: b.updated_at
-        )
-        assert screen.table.row_ids == [b.id for b in by_update]
+        assert screen.table.row_ids == by_update(False, expected)
         assert all(set(ids) <= expected for ids in shown)  # never the unfiltered rows
         assert header(screen, "updated") == "Updated ▲"
         assert "sorted by updated ▲ (this page)" in pager(screen)
 
-
-async def test_s_sorts_the_page_and_S_flips_with_the_mark_in_the_header(demo_cloud: Any) -> None:
-    app = make_app(demo_cloud.base_url)
-    async with app.run_test(size=(160, 40)) as pilot:
-        screen = await batch_list(pilot)
-        assert header(screen, "created") == "Created"  # the API's own order: no mark
-        await pilot.press("s", "s")  # Created -> Updated -> Open
-        await pilot.press("s")  # -> Tags
-        await wait_for(pilot, lambda: header(screen, "tags") == "Tags ▲")
-        assert header(screen, "created") == "Created"
-
-        def by_tags(reverse: bool) -> list[str]:
-            tagged = [b for b in screen.items if [t for t in b.tags or [] if ":" not in t]]
-            key = lambda b: ", ".join(t for t in b.tags if ":" not in t).lower()  # noqa: E731
-            untagged = [b.id for b in screen.items if b not in tagged]
-            return [b.id for b in sorted(tagged, key=key, reverse=reverse)] + untagged
-
-        assert screen.table.row_ids == by_tags(False)
-        assert "sorted by tags ▲ (this page)" in pager(screen)
-        await pilot.press("S")
-        await wait_for(pilot, lambda: header(screen, "tags") == "Tags ▼")
-        assert screen.table.row_ids == by_tags(True)
-        assert "sorted by tags ▼ (this page)" in pager(screen)
-
-
-async def test_S_on_the_job_tables_creation_order_asks_the_server(demo_cloud: Any) -> None:
-    app = make_app(demo_cloud.base_url)
-    async with app.run_test(size=(160, 40)) as pilot:
-        screen = await batch_list(pilot)
+        # The job table: S on Created asks the API for its creation order reversed.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen.local_query.words == ())
         target = max(screen.items, key=lambda b: (b.jobs_count, b.id))
         screen.table.move_to_id(target.id)
         await pilot.press("enter")

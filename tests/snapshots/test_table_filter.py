@@ -13,27 +13,19 @@ from textual.pilot import Pilot
 from textual.widgets.data_table import ColumnKey
 
 
-async def typing_a_filter(pilot: Pilot[Any]) -> None:
-    """Still typing: the API's part applied (status), the words narrowing the page."""
+async def sorted_and_typing_a_filter(pilot: Pilot[Any]) -> None:
+    """Sorted by update time (▲ in its header); still typing a filter whose API part (status)
+    is applied and whose word narrows the page."""
     screen = await history(pilot)
+    await pilot.press("s")
+    table = screen.table
+    await wait_for(pilot, lambda: table.columns[ColumnKey("updated")].label.plain == "Updated ▲")
     await pilot.press("slash", "end", *" status:done fresnel")
     await wait_for(pilot, lambda: screen.filters.status == ["DONE"] and not screen.stale)
     await wait_for(pilot, lambda: all(b.status.value == "DONE" for b in screen.items))
     await wait_for(pilot, lambda: screen.local_query.words == ("fresnel",))
 
 
-async def sorted_by_update(pilot: Pilot[Any]) -> None:
-    screen = await history(pilot)
-    await pilot.press("s")
-    table = screen.table
-    await wait_for(pilot, lambda: table.columns[ColumnKey("updated")].label.plain == "Updated ▲")
-
-
-def test_filter_line_while_typing(snap_compare: Any, demo_cloud: Any) -> None:
+def test_filter_line_and_sorted_header(snap_compare: Any, demo_cloud: Any) -> None:
     app = make_app(demo_cloud.base_url)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run(typing_a_filter))
-
-
-def test_sorted_header(snap_compare: Any, demo_cloud: Any) -> None:
-    app = make_app(demo_cloud.base_url)
-    assert snap_compare(app, terminal_size=(160, 48), run_before=run(sorted_by_update))
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run(sorted_and_typing_a_filter))

@@ -111,7 +111,7 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
                 self,
                 "page",
                 lambda c: queries.errored_batches(c, filters, offset=offset, limit=limit),
-                lambda found: BatchesLoaded(found.page, background, errored_note(found)),
+                lambda found: BatchesLoaded(found.page, background, errored_note(found), filters),
                 background=background,
             )
             return
@@ -122,11 +122,13 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
             (lambda c: early)
             if early
             else lambda c: c.list_batches(filters, offset=offset, limit=limit),
-            lambda page: BatchesLoaded(page, background),
+            lambda page: BatchesLoaded(page, background, asked=filters),
             background=background,
         )
 
     def on_batches_loaded(self, message: BatchesLoaded) -> None:
+        if message.background and message.asked not in (None, self.filters):
+            return  # a refresh of the filter before: the new filter's page is on its way
         if message.background:
             self._notify_changes(message.page.items)
         for batch in message.page.items:

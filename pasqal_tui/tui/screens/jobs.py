@@ -173,6 +173,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         """A page of jobs, then their batch: the batch line is painted with the rows."""
         filters, limit, direction = self.filters, self.state.limit, self.direction
         batch_id = self.the_batch.id
+        asked = (filters, direction)
 
         async def load(c: PasqalClient) -> tuple[Page[Job], Batch]:
             page = await c.list_jobs(
@@ -184,11 +185,13 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             self,
             "page",
             load,
-            lambda found: JobsLoaded(found[0], background, focus_id, found[1]),
+            lambda found: JobsLoaded(found[0], background, focus_id, found[1], asked),
             background=background,
         )
 
     def on_jobs_loaded(self, message: JobsLoaded) -> None:
+        if message.background and message.asked not in (None, (self.filters, self.direction)):
+            return  # a refresh of the filter or order before: the new page is on its way
         if message.batch is not None:
             self._take_batch(message.batch)
         self.show_page(message.page, message.background, message.focus_id)
