@@ -84,9 +84,7 @@ def target_pool(ids: list[str], browser: Any) -> list[str]:
     return [i for i in ids if i not in {b.id for b in browser.items}]
 
 
-async def test_tab_completes_and_up_down_walk_the_history(
-    demo_cloud: Any, xdg_dirs: Path
-) -> None:
+async def test_tab_completes_and_up_down_walk_the_history(demo_cloud: Any, xdg_dirs: Path) -> None:
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(120, 36)) as pilot:
         browser = await batch_list(pilot)
@@ -95,7 +93,16 @@ async def test_tab_completes_and_up_down_walk_the_history(
         await wait_for(pilot, lambda: typed(app) == "errors")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen), what=":errors")
-        await pilot.press("escape")
+        view = app.screen
+        assert isinstance(view, ErrorsScreen)
+        await wait_for(pilot, lambda: len(view.all_groups) > 1, what="the error groups")
+        texts = [f"{g.message} {' '.join(sorted(g.devices))}".lower() for g in view.all_groups]
+        word = next(w for t in texts for w in t.split() if not all(w in u for u in texts))
+        kept = [g.key for g, t in zip(view.all_groups, texts, strict=True) if word in t]
+        assert 0 < len(kept) < len(view.all_groups)  # `/` then the word narrows the groups
+        await pilot.press("slash", *word)
+        await wait_for(pilot, lambda: [g.key for g in view.groups] == kept, what="the groups")
+        await pilot.press("escape", "escape")  # clears, then back
         await wait_for(pilot, lambda: app.screen is browser)
 
         await prompt(pilot)

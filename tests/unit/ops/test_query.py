@@ -173,3 +173,12 @@ def test_errors_view_keys() -> None:
     assert found.last == 50 and found.words == ("calibration",)
     with pytest.raises(InputError, match="last: 'many' is not a whole number"):
         q.parse("last:many", keys=q.ERRORS_KEYS, statuses=(), now=NOW)
+
+
+def test_sort_items_keeps_rows_without_a_value_last_either_way() -> None:
+    from pasqal_tui.ops.ordering import sort_items
+
+    rows = [("a", 3), ("b", None), ("c", 1), ("d", 3)]
+    key = lambda r: r[1]  # noqa: E731
+    assert [r[0] for r in sort_items(rows, key, descending=False)] == ["c", "a", "d", "b"]
+    assert [r[0] for r in sort_items(rows, key, descending=True)] == ["a", "d", "c", "b"]
