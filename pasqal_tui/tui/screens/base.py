@@ -212,7 +212,7 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     def repaint(self, *, keep_cursor: bool = True) -> int:
         rows = [self.build_row(i) for i in self.visible_items()]
         changed = self.table.sync(rows, keep_cursor=keep_cursor)
-        if self._anchor is not None and keep_cursor:
+        if self._anchor is not None and keep_cursor and self.typing_filter():
             self.table.move_to_id(self._anchor)
         self.show_pager()
         return changed
@@ -278,6 +278,9 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
 
     # ---- the live filter ------------------------------------------------------------------------
 
+    def typing_filter(self) -> bool:
+        return self.focused is self.query_one(FilterLine).input
+
     def open_filter(self) -> None:
         self._anchor = self.table.current_id() or self._anchor
         self.query_one(FilterLine).open()
@@ -305,8 +308,10 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
             self.query_one(FilterLine).set_text(self.query_text)
 
     def on_filter_line_cleared(self, _message: FilterLine.Cleared) -> None:
+        anchor, self._anchor = self._anchor, None
         self.apply_query("")
-        self._anchor = None
+        if anchor is not None:
+            self.table.move_to_id(anchor)
         self.table.focus()
 
     def apply_query(self, text: str) -> bool:

@@ -165,7 +165,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
                 stamp(group.last_seen),
                 key=group.key,
             )
-        anchor = self._anchor
+        anchor = self._anchor if self.focused is self.query_one(FilterLine).input else None
         if anchor is not None and any(g.key == anchor for g in self.groups):
             self.move_to_group(anchor, before)
         elif current is not None:
@@ -326,8 +326,11 @@ class ErrorsScreen(AppAccess, Screen[None]):
             self.query_one(FilterLine).set_text(self.query_text)
 
     def on_filter_line_cleared(self, _message: FilterLine.Cleared) -> None:
+        keys = [g.key for g in self.groups]
+        anchor, self._anchor = self._anchor, None
         self.apply_query("")
-        self._anchor = None
+        if anchor is not None:
+            self.move_to_group(anchor, keys)
         self.query_one(DataTable).focus()
 
     def apply_query(self, text: str) -> bool:
