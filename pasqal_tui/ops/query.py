@@ -12,13 +12,14 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from pasqal_tui.cloud.filters import BatchFilters, JobFilters
 from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.cloud.models import Batch, Job
 from pasqal_tui.core import user_input
+from pasqal_tui.core.since import parse_since
 from pasqal_tui.core.user_input import InputError
 
 __all__ = [
@@ -42,11 +43,8 @@ JOB_KEYS = ("status", "since", "until", "id", "runs", "errors")
 ERRORS_KEYS = ("last", "since", "until")
 
 _KEY = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
-_AGO = re.compile(r"^(\d+)([mhdw])$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _RUNS = re.compile(r"^(>=|<=|>|<|=)?(\d[\d,_]*)$")
 _HEX = set("0123456789abcdef-")
-DATE_FORMS = "2d, 12h, 30m, 1w, 2026-01-31 or 2026-01-31T10:00"
 RUNS_FORMS = ">100, >=100, <50, <=50, 100..200 or 100"
 
 
@@ -280,17 +278,13 @@ def _merged(before: list[str], more: Iterable[str]) -> list[str]:
 
 
 def when(value: str, key: str, now: datetime, *, end: bool = False) -> datetime:
-    """``2d`` (ago), ``2026-01-31`` (a whole day: its end for ``until``) or ISO-8601, in UTC."""
-    ago = _AGO.match(value.lower())
-    if ago:
-        return now - timedelta(**{_UNITS[ago.group(2)]: int(ago.group(1))})
+    """``2d`` (ago), ``2026-01-31`` (a whole day: its end for ``until``) or ISO-8601, in UTC:
+    the forms of every ``--since`` (core.since)."""
     try:
-        parsed = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-    except ValueError:
-        raise QueryError(f"{key}: {value!r} is not a time; use {DATE_FORMS}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    if end and len(value) <= 10:
+        parsed = parse_since(value, now)
+    except ValueError as exc:
+        raise QueryError(f"{key}: {exc}") from None
+    if end and len(value) <= 10 and "-" in value:
         parsed += timedelta(days=1) - timedelta(microseconds=1)
     return parsed
 

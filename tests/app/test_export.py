@@ -86,7 +86,7 @@ async def test_jobs_of_a_filter_every_page_to_csv_and_error_groups_to_json(
         assert not list(tmp_path.glob(".*part"))  # nothing half-written left behind
 
         # The errored-jobs view writes its groups, as JSON from the name.
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # the first clears the filter
         await batch_list(pilot)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen) and app.screen.report)

@@ -121,7 +121,7 @@ def test_rebatch_values_carry_the_job_filters() -> None:
         ("status:bogus", "status: 'BOGUS' is not one of PENDING, RUNNING, DONE, ERROR"),
         ("colour:red", "colour: is not a filter of this table; use status:, device:"),
         ("runs:>5", "runs: is not a filter of this table"),
-        ("since:yesterday", "since: 'yesterday' is not a time; use 2d, 12h, 30m, 1w, 2026-01-31"),
+        ("since:yesterday", "since: 'yesterday' is not a time: use 30m, 12h, 2d, 1w, a date"),
         ("until:2026-13-01", "until: '2026-13-01' is not a time"),
         ("since:2026-02-01 until:2026-01-01", "since: 2026-02-01 is after until: 2026-01-01"),
         ("id:zz12", "id: 'zz12' is not an id or its first characters"),
