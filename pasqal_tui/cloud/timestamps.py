@@ -23,6 +23,13 @@ _MS_THRESHOLD = 1e11  # larger epoch values are milliseconds (year 5138+ in seco
 
 def parse_timestamp(value: Any) -> datetime:
     """Any timestamp shape the API uses -> aware UTC datetime; ValueError names the value."""
+    if isinstance(value, str) and value[4:5] == "-":
+        # ISO, as the API sends it (4 a job, 400 a page): parsed as is when Python can, the
+        # normalising below only for the shapes it cannot (``Z`` or odd fractions on 3.10).
+        try:
+            return _as_utc(datetime.fromisoformat(value))
+        except ValueError:
+            pass
     if isinstance(value, datetime):
         return _as_utc(value)
     if isinstance(value, bool):
@@ -63,6 +70,8 @@ def _from_epoch(seconds: float) -> datetime:
 
 
 def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is timezone.utc:
+        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
