@@ -7,7 +7,6 @@ errors live in :mod:`.session` and :mod:`.retry`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -37,9 +36,11 @@ from .models import (
 )
 from .parsing import MAX_PAGE_SIZE, checked_id, paged, parse, parse_list, parse_page
 from .payloads import CreateBatchRequest, CreateWorkloadRequest, JobInput, jobs_payload
+from .pipeline import Window, fetch_rest
 
 __all__ = ["ALL_JOBS_CONCURRENCY", "MAX_PAGE_SIZE", "PasqalClient"]
 
+#: Pages in flight when a fetch-all starts; :class:`.pipeline.Window` adapts it to answer times.
 ALL_JOBS_CONCURRENCY = 8
 M = TypeVar("M", Batch, Workload)
 C = TypeVar("C", Batch, Job, Workload)
@@ -252,30 +253,43 @@ class PasqalClient(ClientBase):
         return parse_page(Job, body, offset, limit, "list jobs")
 
     async def all_jobs(self, batch_id: str) -> list[Job]:
-        """Every job of a batch in creation order: first page, then the rest concurrently."""
+        """Every job of a batch in creation order (what the SDK's ``ordered_jobs`` holds)."""
         bid = checked_id(batch_id, "batch id")
-        filters = JobFilters(batch_id=[bid])
+        return await self.every_job(
+            JobFilters(batch_id=[bid]), order_by="creation_order", order_by_direction="ASC"
+        )
+
+    async def every_job(
+        self,
+        filters: JobFilters | None = None,
+        *,
+        order_by: str | None = None,
+        order_by_direction: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Job]:
+        """Every job matching ``filters``: the first page, then the rest with several pages in
+        flight (:mod:`.pipeline`); a job seen on two pages (the list moved) is kept once.
+        ``progress(read, total)`` after each page."""
+        read = 0
+        total = 0
 
         async def page(offset: int) -> Page[Job]:
-            return await self.list_jobs(
+            nonlocal read, total
+            found = await self.list_jobs(
                 filters,
                 offset=offset,
                 limit=MAX_PAGE_SIZE,
-                order_by="creation_order",
-                order_by_direction="ASC",
+                order_by=order_by,
+                order_by_direction=order_by_direction,
             )
+            read += len(found.items)
+            total = total or found.total
+            if progress is not None:
+                progress(read, total)
+            return found
 
         first = await page(0)
-        if not first.has_more:
-            return list(first.items)
-        step = len(first.items)
-        gate = asyncio.Semaphore(ALL_JOBS_CONCURRENCY)
-
-        async def gated(offset: int) -> Page[Job]:
-            async with gate:
-                return await page(offset)
-
-        rest = await asyncio.gather(*(gated(o) for o in range(first.end, first.total, step)))
+        rest = await fetch_rest(first, page, Window(start=ALL_JOBS_CONCURRENCY))
         seen: set[str] = set()
         jobs: list[Job] = []
         for p in (first, *rest):

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from pasqal_tui.cloud.filters import JobFilters
 from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.cloud.models import Batch, Job
-from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.core.tabular import write_file
 from pasqal_tui.ops.queries import JOB_ORDER
 from pasqal_tui.ops.triage import ErrorGroup
@@ -40,9 +39,6 @@ BATCH_COLUMNS = ("id", "status", "device_type", "jobs", "done", "error", "open",
 JOB_COLUMNS = ("id", "status", "runs", "variables", "errors", "created_at", "end_timestamp")
 GROUP_COLUMNS = ("jobs", "runs", "batches", "devices", "message", "example", "job_ids",
                  "batch_ids")  # fmt: skip
-#: Pages read at the same time.
-IN_FLIGHT = 8
-
 Progress = Callable[[int, int], None]
 
 
@@ -99,32 +95,10 @@ async def all_jobs(
     progress: Progress | None = None,
 ) -> list[Job]:
     """Every page of a filtered job list in creation order (``direction``), several pages in
-    flight; ``progress(read, total)`` after each page."""
-    first = await client.list_jobs(
-        filters, offset=0, limit=MAX_PAGE_SIZE, order_by=JOB_ORDER, order_by_direction=direction
+    flight (``PasqalClient.every_job``); ``progress(read, total)`` after each page."""
+    return await client.every_job(
+        filters, order_by=JOB_ORDER, order_by_direction=direction, progress=progress
     )
-    read = len(first.items)
-    if progress:
-        progress(read, first.total)
-    gate = asyncio.Semaphore(IN_FLIGHT)
-
-    async def page(offset: int) -> list[Job]:
-        nonlocal read
-        async with gate:
-            found = await client.list_jobs(
-                filters, offset=offset, order_by=JOB_ORDER, order_by_direction=direction
-            )
-        items = list(found.items)
-        read += len(items)
-        if progress:
-            progress(read, first.total)
-        return items
-
-    rest = await asyncio.gather(
-        *(page(o) for o in range(len(first.items), first.total, MAX_PAGE_SIZE))
-    )
-    jobs = [*first.items, *(job for items in rest for job in items)]
-    return list({j.id: j for j in jobs}.values())  # a job created meanwhile shifts pages
 
 
 async def export_jobs(
