@@ -13,9 +13,15 @@ from pasqal_tui.localcloud.errors import ApiError
 from pasqal_tui.localcloud.security import token_digest
 
 
-def get_cloud(request: Request) -> Cloud:
+def cloud_of(request: Request) -> Cloud:
     cloud: Cloud = request.app.state.cloud
     return cloud
+
+
+async def get_cloud(request: Request) -> Cloud:
+    """A dependency (async: FastAPI runs a plain `def` one in a worker thread, a hop per
+    dependency per request)."""
+    return cloud_of(request)
 
 
 CloudDep = Annotated[Cloud, Depends(get_cloud)]
@@ -34,7 +40,7 @@ def authenticate(request: Request) -> Caller:
     cached: Caller | None = getattr(request.state, "caller", None)
     if cached is not None:
         return cached
-    cloud = get_cloud(request)
+    cloud = cloud_of(request)
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -48,8 +54,9 @@ def authenticate(request: Request) -> Caller:
     return caller
 
 
-def get_caller(request: Request) -> Caller:
-    """The dependency every authenticated route declares (and `CloudRoute` looks for)."""
+async def get_caller(request: Request) -> Caller:
+    """The dependency every authenticated route declares (and `CloudRoute` looks for); it
+    runs after `CloudRoute` authenticated, so it only reads the result back."""
     return authenticate(request)
 
 

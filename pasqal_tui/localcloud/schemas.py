@@ -10,7 +10,7 @@ import json
 import sqlite3
 from typing import Any, Literal
 
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -200,3 +200,14 @@ def ok(data: Any, pagination: dict[str, int] | None = None) -> JSONResponse:
 def ok_page(data: list[Any], total: int, offset: int) -> JSONResponse:
     """One page of a list, with the pagination every list page carries (SPEC §7)."""
     return ok(data, {"total": total, "start": offset, "end": offset + len(data)})
+
+
+def ok_page_json(items: list[str], total: int, offset: int) -> Response:
+    """`ok_page` for items already written as JSON text (by SQLite): the same envelope."""
+    pagination = {"total": total, "start": offset, "end": offset + len(items)}
+    body = json.dumps(envelope(_ITEMS, pagination), separators=(",", ":"))
+    body = body.replace(f'"{_ITEMS}"', "[" + ",".join(items) + "]", 1)
+    return Response(body.encode("utf-8"), media_type="application/json")
+
+
+_ITEMS = "@items@"  # where the items go: no other string of the envelope holds it

@@ -60,7 +60,7 @@ def direction(value: str | None, field: str = "order_by_direction") -> str | Non
     return one_of([value.upper()], DIRECTIONS, field)[0]
 
 
-def batch_filters(
+async def batch_filters(
     id: ListParam = None,
     project_id: ListParam = None,
     user_id: ListParam = None,
@@ -87,13 +87,24 @@ def batch_filters(
     )
 
 
-def _job_filters(
+async def _job_filters(
     id: ListParam = None,
     status: StatusParam = None,
     min_runs: Count = None,
     max_runs: Count = None,
     start_date: Date = None,
     end_date: Date = None,
+) -> JobFilters:
+    return _make_job_filters(id, status, min_runs, max_runs, start_date, end_date)
+
+
+def _make_job_filters(
+    id: list[str] | None,
+    status: list[str] | None,
+    min_runs: int | None,
+    max_runs: int | None,
+    start_date: datetime | None,
+    end_date: datetime | None,
 ) -> JobFilters:
     for value, field in ((min_runs, "min_runs"), (max_runs, "max_runs")):
         if value is not None:
@@ -110,7 +121,7 @@ def _job_filters(
     )
 
 
-def job_filters(
+async def job_filters(
     base: Annotated[JobFilters, Depends(_job_filters)],
     project_id: ListParam = None,
     user_id: ListParam = None,
@@ -124,21 +135,21 @@ def job_filters(
     return base
 
 
-def rebatch_filters(base: Annotated[JobFilters, Depends(_job_filters)]) -> JobFilters:
+async def rebatch_filters(base: Annotated[JobFilters, Depends(_job_filters)]) -> JobFilters:
     return base
 
 
-def cancel_job_filters(
+async def cancel_job_filters(
     id: ListParam = None,
     min_runs: Count = None,
     max_runs: Count = None,
     start_date: Date = None,
     end_date: Date = None,
 ) -> JobFilters:
-    return _job_filters(id, None, min_runs, max_runs, start_date, end_date)
+    return _make_job_filters(id, None, min_runs, max_runs, start_date, end_date)
 
 
-def _offset(
+async def _offset(
     offset: Annotated[
         int,
         Query(description="Items to skip.", json_schema_extra=_INT64_DOC),

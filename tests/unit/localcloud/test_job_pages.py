@@ -6,6 +6,7 @@ errored and canceled."""
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pasqal_tui.localcloud.job_pages import JOB_LIST_COLUMNS, list_jobs
+from pasqal_tui.localcloud.job_pages import JOB_JSON, JOB_LIST_COLUMNS, list_jobs
 from pasqal_tui.localcloud.lifecycle import (
     NewBatch,
     NewJob,
@@ -27,6 +28,7 @@ from pasqal_tui.localcloud.lifecycle import (
     start_job,
 )
 from pasqal_tui.localcloud.queries import JobFilters, get_job, job_where
+from pasqal_tui.localcloud.schemas import job_out
 from pasqal_tui.localcloud.store import Store
 
 PROJECT = "11111111-1111-4111-8111-111111111111"
@@ -343,3 +345,19 @@ def test_many_batches_merge_or_fall_back_exactly(tmp_path: Path) -> None:
     ]
     _assert_same(store, filters)
     store.close()
+
+
+def test_jobs_written_as_json_by_sqlite_are_what_job_out_writes(
+    world: tuple[Store, dict[str, str]],
+) -> None:
+    """List pages are answered with SQLite's JSON of each job (JOB_JSON): every job of the
+    world (nulls, empty and full error lists, variables) reads back as `job_out` builds it."""
+    store, b = world
+    everyone = [PROJECT, OTHER_PROJECT]
+    with store.reader() as conn:
+        for batch in b.values():
+            f = JobFilters(batch_ids=[batch])
+            rows, total = list_jobs(conn, everyone, f, 0, 100_000, True)
+            texts, same = list_jobs(conn, everyone, f, 0, 100_000, True, JOB_JSON)
+            assert same == total == len(rows) > 0
+            assert [json.loads(t[0]) for t in texts] == [job_out(r) for r in rows]
