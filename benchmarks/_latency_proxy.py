@@ -8,6 +8,8 @@ milliseconds away, and the start path pays each sequential round trip.
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 import time
 
@@ -72,3 +74,34 @@ class LatencyProxy:
         finally:
             queue.put_nowait((0.0, b""))
             await sender
+
+
+class LatencyProxyProcess:
+    """The same proxy in a process of its own: a client measured in this process then shares
+    neither its interpreter lock nor its event loop with the proxy's pumping."""
+
+    def __init__(self, target_port: int, rtt_ms: float) -> None:
+        self.args = [sys.executable, __file__, str(target_port), str(rtt_ms)]
+        self.port = 0
+        self._proc: subprocess.Popen[str] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LatencyProxyProcess:
+        self._proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, text=True)
+        assert self._proc.stdout is not None
+        self.port = int(self._proc.stdout.readline())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.wait(10)
+
+
+if __name__ == "__main__":
+    with LatencyProxy(int(sys.argv[1]), float(sys.argv[2])) as proxy:
+        print(proxy.port, flush=True)
+        threading.Event().wait()

@@ -1,0 +1,128 @@
+"""Fetch every job of a big batch from a cloud 50 ms away: ours against the official SDK.
+
+Builds a database holding one batch of each size (10,000 and 100,000 jobs by default, inserted
+directly as bench_localcloud_scale.py does), starts the real local cloud on it, puts a TCP proxy
+that delays every chunk by half the round trip each way in front of it, and in one run,
+interleaved, times:
+
+- ours: ``PasqalClient.all_jobs(batch_id)`` (a fresh client each run: token, connections and
+  all pages, as the CLI's ``jobs`` pays them);
+- SDK 0.24: ``SDK.get_batch(batch_id).ordered_jobs`` (a fresh SDK each run, token included).
+
+Prints the medians and the SDK / ours ratio per size (target >= 10x). Both fetch the same
+jobs in the same order (checked).
+
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_fetch_all_network.py \
+        [--sizes 10000,100000] [--rtt 50] [--runs 3] [--sdk-runs-big 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from _latency_proxy import LatencyProxyProcess
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_localcloud_scale import populate
+
+from pasqal_tui.cloud import environments
+from pasqal_tui.cloud.client import PasqalClient
+from pasqal_tui.cloud.transport.auth import PasswordAuth
+from pasqal_tui.localcloud.process import LocalCloudProcess
+
+
+def ours(base_url: str, batch_id: str) -> tuple[float, list[str]]:
+    async def run() -> list[str]:
+        env = environments.local(base_url)
+        async with PasqalClient(env, PasswordAuth(env, "demo", "demo"), timeout=120) as client:
+            return [job.id for job in await client.all_jobs(batch_id)]
+
+    start = time.perf_counter()
+    ids = asyncio.run(run())
+    return time.perf_counter() - start, ids
+
+
+def sdk(base_url: str, batch_id: str) -> tuple[float, list[str]]:
+    from pasqal_cloud import SDK
+    from pasqal_cloud.endpoints import AUTH0_TOKEN_PROVIDER_GRANT_TYPE, Endpoints, TokenProviderConf
+
+    start = time.perf_counter()
+    client = SDK(
+        username="demo",
+        password="demo",
+        project_id=PROJECT[0],
+        endpoints=Endpoints(core=f"{base_url}/core-fast", account=f"{base_url}/account"),
+        auth_config=TokenProviderConf(
+            token_endpoint=f"{base_url}/oauth/token",
+            public_client_id="bench",
+            audience=f"{base_url}/account/api/v1",
+            realm="pcs-users",
+            grant_type=AUTH0_TOKEN_PROVIDER_GRANT_TYPE,
+        ),
+    )
+    ids = [job.id for job in client.get_batch(batch_id).ordered_jobs]
+    return time.perf_counter() - start, ids
+
+
+PROJECT: list[str] = []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--rtt", type=float, default=50.0, help="round trip, milliseconds")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each, per size")
+    parser.add_argument("--sdk-runs-big", type=int, default=1, help="SDK runs at >= 100k jobs")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="bench-fetch-all-") as tmp:
+        data_dir = Path(tmp)
+        batches = populate(data_dir / "cloud.sqlite3", sizes, random.Random(7))
+        import sqlite3
+
+        with sqlite3.connect(data_dir / "cloud.sqlite3") as conn:
+            PROJECT.append(str(conn.execute("SELECT project_id FROM batches").fetchone()[0]))
+        with (
+            LocalCloudProcess(data_dir, ["--workers", "1"], startup_timeout=600) as cloud,
+            LatencyProxyProcess(urlsplit(cloud.base_url).port or 80, args.rtt) as proxy,
+        ):
+            print(f"the cloud is {args.rtt:.0f} ms away (round trip)", flush=True)
+            ratios = {}
+            for n in sizes:
+                batch_id = batches[n]
+                t_ours: list[float] = []
+                t_sdk: list[float] = []
+                sdk_runs = args.sdk_runs_big if n >= 100_000 else args.runs
+                for i in range(max(args.runs, sdk_runs)):
+                    if i < args.runs:
+                        seconds, got = ours(proxy.base_url, batch_id)
+                        assert len(got) == n, (len(got), n)
+                        t_ours.append(seconds)
+                    if i < sdk_runs:
+                        seconds, expected = sdk(proxy.base_url, batch_id)
+                        assert expected == got, "not the same jobs in the same order"
+                        t_sdk.append(seconds)
+                m_ours, m_sdk = statistics.median(t_ours), statistics.median(t_sdk)
+                ratios[n] = m_sdk / m_ours
+                print(
+                    f"{n:>9,} jobs: ours {m_ours:7.2f} s  (runs "
+                    f"{' '.join(f'{t:.2f}' for t in t_ours)})   SDK 0.24 {m_sdk:7.2f} s  (runs "
+                    f"{' '.join(f'{t:.2f}' for t in t_sdk)})   SDK / ours {ratios[n]:5.1f}x",
+                    flush=True,
+                )
+            print("--- ratios")
+            for n, ratio in ratios.items():
+                verdict = "OK" if ratio >= 10 else "UNDER TARGET (10x)"
+                print(f"{n:>9,} jobs at {args.rtt:.0f} ms: SDK / ours {ratio:.1f}x  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
