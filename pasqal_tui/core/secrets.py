@@ -1,4 +1,6 @@
-"""Passwords in the OS keyring (service ``pasqal-tui``, one entry per profile).
+"""Passwords in the OS keyring (service ``pasqal-tui``, one entry per profile), and beside each
+the profile's last access token with its expiry (entry ``<profile>:token``), so that a restart
+skips the sign-in round trip while the token is valid. Never a file: no keyring, no keeping.
 
 Headless machines (CI, SSH boxes) often have no keyring backend; then the password is kept in
 this object only, for the session, and :attr:`SecretStore.session_only` lets the UI say so.
@@ -6,9 +8,11 @@ this object only, for the session, and :attr:`SecretStore.session_only` lets the
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 SERVICE = "pasqal-tui"
+TOKEN_SUFFIX = ":token"
 
 
 class SecretStore:
@@ -54,6 +58,11 @@ class SecretStore:
         self._session[profile] = secret
 
     def delete(self, profile: str) -> None:
+        """Forget the profile's password, and its token with it."""
+        self._delete(profile + TOKEN_SUFFIX)
+        self._delete(profile)
+
+    def _delete(self, profile: str) -> None:
         self._session.pop(profile, None)
         if self.session_only:
             return
@@ -64,6 +73,26 @@ class SecretStore:
             pass
         except KeyringError as exc:
             self._fall_back(f"keyring failed: {_one_line(exc)}")
+
+    def get_token(self, profile: str, owner: str) -> tuple[str, float] | None:
+        """The token saved for ``profile`` by ``owner`` (user and identity provider), with its
+        expiry (epoch seconds); None if absent, unreadable or another owner's."""
+        text = self.get(profile + TOKEN_SUFFIX)
+        try:
+            saved = json.loads(text) if text else None
+        except ValueError:
+            return None
+        if not isinstance(saved, dict) or saved.get("owner") != owner:
+            return None
+        token, expires_at = saved.get("access_token"), saved.get("expires_at")
+        if not isinstance(token, str) or not isinstance(expires_at, (int, float)):
+            return None
+        return token, float(expires_at)
+
+    def set_token(self, profile: str, owner: str, token: str, expires_at: float) -> None:
+        """Keep the token where the password is (the keyring, else this session only)."""
+        saved = {"owner": owner, "access_token": token, "expires_at": expires_at}
+        self.set(profile + TOKEN_SUFFIX, json.dumps(saved))
 
     def _fall_back(self, why: str) -> None:
         self.session_only = True

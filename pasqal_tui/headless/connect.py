@@ -45,11 +45,13 @@ async def connect(args: argparse.Namespace) -> AsyncIterator[Connection]:
                 raise CannotConnect(problem)
             await launcher.start()
             profile, password = launcher.profile(), launcher.password
+            secrets = None
         else:
             saved = config.profile(name)
             if saved is None:
                 raise CannotConnect(f"no profile named {name!r} in {loaded.path}")
-            stored = SecretStore().get(saved.name)
+            secrets = SecretStore()
+            stored = secrets.get(saved.name)
             if not stored:
                 raise CannotConnect(
                     f"no password for profile {name!r} in the keyring: log in once with "
@@ -57,7 +59,9 @@ async def connect(args: argparse.Namespace) -> AsyncIterator[Connection]:
                 )
             profile, password = saved, stored
         try:
-            client, projects, _where, _ = await open_client(profile, password, launcher)
+            client, projects, _where, _ = await open_client(
+                profile, password, launcher, secrets=secrets
+            )
         except ValueError as exc:
             raise CannotConnect(str(exc)) from None
         try:

@@ -15,6 +15,7 @@ from pasqal_tui.cloud.models import Batch, Page, Project
 from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 from pasqal_tui.cloud.transport.auth import PasswordAuth
 from pasqal_tui.core.config import DEFAULT_CREATE_TIMEOUT, LOCAL_PROFILE, Profile
+from pasqal_tui.core.secrets import SecretStore
 from pasqal_tui.session.launcher import LocalLauncher
 
 CUSTOM_CLIENT_ID = "pasqal-tui"
@@ -66,18 +67,22 @@ async def open_client(
     alongside: Callable[[PasqalClient], Coroutine[Any, Any, Any]] | None = None,
     *,
     create_timeout: float = DEFAULT_CREATE_TIMEOUT,
+    secrets: SecretStore | None = None,
 ) -> tuple[PasqalClient, list[Project], str, asyncio.Task[Any] | None]:
-    """Log in (the project list proves the password) and return the entered client.
+    """Log in (the project list proves the password, or the token kept from the last run while
+    it is valid) and return the entered client.
 
     ``alongside`` is sent together with the project list (both wait for the one token), so the
     first screen's data is there one round trip sooner; its task is returned, never awaited here.
+    With ``secrets`` (not for the embedded cloud), the token is read from and kept in the
+    keyring: a restart sends no sign-in while it is valid; a 401 costs one fresh sign-in.
     """
     if not profile.username:
         raise ValueError("enter a username")
     if not password:
         raise ValueError("enter a password")
     environment = environment_for(profile, launcher)
-    auth = PasswordAuth(environment, profile.username, password)
+    auth = _password_auth(environment, profile, password, secrets)
     # One quick retry only: the refresh loop is the retry, and a banner beats a silent wait.
     client = PasqalClient(
         environment,
@@ -100,6 +105,26 @@ async def open_client(
         raise
     where = "local cloud" if profile.environment == LOCAL_PROFILE else environment.name
     return client, projects, where, early
+
+
+def _password_auth(
+    environment: Environment, profile: Profile, password: str, secrets: SecretStore | None
+) -> PasswordAuth:
+    if secrets is None or profile.environment == LOCAL_PROFILE or not profile.username:
+        return PasswordAuth(environment, profile.username or "", password)
+    owner = f"{profile.username}@{environment.token_url}"
+    name = profile.name
+
+    def keep(token: str, expires_at: float) -> None:
+        secrets.set_token(name, owner, token, expires_at)
+
+    return PasswordAuth(
+        environment,
+        profile.username,
+        password,
+        cached=secrets.get_token(name, owner),
+        on_token=keep,
+    )
 
 
 def pick_project(projects: list[Project], wanted: str | None) -> Project | None:

@@ -188,7 +188,9 @@ class PasqalApp(App[None]):
         from pasqal_tui.session.login import first_batches_page, tls_verified
 
         key, fetch = first_batches_page()
-        opening = self.cloud.sign_in(profile, password, self.launcher, alongside=fetch)
+        # The token is kept where the password is: only for a remembered password.
+        keep = self.secrets if remember or self.secrets.get(profile.name) else None
+        opening = self.cloud.sign_in(profile, password, self.launcher, fetch, keep)
         # The batch browser's code loads in a thread while the login is on the wire.
         preload = asyncio.to_thread(importlib.import_module, "pasqal_tui.tui.screens.batches")
         try:

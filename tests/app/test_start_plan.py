@@ -210,3 +210,21 @@ async def test_a_slow_sign_in_says_so_then_shows_the_batches(
         gate.set()
         await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.loaded)
         assert [type(s).__name__ for s in app.screen_stack] == ["StartScreen", "BatchesScreen"]
+
+
+async def test_a_restart_signs_in_with_the_kept_token_while_it_is_valid(
+    demo_cloud: Any, xdg_dirs: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """The first start keeps its access token in the keyring beside the password; the next
+    start reaches the batches with it alone: the saved password, changed meanwhile (it would
+    be refused), is never sent."""
+    app = signing_in_app(demo_cloud.base_url, "demo", "demo", memory_keyring)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen), what="batches")
+    assert (SERVICE, "work:token") in memory_keyring.store
+    memory_keyring.set_password(SERVICE, "work", "changed-since")
+    again = make_app(None)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(again.screen, BatchesScreen), what="batches")
+        auth = again.cloud.client.auth if again.cloud.client else None
+        assert auth is not None and getattr(auth, "refused", None) is None

@@ -76,7 +76,11 @@ class PasswordAuth(Auth):
         password: str,
         *,
         clock: Callable[[], float] = time.time,
+        cached: tuple[str, float] | None = None,
+        on_token: Callable[[str, float], None] | None = None,
     ) -> None:
+        """``cached``: a token kept from an earlier run, with its expiry (used while valid, so a
+        restart costs no sign-in); ``on_token`` is told each new token, to keep it."""
         if not username:
             raise ValueError("PasswordAuth needs a username")
         if not password:
@@ -85,7 +89,8 @@ class PasswordAuth(Auth):
         self.username = username
         self._password = password
         self._clock = clock
-        self._cached: tuple[str, float] | None = None
+        self._cached: tuple[str, float] | None = cached
+        self._on_token = on_token
         self._lock = asyncio.Lock()
         #: Set once the identity provider refused this password: it is never sent again, so a
         #: password changed elsewhere costs exactly one refused attempt (no account lock-out).
@@ -123,6 +128,8 @@ class PasswordAuth(Auth):
                 self.refused = exc
                 raise
             self._cached = (token, expires_at)
+            if self._on_token is not None:
+                self._on_token(token, expires_at)
             return token
 
     def _form(self) -> dict[str, str]:

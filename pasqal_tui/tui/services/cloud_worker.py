@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from pasqal_tui.cloud.environments import Environment
     from pasqal_tui.cloud.models import Project
     from pasqal_tui.core.config import Profile
+    from pasqal_tui.core.secrets import SecretStore
     from pasqal_tui.session.launcher import LocalLauncher
 
 T = TypeVar("T")
@@ -87,13 +88,20 @@ class CloudWorker:
         password: str,
         launcher: LocalLauncher,
         alongside: Callable[[PasqalClient], Coroutine[Any, Any, Any]] | None = None,
+        secrets: SecretStore | None = None,
     ) -> tuple[list[Project], asyncio.Task[Any] | None]:
         """Open a client for ``profile`` and own it from now on; return its projects and the
-        task of ``alongside`` (sent with the project list, never awaited here)."""
+        task of ``alongside`` (sent with the project list, never awaited here). With
+        ``secrets`` the access token is kept beside the password (see ``open_client``)."""
         from pasqal_tui.session.login import open_client
 
         client, projects, where, early = await open_client(
-            profile, password, launcher, alongside, create_timeout=self.create_timeout
+            profile,
+            password,
+            launcher,
+            alongside,
+            create_timeout=self.create_timeout,
+            secrets=secrets,
         )
         await self.close()
         self.unconfirmed = Unconfirmed()  # another account's markers mean nothing here

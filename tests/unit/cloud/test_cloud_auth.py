@@ -241,3 +241,61 @@ async def test_a_create_refused_with_401_is_resent_once_with_a_fresh_token(
         "Bearer token-1",
         "Bearer token-2",
     ]
+
+
+async def test_a_kept_token_is_used_while_valid_with_no_sign_in(
+    cloud: FakeCloud, make_client: MakeClient
+) -> None:
+    clock = Clock()
+    kept: list[tuple[str, float]] = []
+    auth = PasswordAuth(
+        ENV, "ada@example.com", "s3cret", clock=clock,
+        cached=("kept-token", clock.now + 3600), on_token=lambda t, e: kept.append((t, e)),
+    )  # fmt: skip
+    cloud.on("GET", GET_BATCH, batch_json())
+    async with make_client(auth=auth) as client:
+        await client.get_batch(BATCH)
+    assert cloud.tokens_issued == 0 and kept == []
+    assert cloud.api_requests()[0].headers["authorization"] == "Bearer kept-token"
+
+
+async def test_an_expired_kept_token_is_replaced_and_the_new_one_handed_over(
+    cloud: FakeCloud, make_client: MakeClient
+) -> None:
+    clock = Clock()
+    kept: list[tuple[str, float]] = []
+    auth = PasswordAuth(
+        ENV, "ada@example.com", "s3cret", clock=clock,
+        cached=("old-token", clock.now + 30), on_token=lambda t, e: kept.append((t, e)),
+    )  # fmt: skip  (30 s left: inside the minute of margin, so expired)
+    cloud.on("GET", GET_BATCH, batch_json())
+    async with make_client(auth=auth) as client:
+        await client.get_batch(BATCH)
+    assert kept == [("token-1", clock.now + 3600)]
+    assert cloud.api_requests()[0].headers["authorization"] == "Bearer token-1"
+
+
+async def test_a_kept_token_refused_costs_one_sign_in_for_all_requests_in_flight(
+    cloud: FakeCloud, make_client: MakeClient
+) -> None:
+    """The service revoked the kept token while eight requests are on their way: one fresh
+    sign-in serves them all (never a storm of sign-ins)."""
+    clock = Clock()
+    kept: list[tuple[str, float]] = []
+    auth = PasswordAuth(
+        ENV, "ada@example.com", "s3cret", clock=clock,
+        cached=("revoked", clock.now + 3600), on_token=lambda t, e: kept.append((t, e)),
+    )  # fmt: skip
+    cloud.token_delay = 0.01  # the sign-in is on the wire while the other 401s arrive
+
+    def batch(request: httpx.Request) -> httpx.Response:
+        if request.headers["authorization"] == "Bearer revoked":
+            return fail(401, "jwt revoked")
+        return httpx.Response(200, json={"data": batch_json()})
+
+    cloud.on("GET", GET_BATCH, batch)
+    async with make_client(auth=auth) as client:
+        await asyncio.gather(*(client.get_batch(BATCH) for _ in range(8)))
+    assert cloud.tokens_issued == 1 and [t for t, _ in kept] == ["token-1"]
+    answered = [r for r in cloud.api_requests() if r.headers["authorization"] == "Bearer token-1"]
+    assert len(answered) == 8  # every request answered once, with the one fresh token

@@ -26,3 +26,19 @@ def test_no_backend_falls_back_to_session() -> None:
         assert store.problem is not None and "session only" in store.problem
     finally:
         keyring.set_keyring(previous)
+
+
+def test_the_token_is_kept_beside_the_password_for_its_owner_only(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    store = SecretStore()
+    store.set("work", "s3cret")
+    store.set_token("work", "ada@https://idp/oauth/token", "tok", 1234.5)
+    assert (SERVICE, "work:token") in memory_keyring.store
+    assert SecretStore().get_token("work", "ada@https://idp/oauth/token") == ("tok", 1234.5)
+    assert SecretStore().get_token("work", "bob@https://idp/oauth/token") is None
+    assert SecretStore().get_token("home", "ada@https://idp/oauth/token") is None
+    memory_keyring.store[(SERVICE, "work:token")] = "not json"
+    assert SecretStore().get_token("work", "ada@https://idp/oauth/token") is None
+    store.delete("work")  # forgetting the password forgets its token
+    assert memory_keyring.store == {}
