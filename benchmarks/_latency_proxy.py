@@ -13,6 +13,8 @@ import sys
 import threading
 import time
 
+_METHODS = (b"GET ", b"POST ", b"PUT ", b"PATCH ", b"DELETE ")
+
 
 class LatencyProxy:
     """``with LatencyProxy(port, rtt_ms) as proxy: proxy.base_url``: forwards to ``port``."""
@@ -21,6 +23,8 @@ class LatencyProxy:
         self.target_port = target_port
         self.delay = rtt_ms / 2000.0
         self.port = 0
+        self.connections = 0  # TCP connections opened through the proxy
+        self.requests = 0  # HTTP/1.1 requests sent through it (chunks that start one)
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -48,13 +52,18 @@ class LatencyProxy:
         self._loop.run_forever()
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
         await asyncio.sleep(self.delay * 2)  # the TCP handshake costs a round trip too
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         await asyncio.gather(
-            self._pump(reader, up_writer), self._pump(up_reader, writer), return_exceptions=True
+            self._pump(reader, up_writer, count=True),
+            self._pump(up_reader, writer),
+            return_exceptions=True,
         )
 
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pump(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, count: bool = False
+    ) -> None:
         queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
         async def deliver() -> None:
@@ -70,6 +79,8 @@ class LatencyProxy:
         sender = asyncio.ensure_future(deliver())
         try:
             while data := await reader.read(65536):
+                if count and data.startswith(_METHODS):
+                    self.requests += 1
                 queue.put_nowait((time.monotonic() + self.delay, data))
         finally:
             queue.put_nowait((0.0, b""))
