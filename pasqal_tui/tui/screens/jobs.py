@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer
 
 from pasqal_tui.cloud.filters import JobFilters
 from pasqal_tui.cloud.markers import user_tags
@@ -31,6 +31,7 @@ from pasqal_tui.tui.widgets.filter_line import FilterLine
 from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, counts_summary, status_text
+from pasqal_tui.tui.widgets.summary_line import SummaryLine
 from pasqal_tui.tui.widgets.table import Row
 
 if TYPE_CHECKING:
@@ -117,13 +118,12 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         self.filters = JobFilters(batch_id=[batch.id])
         self.direction: queries.Direction = "ASC"
         self.marks: set[str] = set()
-        self._summary: Text | None = None
         self.actions = JobActions(self)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield ErrorBanner()
-        yield Static("", id="batch-summary")
+        yield SummaryLine(id="batch-summary")
         yield FilterLine(HINT, PLACEHOLDER)
         yield self.make_table("jobs")
         with Horizontal(classes="statusline"):
@@ -149,9 +149,8 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             line.append(f"  tags: {', '.join(tags)}")
         if b.parent_id:  # the batch browser has no Parent column at 80 columns
             line.append(f"  parent: {b.parent_id[:8]}")
-        if line != self._summary:  # an unchanged batch line costs no bytes on the wire
-            self._summary = line
-            self.query_one("#batch-summary", Static).update(line)
+        # Unchanged: no bytes on the wire; changed: repainted in place (no re-layout).
+        self.query_one("#batch-summary", SummaryLine).show(line)
 
     def header_counts(self) -> tuple[int, dict[str, int]]:
         """(jobs, jobs per status) for the batch line."""
