@@ -75,13 +75,16 @@ class PtyApp:
                 last = t
         return out
 
-    def wait_for(self, marker: bytes, timeout: float = 30.0) -> float:
-        """Seconds from start until ``marker`` first appears in the output."""
+    def wait_for(self, marker: bytes, timeout: float = 30.0, since: float = 0.0) -> float:
+        """Seconds from start until ``marker`` first appears in the output (written at or after
+        the monotonic time ``since``)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
                 seen = b""
                 for t, d in self.chunks:
+                    if t < since:
+                        continue
                     seen += d
                     if marker in seen:
                         return t - self.started
