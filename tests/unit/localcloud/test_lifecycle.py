@@ -164,3 +164,32 @@ def test_list_queries_filter_page_and_scope_to_projects(store: Store) -> None:
         assert newest[0]["runs"] == 50
         ranged, total = list_jobs(conn, [PROJECT], JobFilters(min_runs=20, max_runs=30), 0, 10)
         assert total == 2 and sorted(r["runs"] for r in ranged) == [20, 30]
+
+
+def test_counters_moved_one_job_at_a_time_equal_a_recount(store: Store) -> None:
+    """Starting, ending and canceling a job move the stored counters by one (no recount of
+    the batch); after a long mixed run they still equal a count of the jobs."""
+    bid = _batch(store, 30)
+    ids = _job_ids(store, bid)
+    with store.transaction() as conn:
+        for i, job_id in enumerate(ids[:24]):
+            assert start_job(conn, job_id, "t1")
+            if i % 4 == 0:
+                finish_job(conn, job_id, "ERROR", ["boom"], None, "t2")
+            elif i % 4 == 1:
+                finish_job(conn, job_id, "DONE", [], None, "t2")
+            elif i % 4 == 2:
+                cancel_job(conn, conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,))
+                           .fetchone(), "t3")  # fmt: skip
+        cancel_job(conn, conn.execute("SELECT * FROM jobs WHERE id = ?", (ids[-1],)).fetchone(),
+                   "t3")  # fmt: skip
+        counted = dict.fromkeys(("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED"), 0)
+        for status, n in conn.execute(
+            "SELECT status, COUNT(*) FROM jobs WHERE batch_id = ? GROUP BY status", (bid,)
+        ):
+            counted[status] = n
+    row = _row(store, bid)
+    stored = {s: row[f"n_{s.lower()}"] for s in counted}
+    assert stored == counted == {"PENDING": 5, "RUNNING": 6, "DONE": 6, "ERROR": 6,
+                                 "CANCELED": 7}  # fmt: skip
+    assert row["jobs_count"] == 30 and row["status"] == "RUNNING"
