@@ -27,6 +27,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pasqal_tui.localcloud.job_bounds import errors_total, without_needless_bounds
 from pasqal_tui.localcloud.queries import JobFilters, Where, job_where
 from pasqal_tui.localcloud.schema import COUNTED_STATUSES
 
@@ -116,6 +117,13 @@ def _job_level(f: JobFilters) -> bool:
     )
 
 
+def _only_errors(f: JobFilters) -> bool:
+    """Whether `errors` is the only job-level filter left."""
+    return f.errors is not None and not (
+        f.ids or f.min_runs is not None or f.max_runs is not None or f.start_date or f.end_date
+    )
+
+
 def _uncounted(row: sqlite3.Row) -> int:
     """Jobs of the batch whose status has no counter (none, unless written by hand)."""
     return int(row["jobs_count"]) - sum(int(row[c]) for c in COUNTED_STATUSES.values())
@@ -136,6 +144,15 @@ def _in_batches(
     ids = [str(b["id"]) for b in batches]
     statuses = set(f.statuses)
     ordered = len(ids) == 1 and _numbered(conn, batches[0])
+    if len(ids) == 1 and _job_level(f):
+        narrowed = without_needless_bounds(conn, ids[0], f)
+        if narrowed is None:
+            return 0, _Nothing()
+        f = narrowed
+        if _only_errors(f) and ordered and not statuses and not _uncounted(batches[0]):
+            matching = errors_total(conn, ids[0], int(batches[0]["jobs_count"]), bool(f.errors))
+            scoped = dataclasses.replace(f, batch_ids=ids, project_ids=[], user_ids=[])
+            return matching, _Plain(job_where([], scoped), "ordinal")
     if not _job_level(f):
         total = _counted_total(batches, statuses)
         if total is not None:
@@ -226,6 +243,13 @@ class _Merged:
         sql = " UNION ALL ".join([arm] * len(self.arms))
         args: list[Any] = [v for pair in self.arms for v in pair]
         return f"{sql} ORDER BY 1 {order} LIMIT ? OFFSET ?", [*args, take, skip]
+
+
+class _Nothing:
+    """No job can match (never called: the total is 0)."""
+
+    def __call__(self, skip: int, take: int, forward: bool) -> Query:
+        return "SELECT seq FROM jobs WHERE 0", []
 
 
 class _Plain:

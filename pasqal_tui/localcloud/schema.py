@@ -66,10 +66,16 @@ CREATE INDEX IF NOT EXISTS workloads_status ON workloads (status);
 # - jobs_batch_order: a batch's jobs in creation order, holding every column a job filter
 #   reads, so that counting or skipping through a filtered batch never reads a table row.
 # - jobs_unnumbered: the (normally no) jobs still waiting for an ordinal.
+# - jobs_batch_errors, jobs_batch_runs, jobs_batch_created: a batch's jobs with errors, and
+#   the ends of its runs and creation dates (job_bounds.py: filters without a count).
 INDEXES = """
 CREATE INDEX IF NOT EXISTS jobs_batch_order
     ON jobs (batch_id, ordinal, status, runs, created_at, errors);
 CREATE INDEX IF NOT EXISTS jobs_unnumbered ON jobs (batch_id) WHERE ordinal IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_batch_errors ON jobs (batch_id)
+    WHERE errors IS NOT NULL AND errors != '[]';
+CREATE INDEX IF NOT EXISTS jobs_batch_runs ON jobs (batch_id, runs);
+CREATE INDEX IF NOT EXISTS jobs_batch_created ON jobs (batch_id, created_at);
 """
 
 COUNTED_STATUSES = {

@@ -161,6 +161,16 @@ def _filters(b: dict[str, str], big: list[str], other: list[str]) -> list[JobFil
         JobFilters(batch_ids=[b["big"], b["child"]], errors=True, min_runs=4),
         JobFilters(errors=True),
         JobFilters(min_runs=6, start_date=day(0)),
+        # Bounds every job of the batch meets, or none does (job_bounds: no count).
+        JobFilters(batch_ids=[b["big"]], min_runs=1, max_runs=7),
+        JobFilters(batch_ids=[b["big"]], min_runs=8),
+        JobFilters(batch_ids=[b["big"]], max_runs=0, statuses=["DONE"]),
+        JobFilters(batch_ids=[b["big"]], start_date=day(0), end_date=day(7)),
+        JobFilters(batch_ids=[b["big"]], start_date=day(7)),
+        JobFilters(batch_ids=[b["big"]], errors=True, min_runs=1, start_date=day(0)),
+        JobFilters(batch_ids=[b["big"]], errors=False, max_runs=7),
+        JobFilters(batch_ids=[b["big"]], errors=True, min_runs=1, statuses=["ERROR"]),
+        JobFilters(batch_ids=[b["second"]], errors=False, end_date=day(7)),
     ]
 
 
