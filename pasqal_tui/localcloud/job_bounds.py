@@ -3,8 +3,8 @@
 A runs or date bound that every job of the batch meets filters nothing, one that none meets
 leaves nothing: two index probes (`jobs_batch_runs`, `jobs_batch_created`) tell which, so the
 page is then served as if the bound were not there (totals from the counters, seek by
-ordinal). The jobs with errors are held by a partial index (`jobs_batch_errors`), so their
-count reads only them, and the jobs without errors are the batch's count minus those.
+ordinal). The jobs with errors are counted in the batch's `n_with_errors` (moved job by job,
+as the status counters), and the jobs without errors are the batch's count minus those.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from typing import Any
 
 from pasqal_tui.localcloud.queries import JobFilters
 from pasqal_tui.localcloud.timeutil import iso
-
-ERRORS = "errors IS NOT NULL AND errors != '[]'"  # job_where's own words: the index matches it
 
 
 def without_needless_bounds(
@@ -63,8 +61,7 @@ def _bounds(
     return (low is None or low <= first) and (high is None or last <= high)
 
 
-def errors_total(conn: sqlite3.Connection, batch_id: str, jobs_count: int, errors: bool) -> int:
-    """How many jobs of the batch have errors (``errors``) or have none."""
-    sql = f"SELECT COUNT(*) FROM jobs INDEXED BY jobs_batch_errors WHERE batch_id = ? AND {ERRORS}"
-    with_errors = int(conn.execute(sql, (batch_id,)).fetchone()[0])
-    return with_errors if errors else jobs_count - with_errors
+def errors_total(batch: sqlite3.Row, errors: bool) -> int:
+    """How many jobs of the batch have errors (``errors``) or have none: its counters."""
+    with_errors = int(batch["n_with_errors"])
+    return with_errors if errors else int(batch["jobs_count"]) - with_errors

@@ -101,7 +101,9 @@ def _batches(conn: sqlite3.Connection, allowed: Sequence[str], f: JobFilters) ->
     w.any_of("project_id", f.project_ids)
     w.any_of("user_id", f.user_ids)
     return conn.execute(
-        f"SELECT id, jobs_count, {_COUNTERS} FROM batches WHERE {w.sql()} ORDER BY seq", w.args
+        f"SELECT id, jobs_count, n_with_errors, {_COUNTERS} FROM batches WHERE {w.sql()} "
+        "ORDER BY seq",
+        w.args,
     ).fetchall()
 
 
@@ -150,7 +152,7 @@ def _in_batches(
             return 0, _Nothing()
         f = narrowed
         if _only_errors(f) and ordered and not statuses and not _uncounted(batches[0]):
-            matching = errors_total(conn, ids[0], int(batches[0]["jobs_count"]), bool(f.errors))
+            matching = errors_total(batches[0], bool(f.errors))
             scoped = dataclasses.replace(f, batch_ids=ids, project_ids=[], user_ids=[])
             return matching, _Plain(job_where([], scoped), "ordinal")
     if not _job_level(f):

@@ -17,7 +17,12 @@ from typing import Any
 
 from pasqal_tui.localcloud.errors import conflict, not_found
 from pasqal_tui.localcloud.queries import JobFilters, matching_jobs
-from pasqal_tui.localcloud.schema import COUNTED_STATUSES, next_ordinal, number_jobs
+from pasqal_tui.localcloud.schema import (
+    COUNTED_STATUSES,
+    WITH_ERRORS,
+    next_ordinal,
+    number_jobs,
+)
 
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED")
 BATCH_TERMINAL = ("DONE", "ERROR", "CANCELED", "TIMED_OUT")
@@ -66,7 +71,8 @@ def _epoch(now: str) -> float:
 
 
 _COUNT_COLUMNS = (
-    "jobs_count = ?, n_pending = ?, n_running = ?, n_done = ?, n_error = ?, n_canceled = ?"
+    "jobs_count = ?, n_pending = ?, n_running = ?, n_done = ?, n_error = ?, n_canceled = ?, "
+    "n_with_errors = ?"
 )
 
 
@@ -77,6 +83,11 @@ def _job_counts(conn: sqlite3.Connection, batch_id: str) -> tuple[dict[str, int]
         "SELECT status, COUNT(*) FROM jobs WHERE batch_id = ? GROUP BY status", (batch_id,)
     ):
         counts[str(status)] = int(n)
+    with_errors = conn.execute(
+        f"SELECT COUNT(*) FROM jobs INDEXED BY jobs_batch_errors WHERE batch_id = ? "
+        f"AND {WITH_ERRORS}",
+        (batch_id,),
+    ).fetchone()[0]
     columns = (
         sum(counts.values()),
         counts["PENDING"],
@@ -84,6 +95,7 @@ def _job_counts(conn: sqlite3.Connection, batch_id: str) -> tuple[dict[str, int]
         counts["DONE"],
         counts["ERROR"],
         counts["CANCELED"],
+        int(with_errors),
     )
     return counts, columns
 
@@ -96,33 +108,41 @@ def store_counts(conn: sqlite3.Connection, batch_id: str) -> None:
 
 
 def _moved_counts(
-    conn: sqlite3.Connection, batch_id: str, old: str, new: str
+    conn: sqlite3.Connection, batch_id: str, old: str, new: str, errors: bool
 ) -> tuple[dict[str, int], tuple[int, ...]]:
-    """`_job_counts` from the stored counters, one job moved from ``old`` to ``new``."""
+    """`_job_counts` from the stored counters, one job moved from ``old`` to ``new`` (and
+    given errors if ``errors``)."""
     row = conn.execute(
-        f"SELECT jobs_count, {', '.join(COUNTED_STATUSES.values())} FROM batches WHERE id = ?",
+        f"SELECT jobs_count, {', '.join(COUNTED_STATUSES.values())}, n_with_errors "
+        "FROM batches WHERE id = ?",
         (batch_id,),
     ).fetchone()
     counts = dict.fromkeys(JOB_STATUSES, 0)
     counts.update({s: int(row[col]) for s, col in COUNTED_STATUSES.items()})
     counts[old] -= 1
     counts[new] += 1
-    columns = (int(row["jobs_count"]), *(counts[s] for s in COUNTED_STATUSES))
+    with_errors = int(row["n_with_errors"]) + int(errors)
+    columns = (int(row["jobs_count"]), *(counts[s] for s in COUNTED_STATUSES), with_errors)
     return counts, columns
 
 
 def settle_batch(
-    conn: sqlite3.Connection, batch_id: str, now: str, moved: tuple[str, str] | None = None
+    conn: sqlite3.Connection,
+    batch_id: str,
+    now: str,
+    moved: tuple[str, str] | None = None,
+    gained_errors: bool = False,
 ) -> None:
     """Recompute counters, then move the batch to RUNNING / DONE as its jobs dictate.
 
     ``moved`` (from, to): exactly one job changed status, so the stored counters move by one
     instead of being recounted (a recount reads the whole batch: ~100 ms at 1M jobs, for each
-    job that starts or ends, under the writer's lock). Jobs an older server wrote (numbered
-    here) may be missing from the counters: then they are recounted."""
+    job that starts or ends, under the writer's lock); ``gained_errors``: and it got errors.
+    Jobs an older server wrote (numbered here) may be missing from the counters: then they
+    are recounted."""
     numbered = number_jobs(conn, batch_id)
     if moved is not None and not numbered and all(s in COUNTED_STATUSES for s in moved):
-        counts, columns = _moved_counts(conn, batch_id, *moved)
+        counts, columns = _moved_counts(conn, batch_id, *moved, gained_errors)
     else:
         counts, columns = _job_counts(conn, batch_id)
     row = conn.execute(
@@ -369,7 +389,7 @@ def finish_job(
     conn.execute(
         "UPDATE batches SET activity_at = ? WHERE id = ? AND open = 1", (_epoch(now), batch_id)
     )
-    settle_batch(conn, str(batch_id), now, moved=("RUNNING", status))
+    settle_batch(conn, str(batch_id), now, ("RUNNING", status), gained_errors=bool(errors))
     return True
 
 

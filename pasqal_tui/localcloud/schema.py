@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS batches (
     end_datetime TEXT, activity_at REAL NOT NULL, jobs_count INTEGER NOT NULL DEFAULT 0,
     n_pending INTEGER NOT NULL DEFAULT 0, n_running INTEGER NOT NULL DEFAULT 0,
     n_done INTEGER NOT NULL DEFAULT 0, n_error INTEGER NOT NULL DEFAULT 0,
-    n_canceled INTEGER NOT NULL DEFAULT 0);
+    n_canceled INTEGER NOT NULL DEFAULT 0, n_with_errors INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS batches_project ON batches (project_id, seq);
 CREATE INDEX IF NOT EXISTS batches_project_status ON batches (project_id, status, seq);
 CREATE INDEX IF NOT EXISTS batches_active ON batches (status, device_type)
@@ -77,6 +77,10 @@ CREATE INDEX IF NOT EXISTS jobs_batch_errors ON jobs (batch_id)
 CREATE INDEX IF NOT EXISTS jobs_batch_runs ON jobs (batch_id, runs);
 CREATE INDEX IF NOT EXISTS jobs_batch_created ON jobs (batch_id, created_at);
 """
+
+#: Jobs with errors, as job lists filter them (`errors=True`); counted per batch in
+#: `n_with_errors`, by the partial index `jobs_batch_errors`.
+WITH_ERRORS = "errors IS NOT NULL AND errors != '[]'"
 
 COUNTED_STATUSES = {
     "PENDING": "n_pending",
@@ -120,11 +124,19 @@ def recount(conn: sqlite3.Connection) -> None:
     sums = ", ".join(f"SUM(status = '{s}') AS {col}" for s, col in COUNTED_STATUSES.items())
     sets = ", ".join(f"{col} = c.{col}" for col in COUNTED_STATUSES.values())
     zero = ", ".join(f"{col} = 0" for col in ("jobs_count", *COUNTED_STATUSES.values()))
-    conn.execute(f"UPDATE batches SET {zero}")
+    conn.execute(f"UPDATE batches SET {zero}, n_with_errors = 0")
     conn.execute(
         f"UPDATE batches SET jobs_count = c.total, {sets} FROM ("
         f"  SELECT batch_id, COUNT(*) AS total, {sums} FROM jobs GROUP BY batch_id"
         ") AS c WHERE batches.id = c.batch_id"
+    )
+    _count_errors(conn)
+
+
+def _count_errors(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "UPDATE batches SET n_with_errors = (SELECT COUNT(*) FROM jobs "
+        f"WHERE jobs.batch_id = batches.id AND {WITH_ERRORS})"
     )
 
 
@@ -135,6 +147,11 @@ def upgrade(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(jobs)")}
+        counters = {str(r[1]) for r in conn.execute("PRAGMA table_info(batches)")}
+        if "n_with_errors" not in counters:
+            conn.execute(
+                "ALTER TABLE batches ADD COLUMN n_with_errors INTEGER NOT NULL DEFAULT 0"
+            )
         started = time.monotonic()
         added = "ordinal" not in columns
         numbered = 0
@@ -149,6 +166,8 @@ def upgrade(conn: sqlite3.Connection) -> None:
             if statement.strip():
                 conn.execute(statement)
         numbered += number_jobs(conn)  # rows an older server wrote since
+        if "n_with_errors" not in counters and not added:
+            _count_errors(conn)
         if added:
             recount(conn)
             log.warning(

@@ -188,7 +188,13 @@ def test_counters_moved_one_job_at_a_time_equal_a_recount(store: Store) -> None:
             "SELECT status, COUNT(*) FROM jobs WHERE batch_id = ? GROUP BY status", (bid,)
         ):
             counted[status] = n
+        with_errors = conn.execute(
+            "SELECT COUNT(*) FROM jobs WHERE batch_id = ? AND errors IS NOT NULL "
+            "AND errors != '[]'",
+            (bid,),
+        ).fetchone()[0]
     row = _row(store, bid)
+    assert row["n_with_errors"] == with_errors == 6
     stored = {s: row[f"n_{s.lower()}"] for s in counted}
     assert stored == counted == {"PENDING": 5, "RUNNING": 6, "DONE": 6, "ERROR": 6,
                                  "CANCELED": 7}  # fmt: skip
