@@ -154,7 +154,7 @@ def _in_batches(
         if _only_errors(f) and ordered and not statuses and not _uncounted(batches[0]):
             matching = errors_total(batches[0], bool(f.errors))
             scoped = dataclasses.replace(f, batch_ids=ids, project_ids=[], user_ids=[])
-            return matching, _Plain(job_where([], scoped), "ordinal")
+            return matching, _Plain(job_where([], scoped), "ordinal", by_order=not f.ids)
     if not _job_level(f):
         total = _counted_total(batches, statuses)
         if total is not None:
@@ -167,7 +167,7 @@ def _in_batches(
     scoped = dataclasses.replace(f, batch_ids=ids, project_ids=[], user_ids=[])
     w = job_where([], scoped)
     # One numbered batch: creation order is ordinal order, which `jobs_batch_order` holds.
-    return _count(conn, w), _Plain(w, "ordinal" if ordered else "seq")
+    return _count(conn, w), _Plain(w, "ordinal" if ordered else "seq", ordered and not f.ids)
 
 
 def _in_projects(
@@ -255,15 +255,18 @@ class _Nothing:
 
 
 class _Plain:
-    """Any filter: skip the matching index entries, then take the page."""
+    """Any filter: skip the matching index entries, then take the page. By ordinal (one
+    numbered batch, no id list), through `jobs_batch_order`: an index that serves the filter but
+    not the order (e.g. `jobs_batch_errors`) would sort every match for each page."""
 
-    def __init__(self, w: Where, key: str) -> None:
-        self.w, self.key = w, key
+    def __init__(self, w: Where, key: str, by_order: bool = False) -> None:
+        self.w, self.key, self.by_order = w, key, by_order
 
     def __call__(self, skip: int, take: int, forward: bool) -> Query:
         order = "ASC" if forward else "DESC"
+        hint = " INDEXED BY jobs_batch_order" if self.by_order else ""
         return (
-            f"SELECT seq FROM jobs WHERE {self.w.sql()} ORDER BY {self.key} {order} "
+            f"SELECT seq FROM jobs{hint} WHERE {self.w.sql()} ORDER BY {self.key} {order} "
             "LIMIT ? OFFSET ?",
             [*self.w.args, take, skip],
         )
