@@ -90,6 +90,7 @@ class PasqalApp(App[None]):
             read_only=self.read_only,
             audit=AuditLog(),
             create_timeout=self.settings.create_timeout,
+            clock=self.clock,
         )
         self.refresh_loop = RefreshLoop(self, self.cloud, interval)
         self.watcher = Watcher(self)
@@ -351,8 +352,11 @@ class PasqalApp(App[None]):
             self.push_screen(ErrorsScreen())
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Keys of this screen", self.action_help)
+        # Textual's "Keys" panel would be a second help: ours is the one entry for it.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
+        yield SystemCommand(
+            "Help", "Keys of this screen, grouped, with what each does (?)", self.action_help
+        )
         yield SystemCommand("Pause or resume live refresh", "Key p", self.action_toggle_pause)
         yield SystemCommand("Log in", "Choose or create a profile", self.action_login)
         yield SystemCommand(

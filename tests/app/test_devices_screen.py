@@ -73,10 +73,10 @@ async def test_every_device_renders_its_limits(demo_cloud) -> None:  # type: ign
             seen.add(spec.device_type)
         assert seen == set(expected)
 
-        await pilot.press("r")  # raw JSON of the highlighted device
+        await pilot.press("v")  # raw JSON of the highlighted device
         raw = rendered(app, "#device-body")
         assert '"max_atom_num"' in raw and "raw JSON" in rendered(app, "#device-title")
-        await pilot.press("r")
+        await pilot.press("v")
         assert '"max_atom_num"' not in rendered(app, "#device-body")
 
 
@@ -90,7 +90,7 @@ async def test_comparison_highlights_a_known_difference(demo_cloud) -> None:  # 
         await pilot.press("space")
         assert screen.marked == ["FRESNEL"]
         table.move_to_id("EMU_FREE")  # type: ignore[attr-defined]
-        await pilot.press("c")
+        await pilot.press("equals_sign")
         await wait_for(pilot, lambda: screen_named(app, "DeviceCompareScreen"))
         compare = app.screen
         assert isinstance(compare, DeviceCompareScreen)

@@ -1,5 +1,5 @@
 """Errored batches are first-class: a batch whose jobs failed stays DONE, so the batch table
-says "N err" in words, and the ERROR key (4) shows ERROR batches and those with errored jobs."""
+says "N✗" beside the bar, and the ERROR key (4) shows ERROR batches and those with errored jobs."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from pasqal_tui.cloud.filters import BatchFilters
 from pasqal_tui.cloud.transport.auth import PasswordAuth
 from pasqal_tui.ops.queries import errored_batches, has_errors
 from pasqal_tui.tui.screens.base import table_width
-from pasqal_tui.tui.screens.batches import BatchesScreen, errored_note, short_count
+from pasqal_tui.tui.screens.batches import BatchesScreen, errored_note
 from pasqal_tui.tui.widgets.pager import Pager
+from pasqal_tui.tui.widgets.status import short_count
 
 
 def test_short_counts_fit_four_characters_and_never_round_up() -> None:
@@ -48,11 +49,11 @@ async def check_error_key(screen: BatchesScreen, pilot: Any, size: tuple[int, in
     for batch in everything:
         count = batch.jobs_count_per_status.get("ERROR", 0)
         text = cells[batch.id]
-        assert len(text) <= width, (size, text)  # never clipped
-        if count:
-            assert text.endswith(f" {count} err"), (size, text)
+        assert text == screen.jobs_cell(batch).plain and len(text) <= width, (size, text)
+        if count:  # the errored jobs as a count, not only as a red segment
+            assert f" {count}\u2717" in text, (size, text)
         else:
-            assert "err" not in text, (size, text)
+            assert "\u2717" not in text, (size, text)
 
     await pilot.press("4")
     await wait_for(pilot, lambda: screen.errored and not screen.stale, what="the ERROR key")

@@ -136,7 +136,7 @@ async def test_open_by_id_and_bad_ids(demo_cloud) -> None:  # type: ignore[no-un
     app = make_app(demo_cloud.base_url, refresh=2.0)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_workloads(app, pilot)
-        await pilot.press("o")
+        await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, OpenWorkloadScreen))
         dialog = app.screen
         await pilot.press(*"abc", "enter")
@@ -149,7 +149,7 @@ async def test_open_by_id_and_bad_ids(demo_cloud) -> None:  # type: ignore[no-un
         await wait_for(pilot, lambda: any(missing in n.message for n in app._notifications))
         assert screen.table.row_count == 0  # not remembered
 
-        await pilot.press("o")
+        await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, OpenWorkloadScreen))
         app.screen.query_one("#wl-id", Input).value = foreign.upper()
         await pilot.press("enter")
@@ -176,12 +176,12 @@ async def test_cancel_a_running_workload(demo_cloud, tmp_path: Path) -> None:  #
         await wait_for(pilot, lambda: app.screen is screen and screen.table.row_count == 1)
         [created] = screen.table.row_ids
         assert status_of(screen, created) in ("PENDING", "RUNNING")
-        await pilot.press("x")
+        await pilot.press("c")
         await wait_for(pilot, lambda: screen_named(app, "ConfirmScreen"))
         await pilot.press("y")
         await wait_for(pilot, lambda: status_of(screen, created) == "CANCELED", timeout=20)
         assert api_workload(demo_cloud, created)["status"] == "CANCELED"
-        await pilot.press("x")  # nothing left to cancel: said, not sent
+        await pilot.press("c")  # nothing left to cancel: said, not sent
         assert any("nothing to cancel" in n.message for n in app._notifications)
 
 

@@ -11,7 +11,7 @@ import asyncio
 
 from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from pasqal_tui.cloud.models import Batch
 from pasqal_tui.cloud.payloads import JobInput
@@ -21,6 +21,7 @@ from pasqal_tui.ops.outcomes import add_jobs_key, add_jobs_once
 from pasqal_tui.ops.plans import short
 from pasqal_tui.tui.messages import BatchLoaded, Failure
 from pasqal_tui.tui.screens.submission_form import FORM_ERRORS, SubmissionForm, unreadable
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
 
 
 class AddJobsScreen(SubmissionForm):
@@ -38,7 +39,7 @@ class AddJobsScreen(SubmissionForm):
             with Grid(id="create-form"):
                 yield from self.jobs_field()
             yield from self.form_footer()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#cb-jobs", Input).focus()
@@ -65,7 +66,7 @@ class AddJobsScreen(SubmissionForm):
                 self._error(f"The batch's sequence: {unreadable(exc)}")
                 return
             self._use_variables(variables, "The batch's sequence declares")
-            await self.read_jobs_file(variables)
+            await self.check_jobs_file(variables)
 
         self.run_worker(read(), group="sequence", exclusive=True, exit_on_error=False)
 

@@ -29,8 +29,9 @@ from pasqal_tui.ops.query import Query
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import Notice, RequestFailed
 from pasqal_tui.tui.widgets.filter_line import FilterLine
+from pasqal_tui.tui.widgets.key_footer import binding_is_paging
 from pasqal_tui.tui.widgets.pager import Pager, PageState
-from pasqal_tui.tui.widgets.table import Cell, DiffTable, Row
+from pasqal_tui.tui.widgets.table import Cell, DiffTable, Flex, Row
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.models import Page
@@ -59,7 +60,6 @@ def status_bindings(
             f"toggle_status('{status}')",
             (labels or {}).get(status, f"Only {status.lower()}"),
             id=f"{prefix}.status.{status.lower()}",
-            show=False,
         )
         for key, status in zip(STATUS_KEYS, statuses, strict=False)
     ]
@@ -84,8 +84,8 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     #: Fewer, narrower columns where COLUMNS would need horizontal scrolling (80 columns):
     #: what they leave out is in the screen's detail line or the next screen.
     NARROW_COLUMNS: ClassVar[Columns] = ()
-    #: The narrow layout's column that takes whatever width is left (tags, error text).
-    FLEX_COLUMN: ClassVar[str] = ""
+    #: The columns that take whatever width the fixed ones (ids, times) leave: (weight, cap).
+    FLEX: ClassVar[Flex] = {}
     #: The keys the filter line accepts (ops.query).
     QUERY_KEYS: ClassVar[tuple[str, ...]] = ()
     #: Sort keys by column; `s` cycles through the shown columns that have one.
@@ -109,6 +109,7 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         #: The row the cursor was on when `/` was pressed: back under the cursor whenever the
         #: filter shows it again (so Esc returns to where one was).
         self._anchor: str | None = None
+        self._paged = False
 
     @property
     def table(self) -> DiffTable:
@@ -121,24 +122,18 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         return self.columns is not self.COLUMNS
 
     def columns_for(self, width: int) -> Columns:
-        """Every column if they fit ``width``, else the narrow ones, the flexible one widened."""
+        """Every column if they fit ``width``, else the narrow ones (the table widens the
+        flexible ones to its width)."""
         if not self.NARROW_COLUMNS or table_width(self.COLUMNS) <= width:
             return self.COLUMNS
-        spare = max(0, width - table_width(self.NARROW_COLUMNS))
-        return tuple(
-            (key, label, size + spare if key == self.FLEX_COLUMN else size)
-            for key, label, size in self.NARROW_COLUMNS
-        )
+        return self.NARROW_COLUMNS
 
     def make_table(self, table_id: str) -> DiffTable:
         """The table with the columns that fit the terminal as it is now."""
         self.columns = self.columns_for(self.app.size.width)
         table = DiffTable(id=table_id)
-        table.setup_columns(self.columns)
+        table.setup_columns(self.columns, self.FLEX)
         return table
-
-    def column_width(self, key: str) -> int:
-        return next((size for k, _, size in self.columns if k == key), 0)
 
     def pick(self, cells: dict[str, Cell]) -> list[Cell]:
         """A row's cells for the columns shown, from all of them by column key."""
@@ -151,7 +146,7 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         self.columns = columns
         table = self.table
         current = table.current_id()
-        table.reset_columns(self.columns)
+        table.reset_columns(self.columns, self.FLEX)
         self.show_sort_mark()
         if self.loaded:
             self.repaint(keep_cursor=False)
@@ -237,6 +232,14 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         paused = "live refresh paused (p)" if self.pasqal.refresh_loop.paused else ""
         extra = "  ·  ".join(p for p in (paused, self.summary()) if p)
         self.query_one(Pager).show(self.state, len(self.items), extra)
+        paged = self.state.pages > 1
+        if paged != self._paged:  # the footer offers paging keys only when there are pages
+            self._paged = paged
+            self.refresh_bindings()
+
+    def footer_hides(self, binding: Binding) -> bool:
+        """The pager's keys are left out of the footer while everything is on one page."""
+        return not self._paged and binding_is_paging(binding)
 
     def filter_summary(self) -> str:
         """``server: status=ERROR  ·  on this page: "atom loss" (3 of 100)``."""

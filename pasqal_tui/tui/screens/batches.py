@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from pasqal_tui.cloud.filters import BatchFilters
 from pasqal_tui.cloud.markers import user_tags
@@ -26,18 +26,19 @@ from pasqal_tui.tui.messages import BatchesLoaded, BatchLoaded
 from pasqal_tui.tui.screens.base import TableScreen, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_line import FilterLine
-from pasqal_tui.tui.widgets.header import AppHeader
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
 from pasqal_tui.tui.widgets.pager import Pager
-from pasqal_tui.tui.widgets.status import counts_bar, status_colour, status_text
+from pasqal_tui.tui.widgets.status import counts_bar, counts_text, status_text
+from pasqal_tui.tui.widgets.status_line import StatusLine
 from pasqal_tui.tui.widgets.table import Row
 
 BATCH_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT")
-#: The Jobs column: the count, the per-status bar, and the errored jobs in words ("3 err").
+#: The Jobs column: the count, the per-status bar, and the counts by state ("4✓ 1✗ 1…").
 COLUMNS = (
     ("id", "Batch", 8),
     ("status", "Status", 9),
     ("device", "Device", 11),
-    ("jobs", "Jobs", 22),
+    ("jobs", "Jobs", 26),
     ("created", "Created", 10),
     ("updated", "Updated", 10),
     ("open", "Open", 6),
@@ -53,9 +54,11 @@ NARROW_COLUMNS = (
     ("jobs", "Jobs", 19),
     ("created", "Age", 4),
     ("open", "Open", 4),
-    ("tags", "Tags", 12),
+    ("tags", "Tags", 10),
 )
-#: (count digits, bar cells) of the Jobs column, wide and narrow; "1.2k err" takes 8 more.
+#: The width left by the fixed columns: the device up to its longest name, the tags the rest.
+FLEX = {"device": (1, 12), "tags": (1, 0)}
+#: (count digits, bar cells) of the Jobs column, wide and narrow; the counts take the rest.
 JOBS_CELL = {False: (6, 6), True: (5, 4)}
 #: The ERROR key's meaning on the batch browser, also said on the pager line.
 ERRORED = "ERROR or with errored jobs"
@@ -72,14 +75,13 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         Binding("escape", "back", "Back", id="batches.back", show=False),
         Binding("q", "quit_app", "Quit", id="batches.quit"),
         Binding("enter", "open", "Open", id="batches.open", show=False),
-        Binding("i", "jump", "Jump to id", id="batches.jump"),
         *status_bindings("batches", BATCH_STATUSES, {"ERROR": ERRORED}),
     ]
     SCREEN = "batches"
     STATUSES = BATCH_STATUSES
     COLUMNS = COLUMNS
     NARROW_COLUMNS = NARROW_COLUMNS
-    FLEX_COLUMN = "tags"
+    FLEX = FLEX
     QUERY_KEYS = filter_query.BATCH_KEYS
     SORT_KEYS = BATCH_KEYS
     #: The API lists batches newest first, and cannot reverse that.
@@ -96,13 +98,13 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         self.errored_note = ERRORED
 
     def compose(self) -> ComposeResult:
-        yield AppHeader()
+        yield StatusLine()
         yield ErrorBanner()
         yield FilterLine(HINT, PLACEHOLDER)
         yield self.make_table("batches")
         with Horizontal(classes="statusline"):
             yield Pager()
-        yield Footer()
+        yield KeyFooter()
 
     def request_page(self, offset: int, *, background: bool, focus_id: str | None = None) -> None:
         filters, limit = self.filters, self.state.limit
@@ -162,14 +164,15 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         return item.id, self.pick(cells)
 
     def jobs_cell(self, item: Batch) -> Text:
-        """ " 5,000 ▇▇▇▇▇▇ 3 err": the errored jobs in words, not only as a red segment."""
+        """"    6 ▰▰▰▰▱▱ 4✓ 1✗ 1…": the counts beside the bar, not only its colours."""
         digits, bar = JOBS_CELL[self.narrow]
         cell = status_text(self.app, "")
         cell.append(f"{item.jobs_count:>{digits},} ")
         cell.append_text(counts_bar(self.app, item.jobs_count_per_status, bar))
-        errored = item.jobs_count_per_status.get("ERROR", 0)
-        if errored:
-            cell.append(f" {short_count(errored)} err", style=status_colour(self.app, "ERROR"))
+        counts = counts_text(self.app, item.jobs_count_per_status)
+        if counts:
+            cell.append(" ")
+            cell.append_text(counts)
         return cell
 
     def is_live(self, item: Batch) -> bool:
@@ -247,19 +250,6 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
                 self._open(batch_id)
 
         self.app.push_screen(JumpScreen([b.id for b in self.items]), chosen)
-
-
-def short_count(n: int) -> str:
-    """At most 4 characters, rounded down (never more than there are): 999, 1.2k, 56k, 1.2M."""
-    if n < 1000:
-        return str(n)
-    if n < 10_000:
-        return f"{n // 100 / 10:.1f}k".replace(".0k", "k")
-    if n < 1_000_000:
-        return f"{n // 1000}k"
-    if n < 10_000_000:
-        return f"{n // 100_000 / 10:.1f}M".replace(".0M", "M")
-    return f"{n // 1_000_000}M"
 
 
 def errored_note(found: queries.ErroredBatches) -> str:

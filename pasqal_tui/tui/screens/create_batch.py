@@ -15,10 +15,11 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from pasqal_tui.cloud.models import DeviceTypes
 from pasqal_tui.cloud.payloads import CreateBatchRequest, EmulatorConfig, JobInput
@@ -48,7 +49,10 @@ from pasqal_tui.ops.submission.emulation_config import (
 )
 from pasqal_tui.tui.screens.dialogs.tags import parse_tags
 from pasqal_tui.tui.screens.submission_form import FORM_ERRORS, SubmissionForm, unreadable
+from pasqal_tui.tui.widgets.checkbox import TextCheckbox
 from pasqal_tui.tui.widgets.emulation_config_editor import EmulationConfigEditor
+from pasqal_tui.tui.widgets.form_keys import PathSuggester
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
 
 DEFAULT_DEVICE = DeviceTypes.EMU_FREE
 
@@ -88,7 +92,12 @@ class CreateBatchScreen(SubmissionForm):
             yield Static("New batch", id="create-title")
             with Grid(id="create-form"):
                 yield Label("Sequence file")
-                yield Input(placeholder="examples/rabi.json", id="cb-sequence", compact=True)
+                yield Input(
+                    placeholder="e.g. examples/rabi.json",
+                    id="cb-sequence",
+                    compact=True,
+                    suggester=PathSuggester(),
+                )
                 yield from self.jobs_field()
                 yield Label("Device")
                 options = [(device_label(d), d) for d in DeviceTypes.ALL]
@@ -97,9 +106,9 @@ class CreateBatchScreen(SubmissionForm):
                 )
                 yield Label("Emulator")
                 with Horizontal(id="cb-config"):
-                    yield Checkbox("strict validation", id="cb-strict", compact=True)
-                    yield Checkbox("with noise", id="cb-noise", compact=True)
-                    yield Input(placeholder="dt 10.0", id="cb-dt", compact=True)
+                    yield TextCheckbox("strict validation", id="cb-strict", compact=True)
+                    yield TextCheckbox("with noise", id="cb-noise", compact=True)
+                    yield Input(placeholder="dt, e.g. 10.0", id="cb-dt", compact=True)
                     yield Select(
                         [(p, p) for p in PRECISIONS],
                         value="normal",
@@ -107,16 +116,20 @@ class CreateBatchScreen(SubmissionForm):
                         id="cb-precision",
                         compact=True,
                     )
-                    yield Input(placeholder="max bond dim 500", id="cb-bond", compact=True)
+                    yield Input(placeholder="max bond dim, e.g. 500", id="cb-bond", compact=True)
                     yield Static("QPU: no emulator configuration", id="cb-qpu")
                 yield Label("Observables", id="cb-emulation-label")
                 yield EmulationConfigEditor(id="cb-emulation")
                 yield Label("Batch")
-                yield Checkbox("open (more jobs can be added later)", id="cb-open", compact=True)
+                yield TextCheckbox(
+                    "open (more jobs can be added later)", id="cb-open", compact=True
+                )
                 yield Label("Tags")
-                yield Input(placeholder="comma-separated", id="cb-tags", compact=True)
+                yield Input(
+                    placeholder="comma-separated, e.g. rabi, qpu", id="cb-tags", compact=True
+                )
             yield from self.form_footer()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.pasqal.cloud.request(self, "devices", lambda c: c.get_device_specs(), DevicesListed)
@@ -163,12 +176,16 @@ class CreateBatchScreen(SubmissionForm):
             self.sequences.key(path), lambda: parse_sequence_file(path)
         )
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#cb-sequence")
+    @on(Input.Blurred, "#cb-sequence")
+    def _sequence_entered(self, event: Input.Submitted | Input.Blurred) -> None:
+        """Read as soon as it is entered: Enter, or leaving the field with a path in it."""
         event.stop()
-        if event.input.id == "cb-sequence":
-            self.run_worker(
-                self._enter_sequence(), group="sequence", exclusive=True, exit_on_error=False
-            )
+        if isinstance(event, Input.Blurred) and not event.value.strip():
+            return
+        self.run_worker(
+            self._enter_sequence(), group="sequence", exclusive=True, exit_on_error=False
+        )
 
     async def _enter_sequence(self) -> None:
         """Read the sequence in a thread; its variables shape the editor."""
@@ -183,7 +200,7 @@ class CreateBatchScreen(SubmissionForm):
             return
         self._clear_error()
         self._use_sequence(sequence, path)
-        await self.read_jobs_file(sequence.variables)  # so that the submit need not wait
+        await self.check_jobs_file(sequence.variables)  # so that the submit need not wait
 
     def _use_sequence(self, sequence: SequenceFile, path: str) -> None:
         self.sequence = sequence

@@ -15,16 +15,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pasqal_tui.core.device_specs import DeviceSpec, compare, parse_devices
+from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.navigation import LineScroll, scroll_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.device_sheet import DeviceSheet, comparison_table
-from pasqal_tui.tui.widgets.header import AppHeader
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
 from pasqal_tui.tui.widgets.status import rich_colour
+from pasqal_tui.tui.widgets.status_line import StatusLine
 from pasqal_tui.tui.widgets.table import DiffTable
 
 if TYPE_CHECKING:
@@ -66,9 +68,7 @@ class DevicesScreen(AppAccess, Screen[None]):
     CSS_PATH = "devices.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="devices.back"),
-        Binding("r", "raw", "Raw JSON", id="devices.raw"),
-        Binding("space", "mark", "Mark", id="devices.mark"),
-        Binding("c", "compare", "Compare", id="devices.compare"),
+        *registry.bindings("devices"),
         Binding("tab", "app.focus_next", "Sheet/list", id="devices.focus", show=False),
     ]
 
@@ -80,7 +80,7 @@ class DevicesScreen(AppAccess, Screen[None]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield AppHeader()
+        yield StatusLine()
         yield ErrorBanner()
         with Horizontal(id="devices-body"):
             table = DiffTable(id="device-list")
@@ -89,7 +89,7 @@ class DevicesScreen(AppAccess, Screen[None]):
             yield DeviceSheet(id="device-sheet")
         with Horizontal(classes="statusline"):
             yield Static("Loading device specs…", id="devices-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.pasqal.session_title
@@ -133,7 +133,7 @@ class DevicesScreen(AppAccess, Screen[None]):
         self._repaint()
         source = "public specs (not logged in)" if self.public else "specs of your account"
         problems = [d.problem for d in self.devices if d.problem]
-        text = f"{len(self.devices)} devices · {source} · space marks two, c compares"
+        text = f"{len(self.devices)} devices · {source} · space marks two, = compares"
         self._status(problems[0] if problems else text)
         self._show_current()
 
@@ -191,7 +191,7 @@ class DevicesScreen(AppAccess, Screen[None]):
         if len(names) == 1 and current is not None and current.device_type not in names:
             names.append(current.device_type)
         if len(names) != 2:
-            self.notify("Mark a device with space, then highlight another and press c", timeout=4)
+            self.notify("Mark a device with space, then highlight another and press =", timeout=4)
             return
         left, right = (next(d for d in self.devices if d.device_type == n) for n in names)
         self.app.push_screen(DeviceCompareScreen(left, right))
@@ -204,8 +204,7 @@ class DeviceCompareScreen(LineScroll, Screen[None]):
     SCROLL_ID = "compare-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="compare.back"),
-        Binding("d", "only_differences", "Only differences", id="compare.only_diff"),
-        Binding("s", "swap", "Swap sides", id="compare.swap"),
+        *registry.bindings("compare"),
         *scroll_bindings("compare"),
     ]
 
@@ -217,11 +216,13 @@ class DeviceCompareScreen(LineScroll, Screen[None]):
         self.rows = compare(left, right)
 
     def compose(self) -> ComposeResult:
-        yield AppHeader()
+        yield StatusLine()
         yield Static("", id="compare-title", classes="section-title")
         with VerticalScroll(id="compare-body"):
             yield Static("", id="compare-table")
-        yield Footer()
+        yield KeyFooter()
+
+    crumb = "compare"
 
     def on_mount(self) -> None:
         self.sub_title = getattr(self.app, "session_title", "")

@@ -9,12 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pasqal_tui.cloud.models import Job
 from pasqal_tui.core.text import plural
 from pasqal_tui.ops.triage import ErrorGroup
-from pasqal_tui.tui.widgets.header import AppHeader
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
+from pasqal_tui.tui.widgets.status_line import StatusLine
 
 
 def first_line(job: Job) -> str:
@@ -41,7 +42,7 @@ class ErrorGroupScreen(Screen[None]):
         self.devices = devices
 
     def compose(self) -> ComposeResult:
-        yield AppHeader()
+        yield StatusLine()
         group = self.group
         where = f"{plural(group.count, 'job')} in {plural(len(group.batches), 'batch')}"
         yield Static(f"{where}: {group.example}", id="group-title", markup=False)
@@ -69,7 +70,9 @@ class ErrorGroupScreen(Screen[None]):
                 key=job.id,
             )
         yield table
-        yield Footer()
+        yield KeyFooter()
+
+    crumb = "group"
 
     def on_mount(self) -> None:
         self.sub_title = getattr(self.app, "session_title", "")

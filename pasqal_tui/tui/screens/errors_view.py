@@ -22,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pasqal_tui.core.text import plural
 from pasqal_tui.core.user_input import InputError
@@ -41,7 +41,8 @@ from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.dialogs.confirm import Choice, ChoiceScreen
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_line import FilterLine
-from pasqal_tui.tui.widgets.header import AppHeader
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
+from pasqal_tui.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
@@ -75,9 +76,8 @@ class ErrorsScreen(AppAccess, Screen[None]):
     CSS_PATH = "errors_view.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="errors.back"),
-        Binding("slash", "scope", "Filter", id="errors.scope"),
-        Binding("enter", "open_group", "Open", id="errors.open", show=False),
-        Binding("r", "rebatch_group", "Rebatch group", id="errors.rebatch"),
+        Binding("slash", "filter", "Filter", id="errors.scope"),
+        Binding("enter", "open", "Open", id="errors.open", show=False),
         *registry.bindings("errors"),
     ]
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ActionCommands}
@@ -98,7 +98,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
         self._anchor: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield AppHeader()
+        yield StatusLine()
         yield ErrorBanner()
         yield FilterLine(HINT, PLACEHOLDER)
         yield Static("Reading errored jobs…", id="errors-scope", markup=False)
@@ -116,7 +116,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
         table.add_column("First seen", key="first", width=16)
         table.add_column("Last seen", key="last", width=16)
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.pasqal.session_title
@@ -227,9 +227,9 @@ class ErrorsScreen(AppAccess, Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_open_group()
+        self.action_open()
 
-    def action_open_group(self) -> None:
+    def action_open(self) -> None:
         from pasqal_tui.tui.screens.error_group import ErrorGroupScreen
 
         group = self.current_group()
@@ -296,7 +296,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
                 f"{failure.purpose} failed: {failure.message}", severity="error", markup=False
             )
 
-    def action_scope(self) -> None:
+    def action_filter(self) -> None:
         current = self.current_group()
         self._anchor = current.key if current else self._anchor
         self.query_one(FilterLine).open()

@@ -1,17 +1,31 @@
-"""Every binding of the screen behind, with its key, what it does and its id (for keymaps)."""
+"""The keys of the screen behind, grouped by purpose, each with its full description.
+
+Only our bindings are listed (each has an id; Textual's generic ones, e.g. "^pgup Page Left",
+have none). Descriptions wrap, so the list reads at 40 columns as well as at 160; the keymap
+ids are in the README's key table, not here, where they would take the width.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.navigation import LineScroll, scroll_bindings
+
+#: Purposes in the order a user looks for them; a registry action's group names its purpose.
+GROUP_ORDER = ("Go to", "Change", "Select", "Filter", "View", "Copy", "Move", "This screen", "App")
+#: The widest key column (e.g. "ctrl+d pgdn"); longer key lists fold.
+KEY_WIDTH = 12
+#: The screen's name in the title, from its class.
+TITLES = {"Batches": "Batch browser", "Jobs": "Job table", "Job": "Job", "Errors": "Errored jobs"}
 
 
 class HelpScreen(LineScroll, ModalScreen[None]):
@@ -19,44 +33,79 @@ class HelpScreen(LineScroll, ModalScreen[None]):
 
     SCROLL_ID = "help-box"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("escape,q", "dismiss", "Close", id="help.close"),
+        Binding("question_mark", "help", "Help", id="help.toggle", show=False),
         *scroll_bindings("help"),
     ]
 
     def __init__(self, behind: Screen[object]) -> None:
         super().__init__()
         self.behind = behind
+        #: (keys, description, binding id), in the order shown.
         self.rows: list[tuple[str, str, str]] = []
-        # One row per action: the keys bound to it together ("j ↓" moves down a row).
+        self.groups: dict[str, list[tuple[str, str, str]]] = {}
         keys: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        ids: dict[tuple[str, str], str] = {}
+        found: dict[tuple[str, str], tuple[str, str, str]] = {}
         for key, active in behind.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.system:
+            if not binding.description or binding.system or not binding.id:
                 continue
             shown = behind.app.get_key_display(binding) or key
             marker = (binding.action, binding.description)
             if (key, shown) not in keys.setdefault(marker, []):
                 keys[marker].append((key, shown))
-            ids.setdefault(marker, binding.id or "")
+            found.setdefault(marker, (binding.id, binding.description, group_of(binding)))
         for marker, shown_keys in keys.items():
             shown_keys.sort(key=lambda k: len(k[0]) > 1)  # a letter first: "j ↓", "g home"
-            self.rows.append((" ".join(s for _, s in shown_keys), marker[1], ids[marker]))
+            binding_id, label, group = found[marker]
+            row = (" ".join(s for _, s in shown_keys), describe(binding_id, label), binding_id)
+            self.groups.setdefault(group, []).append(row)
+        for group in sorted(self.groups, key=_group_rank):
+            self.rows.extend(self.groups[group])
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-        table.add_column("Key", no_wrap=True)
-        table.add_column("Does")
-        table.add_column("Id (for keymap)", style="dim", no_wrap=True)
-        # The app's own bindings (with ids) first, grouped by id; Textual's built-ins after.
-        for key, description, binding_id in sorted(self.rows, key=lambda r: (not r[2], r[2])):
-            table.add_row(key, description, binding_id)
-        title = type(self.behind).__name__.removesuffix("Screen") or "Screen"
+        name = type(self.behind).__name__.removesuffix("Screen") or "Screen"
         with VerticalScroll(id="help-box"):
-            yield Static(f"Keys: {title}", id="help-title")
-            yield Static(table)
+            yield Static(f"Keys: {TITLES.get(name, name)}", id="help-title")
+            # One key column width for every group, so that the descriptions line up.
+            key_width = min(KEY_WIDTH, max((len(r[0]) for r in self.rows), default=1))
+            for group in sorted(self.groups, key=_group_rank):
+                yield Static(group, classes="help-group")
+                table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+                table.add_column("Key", style="bold", width=key_width, overflow="fold")
+                table.add_column("Does", ratio=1, overflow="fold")
+                for keys, description, _ in self.groups[group]:
+                    table.add_row(keys, Text(description))
+                yield Static(table, classes="help-keys")
             yield Static(
-                "Remap any key in config.yaml: keymap: {binding-id: key}. "
+                "Remap a key in config.yaml (keymap: {id: key}); the README lists every id. "
                 "Ctrl+P opens the command palette.",
                 id="help-foot",
             )
+
+    def action_help(self) -> None:
+        """`?` opens the help and closes it again."""
+        self.dismiss()
+
+
+def group_of(binding: Binding) -> str:
+    """A registry action's purpose; the motion keys "Move"; the app's own keys "App"."""
+    spec = registry.by_binding_id(binding.id or "")
+    if spec is not None:
+        return spec.group
+    prefix = (binding.id or "").partition(".")[0]
+    if prefix == "table" and binding.action.startswith("table_move"):
+        return "Move"
+    if binding.action.startswith("scroll("):
+        return "Move"
+    return "App" if prefix == "app" else "This screen"
+
+
+def describe(binding_id: str, label: str) -> str:
+    """The registry's full sentence for an action; the binding's own words otherwise."""
+    spec = registry.by_binding_id(binding_id)
+    return spec.help if spec is not None else label
+
+
+def _group_rank(group: str) -> int:
+    return GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER)

@@ -11,20 +11,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pasqal_tui.cloud.models import Job, JobResults, JobStatus
 from pasqal_tui.cloud.observables import DecodedResults
 from pasqal_tui.core.clock import absolute, relative
 from pasqal_tui.ops.job_results import job_results
+from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import JobLoaded, Notice, RequestFailed, ResultsLoaded
 from pasqal_tui.tui.navigation import LineScroll, scroll_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
-from pasqal_tui.tui.widgets.header import AppHeader
 from pasqal_tui.tui.widgets.histogram import histogram_lines
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
 from pasqal_tui.tui.widgets.observables import observables_text
 from pasqal_tui.tui.widgets.status import status_colour, status_text
+from pasqal_tui.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     pass
@@ -34,7 +36,7 @@ RAW_SHOWN = 200
 
 
 class JobScreen(LineScroll, AppAccess, Screen[None]):
-    """Everything about one job; c copies its id, y its errors, P opens its parent.
+    """Everything about one job; y copies its id, Y its errors, P opens its parent.
 
     Only the keys that apply to this job are offered (footer, help); one pressed anyway says
     why it does nothing (:meth:`unavailable`)."""
@@ -42,10 +44,7 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
     SCROLL_ID = "job-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="job.back"),
-        Binding("c", "copy_id", "Copy id", id="job.copy_id"),
-        Binding("y", "copy_error", "Copy error", id="job.copy_error"),
-        Binding("r", "raw", "Raw samples", id="job.raw"),
-        Binding("P", "parent", "Parent job", id="job.parent"),
+        *registry.bindings("job"),
         *scroll_bindings("job"),
     ]
 
@@ -60,7 +59,7 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
         self._shown: dict[str, Text] = {}
 
     def compose(self) -> ComposeResult:
-        yield AppHeader()
+        yield StatusLine()
         yield ErrorBanner()
         with VerticalScroll(id="job-body"):
             yield Static(id="job-head")
@@ -74,7 +73,11 @@ class JobScreen(LineScroll, AppAccess, Screen[None]):
             # Only for results with Pulser `serialised_results` (EmulationConfig runs).
             yield Static("Observables", classes="section-title", id="job-observables-title")
             yield Static(id="job-observables", classes="section")
-        yield Footer()
+        yield KeyFooter()
+
+    @property
+    def crumb(self) -> str:
+        return f"job {self.job.id[:8]}"
 
     def on_mount(self) -> None:
         self.sub_title = self.pasqal.session_title

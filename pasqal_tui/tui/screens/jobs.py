@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from pasqal_tui.cloud.filters import JobFilters
 from pasqal_tui.cloud.markers import user_tags
@@ -28,9 +28,10 @@ from pasqal_tui.tui.messages import JobsLoaded, Notice
 from pasqal_tui.tui.screens.base import TableScreen, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_line import FilterLine
-from pasqal_tui.tui.widgets.header import AppHeader
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
 from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, counts_summary, status_text
+from pasqal_tui.tui.widgets.status_line import StatusLine
 from pasqal_tui.tui.widgets.summary_line import SummaryLine
 from pasqal_tui.tui.widgets.table import Row
 
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED")
 ORDER_BY = queries.JOB_ORDER
+#: No cut of their own: the table cuts every cell to its column (with "…") and again on resize.
+FULL = 10_000
 COLUMNS = (
     ("mark", " ", 1),
     ("id", "Job", 8),
@@ -61,6 +64,8 @@ NARROW_COLUMNS = (
     ("started", "Start", 5),
     ("ended", "End", 4),
 )
+#: The width left by ids, runs and times: mostly the error text, some for the variables.
+FLEX = {"error": (3, 0), "variables": (1, 0)}
 HINT = "status: runs:>100 errors:yes since: until: id: ask the server; words this page"
 PLACEHOLDER = "type to filter, e.g. status:error runs:>100 atom"
 
@@ -90,22 +95,18 @@ def first_error_line(job: Job) -> str:
 
 
 class JobsScreen(ActionScreen, TableScreen[Job]):
-    """Enter opens a job; space marks; e jumps to the first ERROR; s/S sort (S on Created
+    """Enter opens a job; space marks; f jumps to the first ERROR; s/S sort (S on Created
     flips the API's creation order)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *registry.bindings("jobs"),
-        Binding("space", "mark", "Mark", id="jobs.mark"),
-        Binding("e", "first_error", "First error", id="jobs.first_error"),
-        Binding("x", "errors_only", "Errored", id="jobs.errors_only", show=False),
-        Binding("M", "clear_marks", "Clear marks", id="jobs.clear_marks", show=False),
         *status_bindings("jobs", JOB_STATUSES),
     ]
     SCREEN = "jobs"
     STATUSES = JOB_STATUSES
     COLUMNS = COLUMNS
     NARROW_COLUMNS = NARROW_COLUMNS
-    FLEX_COLUMN = "error"
+    FLEX = FLEX
     QUERY_KEYS = filter_query.JOB_KEYS
     SORT_KEYS = JOB_KEYS
     #: The API orders jobs by creation, either way (S on Created asks it).
@@ -121,14 +122,18 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         self.actions = JobActions(self)
 
     def compose(self) -> ComposeResult:
-        yield AppHeader()
+        yield StatusLine()
         yield ErrorBanner()
         yield SummaryLine(id="batch-summary")
         yield FilterLine(HINT, PLACEHOLDER)
         yield self.make_table("jobs")
         with Horizontal(classes="statusline"):
             yield Pager()
-        yield Footer()
+        yield KeyFooter()
+
+    @property
+    def crumb(self) -> str:
+        return self.the_batch.id[:8]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -227,7 +232,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             "id": item.id[:8],
             "status": status_text(self.app, item.status.value),
             "runs": "" if item.runs is None else f"{item.runs:,}",
-            "variables": compact_variables(item.variables, self.column_width("variables")),
+            "variables": compact_variables(item.variables, FULL),  # the table cuts it with …
             "error": first_error_line(item),
             "created": relative(item.created_at, now, compact=narrow),
             "started": relative(item.start_timestamp, now, compact=narrow),

@@ -15,7 +15,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -27,7 +26,9 @@ from textual.widgets.option_list import Option
 from pasqal_tui.cloud.environments import ENVIRONMENT_NAMES
 from pasqal_tui.cloud.models import Project
 from pasqal_tui.core.config import LOCAL_PROFILE, Profile
-from pasqal_tui.tui.widgets.header import AppHeader
+from pasqal_tui.tui.widgets.checkbox import TextCheckbox
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
+from pasqal_tui.tui.widgets.status_line import StatusLine
 
 NEW = "__new__"
 _ENV_CHOICES = [*ENVIRONMENT_NAMES, "custom", LOCAL_PROFILE]
@@ -55,7 +56,7 @@ class LoginScreen(Screen[None]):
         app = self.app
         assert isinstance(app, PasqalApp)
         profiles = [(p.name, p.name) for p in app.settings.profiles if p.name != LOCAL_PROFILE]
-        yield AppHeader()
+        yield StatusLine()
         with Vertical(id="login-box"):
             yield Static("Log in to Pasqal Cloud", id="login-title")
             yield Static("", id="login-status")
@@ -98,10 +99,10 @@ class LoginScreen(Screen[None]):
                     placeholder="optional: chosen after login", id="project_id", compact=True
                 )
                 yield Label("")
-                yield Checkbox("Remember password in the keyring", id="remember", compact=True)
+                yield TextCheckbox("Remember password in the keyring", id="remember", compact=True)
             yield Button("Log in", id="login", variant="primary", compact=True)
             yield Static("", id="login-error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.initial is not None and self.initial.name != LOCAL_PROFILE:

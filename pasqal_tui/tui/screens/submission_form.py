@@ -14,6 +14,7 @@ import json
 from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -21,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from pasqal_tui.cloud.models import Batch
+from pasqal_tui.core.text import plural
 from pasqal_tui.core.user_input import InputError
 from pasqal_tui.ops.submission import JobEntry, JobFileError, load_jobs, parse_typed_job
 from pasqal_tui.ops.submission.cache import ParsedFiles
@@ -29,6 +31,7 @@ from pasqal_tui.tui.actions.messages import Mutated
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import Failure, RequestFailed
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
+from pasqal_tui.tui.widgets.form_keys import FIELD_BINDINGS, BurstSafeForm, PathSuggester
 from pasqal_tui.tui.widgets.job_editor import JobEditor
 
 if TYPE_CHECKING:
@@ -57,13 +60,14 @@ def parse_jobs_file(path: str, declared: Variables) -> list[JobEntry]:
     return load_jobs(path, declared)
 
 
-class SubmissionForm(AppAccess, Screen[Batch | None]):
+class SubmissionForm(BurstSafeForm, AppAccess, Screen[Batch | None]):
     """Dismisses with the batch the server answered, or None when backed out."""
 
     CSS_PATH = "create_batch.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Check and send…", id="create.submit"),
         Binding("escape", "back", "Back", id="create.back"),
+        *FIELD_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -77,7 +81,10 @@ class SubmissionForm(AppAccess, Screen[Batch | None]):
     def jobs_field(self) -> ComposeResult:
         yield Label("Jobs file")
         yield Input(
-            placeholder="examples/rabi-jobs.yaml (or type jobs below)", id="cb-jobs", compact=True
+            placeholder="e.g. examples/rabi-jobs.yaml (or type jobs below)",
+            id="cb-jobs",
+            compact=True,
+            suggester=PathSuggester(),
         )
 
     def form_footer(self) -> ComposeResult:
@@ -133,14 +140,38 @@ class SubmissionForm(AppAccess, Screen[Batch | None]):
         jobs = [parse_typed_job(i, runs, values, declared) for i, runs, values in typed]
         return jobs, f"{len(jobs)} typed rows"
 
-    def on_input_blurred(self, event: Input.Blurred) -> None:
-        if event.input.id == "cb-jobs":  # read it now, so that the submit need not wait
-            self.run_worker(
-                self.read_jobs_file(self.declared),
-                group="jobs-file",
-                exclusive=True,
-                exit_on_error=False,
+    @on(Input.Blurred, "#cb-jobs")
+    @on(Input.Submitted, "#cb-jobs")
+    def _jobs_file_entered(self) -> None:
+        """Checked as soon as it is entered (Enter, or leaving the field): said at once."""
+        self.run_worker(
+            self.check_jobs_file(self.declared),
+            group="jobs-file",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def check_jobs_file(self, declared: Variables | None) -> None:
+        """Read the jobs file and say what it holds, or the first problem in it."""
+        path = self.query_one("#cb-jobs", Input).value.strip()
+        if not path:
+            return
+        if declared is None:
+            self._info_line(f"{path}: checked once the sequence is read")
+            return
+        try:
+            jobs = await self.jobs_files.read(
+                self._jobs_key(path, declared), lambda: parse_jobs_file(path, declared)
             )
+        except JobFileError as exc:
+            self._if_shown(self._error, str(exc))
+            return
+        except Exception as exc:  # a parser's own failure: one line, never a traceback
+            self._if_shown(self._error, unreadable(exc))
+            return
+        runs = sum(j.runs for j in jobs)
+        said = f"{path}: {plural(len(jobs), 'job')}, {plural(runs, 'run')}, checked"
+        self._if_shown(self._info_line, said)
 
     # ---- submitting -------------------------------------------------------------------------
 

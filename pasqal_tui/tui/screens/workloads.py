@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pasqal_tui.cloud.models import Workload
 from pasqal_tui.cloud.payloads import CreateWorkloadRequest
@@ -24,6 +24,7 @@ from pasqal_tui.core.workload_history import Remembered, WorkloadHistory
 from pasqal_tui.ops import queries
 from pasqal_tui.ops.outcomes import create_workload_key, create_workload_once
 from pasqal_tui.ops.queries import WorkloadLookup
+from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
 from pasqal_tui.tui.screens.dialogs.confirm import ConfirmScreen
@@ -33,8 +34,9 @@ from pasqal_tui.tui.screens.dialogs.workload import (
     WorkloadResultScreen,
 )
 from pasqal_tui.tui.widgets.banner import ErrorBanner
-from pasqal_tui.tui.widgets.header import AppHeader
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
 from pasqal_tui.tui.widgets.status import status_text
+from pasqal_tui.tui.widgets.status_line import StatusLine
 from pasqal_tui.tui.widgets.table import DiffTable, Row
 from pasqal_tui.tui.widgets.workload_detail import detail
 
@@ -69,17 +71,12 @@ class WorkloadChanged(Message):
 
 
 class WorkloadsScreen(AppAccess, Screen[None]):
-    """n creates, o opens by id, x cancels, v or Enter shows the result, d forgets."""
+    """n creates, i opens by id, c cancels, v or Enter shows the result, Delete forgets."""
 
     CSS_PATH = "workloads.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="workloads.back"),
-        Binding("n", "new", "New", id="workloads.new"),
-        Binding("o", "open", "Open id", id="workloads.open"),
-        Binding("x", "cancel", "Cancel", id="workloads.cancel"),
-        Binding("v", "result", "View result", id="workloads.result"),
-        Binding("d", "forget", "Forget", id="workloads.forget", show=False),
-        Binding("c", "copy_id", "Copy id", id="workloads.copy_id", show=False),
+        *registry.bindings("workloads"),
     ]
 
     def __init__(self) -> None:
@@ -95,7 +92,7 @@ class WorkloadsScreen(AppAccess, Screen[None]):
         return self.query_one("#workloads", DiffTable)
 
     def compose(self) -> ComposeResult:
-        yield AppHeader()
+        yield StatusLine()
         yield ErrorBanner()
         table = DiffTable(id="workloads")
         table.setup_columns(COLUMNS)
@@ -104,7 +101,7 @@ class WorkloadsScreen(AppAccess, Screen[None]):
             yield Static("", id="workload-detail-body")
         with Horizontal(classes="statusline"):
             yield Static("", id="workloads-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.pasqal.session_title
@@ -197,9 +194,9 @@ class WorkloadsScreen(AppAccess, Screen[None]):
         self.table.sync([self._row(i) for i in history.items])
         live = sum(1 for w in self.workloads.values() if w.status.value in LIVE)
         if not history.items:
-            text = "No workloads remembered yet: n creates one, o opens one by id"
+            text = "No workloads remembered yet: n creates one, i opens one by id"
         else:
-            text = f"{len(history.items)} remembered · {live} live · n new, o open id, x cancel"
+            text = f"{len(history.items)} remembered · {live} live · n new, i open id, c cancel"
         self.query_one("#workloads-status", Static).update(text)
         self._show_detail()
 
@@ -335,7 +332,7 @@ class WorkloadsScreen(AppAccess, Screen[None]):
     def _send_cancel(self, workload_id: str) -> None:
         self.pasqal.cloud.mutate(
             self,
-            f"cancel workload {workload_id[:8]}",
+            "cancel workload",
             [workload_id],
             lambda c: c.cancel_workload(workload_id),
             lambda w: WorkloadChanged(

@@ -21,6 +21,7 @@ from textual.worker import Worker
 
 from pasqal_tui.cloud import errors
 from pasqal_tui.core.audit import AuditEntry, AuditLog
+from pasqal_tui.core.clock import Clock, system_clock
 from pasqal_tui.core.config import DEFAULT_CREATE_TIMEOUT
 from pasqal_tui.ops.outcomes import CreateNotConfirmedError, Unconfirmed
 from pasqal_tui.tui.messages import (
@@ -32,6 +33,8 @@ from pasqal_tui.tui.messages import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from textual.app import App
 
     from pasqal_tui.cloud.client import PasqalClient
@@ -60,8 +63,12 @@ class CloudWorker:
         read_only: bool,
         audit: AuditLog,
         create_timeout: float = DEFAULT_CREATE_TIMEOUT,
+        clock: Clock = system_clock,
     ) -> None:
         self.app = app
+        self.clock = clock
+        #: When the cloud last answered a request (the app's clock): the status line's age.
+        self.answered_at: datetime | None = None
         self.read_only = read_only
         self.audit = audit
         self.create_timeout = create_timeout
@@ -110,6 +117,7 @@ class CloudWorker:
         self.profile_name = profile.name
         self.failures = 0
         self.refused = False
+        self.answered_at = self.clock()
         self.app.post_message(ConnectionChanged("ok"))
         return projects, early
 
@@ -299,6 +307,7 @@ class CloudWorker:
         return Failure(purpose=purpose, message=text, background=background, kind=kind)
 
     def _succeeded(self) -> None:
+        self.answered_at = self.clock()
         if self.failures:
             self.failures = 0
             self.app.post_message(ConnectionChanged("ok"))

@@ -23,6 +23,10 @@ class PageState:
         pages = max(1, -(-self.total // self.limit))
         return f"{first:,}\u2013{last:,} of {self.total:,}  ·  page {page:,}/{pages:,}"
 
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
     def next(self) -> int | None:
         nxt = self.offset + self.limit
         return nxt if nxt < self.total else None

@@ -10,7 +10,7 @@ beside the slots, so callers only ever see ids.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -18,6 +18,43 @@ from textual.widgets.data_table import ColumnKey, RowKey
 
 Cell = str | Text
 Row = tuple[str, Sequence[Cell]]
+#: A flexible column's share of the spare width and its cap (0: none): capped columns (a device
+#: name) are filled first, the others (error text, tags) share the rest by weight.
+Flex = Mapping[str, tuple[int, int]]
+#: The vertical scrollbar (app.tcss) and each cell's padding, one each side.
+SCROLLBAR = 1
+PADDING = 2
+
+
+def flex_widths(columns: Sequence[tuple[str, str, int]], flex: Flex, width: int) -> list[int]:
+    """Each column's width when the table is ``width`` cells wide: fixed columns keep theirs,
+    flexible ones share what is left (never below their given width)."""
+    widths = {key: size for key, _, size in columns}
+    spare = width - SCROLLBAR - sum(size + PADDING for size in widths.values())
+    capped = [k for k in widths if k in flex and flex[k][1]]
+    for key in capped:
+        grow = max(0, min(spare, flex[key][1] - widths[key]))
+        widths[key] += grow
+        spare -= grow
+    shared = [k for k in widths if k in flex and not flex[k][1]]
+    weights = sum(flex[k][0] for k in shared)
+    if spare > 0 and weights:
+        given = 0
+        for index, key in enumerate(shared):
+            last = index == len(shared) - 1
+            grow = spare - given if last else spare * flex[key][0] // weights
+            widths[key] += grow
+            given += grow
+    return [widths[key] for key, _, _ in columns]
+
+
+def ellipsize(cell: Text, width: int) -> Text:
+    """The cell cut to ``width`` cells, ending with "…" when something was cut."""
+    if width <= 0 or cell.cell_len <= width:
+        return cell
+    cut = cell.copy()
+    cut.truncate(width, overflow="ellipsis")
+    return cut
 
 
 def _slot(index: int) -> str:
@@ -32,17 +69,51 @@ class DiffTable(DataTable[Cell]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self._ids: list[str] = []
+        #: The columns as given (before the flexible ones are widened) and the rows in full:
+        #: a resize lays the columns out again and cuts the full text anew.
+        self._given: list[tuple[str, str, int]] = []
+        self._flex: Flex = {}
+        self._rows: list[tuple[str, list[Text]]] = []
 
-    def setup_columns(self, columns: Sequence[tuple[str, str, int | None]]) -> None:
-        """(key, label, width) triples; fixed widths keep the layout still across pages."""
-        for key, label, width in columns:
-            self.add_column(label, key=key, width=width)
+    def setup_columns(
+        self, columns: Sequence[tuple[str, str, int]], flex: Flex | None = None
+    ) -> None:
+        """(key, label, width) triples; ``flex`` columns take the width the others leave."""
+        self._given = list(columns)
+        self._flex = dict(flex or {})
+        width = self.size.width or (self.app.size.width if self.is_attached else 0)
+        sizes = flex_widths(self._given, self._flex, width) if width else None
+        for index, (key, label, size) in enumerate(columns):
+            self.add_column(label, key=key, width=sizes[index] if sizes else size)
 
-    def reset_columns(self, columns: Sequence[tuple[str, str, int | None]]) -> None:
+    def reset_columns(
+        self, columns: Sequence[tuple[str, str, int]], flex: Flex | None = None
+    ) -> None:
         """Start over with other columns (a terminal resized across a layout threshold)."""
         self.clear(columns=True)
         self._ids = []
-        self.setup_columns(columns)
+        self.setup_columns(columns, self._flex if flex is None else flex)
+
+    def column_widths(self) -> list[int]:
+        return [column.width for column in self.columns.values()]
+
+    def on_resize(self) -> None:
+        """Lay the flexible columns out for the new width; the full text is cut anew."""
+        if not self._given or self.size.width <= 0:
+            return
+        wanted = flex_widths(self._given, self._flex, self.size.width)
+        if wanted == self.column_widths():
+            return
+        current = self.current_id()
+        rows = list(self._rows)
+        self.clear(columns=True)
+        self._ids = []
+        for (key, label, _), size in zip(self._given, wanted, strict=True):
+            self.add_column(label, key=key, width=size)
+        if rows:
+            self.sync(rows, keep_cursor=False)
+            if current is not None:
+                self.move_to_id(current)
 
     @property
     def row_ids(self) -> list[str]:
@@ -73,7 +144,13 @@ class DiffTable(DataTable[Cell]):
     def sync(self, rows: Sequence[Row], *, keep_cursor: bool = True) -> int:
         """Apply ``rows``; return how many rows were repainted (0: nothing was written)."""
         # Plain strings would be parsed as console markup on every render: pass Text instead.
-        rows = [(key, [c if isinstance(c, Text) else Text(c) for c in row]) for key, row in rows]
+        full = [(key, [c if isinstance(c, Text) else Text(c) for c in row]) for key, row in rows]
+        self._rows = full
+        widths = self.column_widths()
+        rows = [
+            (key, [ellipsize(c, w) for c, w in zip(cells, widths, strict=False)])
+            for key, cells in full
+        ]
         new_ids = [key for key, _ in rows]
         old_ids = self._ids
         cursor_id = self.current_id() if keep_cursor else None

@@ -27,12 +27,12 @@ from pasqal_tui.tui.screens.dialogs.confirm import Choice, ChoiceScreen
 
 JOB_STATUSES = ("PENDING", "RUNNING", "DONE", "ERROR", "CANCELED", "TIMED_OUT", "PAUSED")
 FIELDS = (
-    ("status", "Statuses", "error, canceled"),
+    ("status", "Statuses", "e.g. error, canceled"),
     ("id", "Job ids", "full ids, comma-separated"),
-    ("min_runs", "Min runs", ""),
-    ("max_runs", "Max runs", ""),
-    ("from", "Created from", "2026-01-31"),
-    ("to", "Created to", "2026-02-28"),
+    ("min_runs", "Min runs", "e.g. 100"),
+    ("max_runs", "Max runs", "e.g. 1000"),
+    ("from", "Created from", "e.g. 2026-01-31"),
+    ("to", "Created to", "e.g. 2026-02-28"),
 )
 
 

@@ -54,7 +54,7 @@ class TagsScreen(ModalScreen[list[str] | None]):
         with Vertical(id="tags-box"):
             yield Static(f"Tags of batch {self.the_batch.id[:8]}", id="tags-title")
             yield Input(
-                ", ".join(user_tags(self.the_batch.tags)), placeholder="tag, other tag", id="tags"
+                ", ".join(user_tags(self.the_batch.tags)), placeholder="e.g. rabi, qpu", id="tags"
             )
             yield Static(
                 "Comma-separated; Enter replaces all tags, Esc backs out.",

@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from pasqal_tui.cloud.models import Workload
 from pasqal_tui.cloud.payloads import CreateWorkloadRequest
 from pasqal_tui.core.user_input import InputError
 from pasqal_tui.tui.navigation import LineScroll, scroll_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
+from pasqal_tui.tui.widgets.key_footer import KeyFooter
 from pasqal_tui.tui.widgets.workload_detail import result_json, result_summary
 from pasqal_tui.tui.widgets.workload_form import TEMPLATE, parse_form, parse_id
 
@@ -104,7 +105,7 @@ class WorkloadResultScreen(LineScroll, Screen[None]):
     SCROLL_ID = "workload-result"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "Back", id="workload_result.back"),
-        Binding("c", "copy", "Copy JSON", id="workload_result.copy"),
+        Binding("y", "copy", "Copy JSON", id="workload_result.copy"),
         *scroll_bindings("workload_result"),
     ]
 
@@ -120,7 +121,7 @@ class WorkloadResultScreen(LineScroll, Screen[None]):
         )
         with VerticalScroll(id="workload-result"):
             yield Static("", id="workload-result-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         body = self.query_one("#workload-result-body", Static)
