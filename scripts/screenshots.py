@@ -125,7 +125,7 @@ async def comparison(pilot: Any) -> None:
     await devices(pilot)
     await pilot.press("space")
     app.screen.query_one("#device-list").move_to_id("EMU_FREE")
-    await pilot.press("c")
+    await pilot.press("equals_sign")
     await wait_for(pilot, lambda: type(app.screen).__name__ == "DeviceCompareScreen", "compare")
 
 

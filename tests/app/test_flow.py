@@ -67,7 +67,7 @@ async def test_bad_filter_keeps_text_and_says_why(demo_cloud) -> None:  # type: 
         assert (screen.state.total, screen.table.row_ids) == before
 
 
-async def test_e_jumps_to_the_first_error_even_on_a_later_page(demo_cloud) -> None:  # type: ignore[no-untyped-def]
+async def test_f_jumps_to_the_first_error_even_on_a_later_page(demo_cloud) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(120, 40)) as pilot:
         batches = await batch_list(pilot)
@@ -83,15 +83,15 @@ async def test_e_jumps_to_the_first_error_even_on_a_later_page(demo_cloud) -> No
         assert isinstance(jobs, JobsScreen)
         first_error = next(j for j in jobs.items if j.status.value == "ERROR")
         assert jobs.items[0].status.value != "ERROR"
-        await pilot.press("e")
+        await pilot.press("f")
         await wait_for(pilot, lambda: jobs.table.current_id() == first_error.id, what="the jump")
-        # With one job per page, the first error sits on a later page: "e" must go there.
+        # With one job per page, the first error sits on a later page: "f" must go there.
         jobs.state = type(jobs.state)(offset=0, limit=1, total=jobs.state.total)
         jobs.reload(0)
         await wait_for(pilot, lambda: jobs.table.row_count == 1 and jobs.state.offset == 0)
         shown_before = jobs.table.row_ids
         assert shown_before != [first_error.id]
-        await pilot.press("e")
+        await pilot.press("f")
         await wait_for(pilot, lambda: jobs.table.row_ids == [first_error.id], what="its page")
         assert jobs.state.offset > 0
 
@@ -113,7 +113,7 @@ async def test_rebatched_job_links_to_its_parent_and_copies_its_id(demo_cloud) -
         assert parent_id in str(job_screen.query_one("#job-head").render())
         copied: list[str] = []
         app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
-        await pilot.press("c")
+        await pilot.press("y")
         assert copied == [job_screen.job.id]
         await pilot.press("P")
         await wait_for(

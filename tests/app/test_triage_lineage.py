@@ -108,8 +108,12 @@ async def open_errors(pilot: Any) -> ErrorsScreen:
 
 
 def cursor_message(view: ErrorsScreen) -> str:
+    """The message of the group on the row under the cursor (the cell may be cut with …)."""
     table = view.query_one(DataTable)
-    return str(table.get_row_at(table.cursor_row)[2])
+    shown = str(table.get_row_at(table.cursor_row)[2])
+    full = view.groups[table.cursor_row].message
+    assert shown == full or (shown.endswith("\u2026") and full.startswith(shown[:-1]))
+    return full
 
 
 async def put_cursor_on(pilot: Any, view: ErrorsScreen, message: str) -> int:

@@ -51,7 +51,7 @@ def test_device_comparison(snap_compare, demo_cloud) -> None:  # type: ignore[no
         screen = await devices(pilot, "FRESNEL")
         await pilot.press("space")
         screen.query_one("#device-list").move_to_id("EMU_MPS")  # type: ignore[attr-defined]
-        await pilot.press("c")
+        await pilot.press("equals_sign")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, DeviceCompareScreen))
         await settle(pilot)
 

@@ -41,7 +41,7 @@ async def done_job_detail(pilot: Pilot[Any]) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
     await pilot.press("enter")
     await wait_for(pilot, lambda: isinstance(app.screen, JobScreen) and app.screen.results_loaded)
-    await pilot.press("r")
+    await pilot.press("v")
 
 
 async def help_over_batches(pilot: Pilot[Any]) -> None:

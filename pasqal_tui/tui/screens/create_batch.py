@@ -181,7 +181,7 @@ class CreateBatchScreen(SubmissionForm):
     def _sequence_entered(self, event: Input.Submitted | Input.Blurred) -> None:
         """Read as soon as it is entered: Enter, or leaving the field with a path in it."""
         event.stop()
-        if isinstance(event, Input.Blurred) and not event.value.strip():
+        if isinstance(event, Input.Blurred) and (not event.value.strip() or self.submitting()):
             return
         self.run_worker(
             self._enter_sequence(), group="sequence", exclusive=True, exit_on_error=False

@@ -16,6 +16,19 @@ from pasqal_tui.core.text import plural
 from pasqal_tui.ops.triage import ErrorGroup
 from pasqal_tui.tui.widgets.key_footer import KeyFooter
 from pasqal_tui.tui.widgets.status_line import StatusLine
+from pasqal_tui.tui.widgets.table import DiffTable
+
+COLUMNS = (
+    ("id", "Job", 8),
+    ("batch", "Batch", 8),
+    ("device", "Device", 11),
+    ("runs", "Runs", 6),
+    ("ended", "Ended", 16),
+    ("latest", "Latest attempt", 24),
+    ("error", "Error", 30),
+)
+#: The error text and the latest attempt take the width the ids and times leave.
+FLEX = {"error": (2, 0), "latest": (1, 0)}
 
 
 def first_line(job: Job) -> str:
@@ -46,29 +59,8 @@ class ErrorGroupScreen(Screen[None]):
         group = self.group
         where = f"{plural(group.count, 'job')} in {plural(len(group.batches), 'batch')}"
         yield Static(f"{where}: {group.example}", id="group-title", markup=False)
-        table: DataTable[str | Text] = DataTable(id="group-jobs", cursor_type="row")
-        for key, label, width in (
-            ("id", "Job", 8),
-            ("batch", "Batch", 8),
-            ("device", "Device", 11),
-            ("runs", "Runs", 6),
-            ("ended", "Ended", 16),
-            ("latest", "Latest attempt", 36),
-            ("error", "Error", 60),
-        ):
-            table.add_column(label, key=key, width=width)
-        for job in self.jobs:
-            ended = job.end_timestamp or job.updated_at
-            table.add_row(
-                job.id[:8],
-                job.batch_id[:8],
-                self.devices.get(job.batch_id, ""),
-                f"{job.runs or 0:,}",
-                ended.strftime("%Y-%m-%d %H:%M"),
-                self.latest.get(job.id, "") or "not resubmitted",
-                Text(first_line(job)),
-                key=job.id,
-            )
+        table = DiffTable(id="group-jobs")
+        table.setup_columns(COLUMNS, FLEX)
         yield table
         yield KeyFooter()
 
@@ -76,12 +68,27 @@ class ErrorGroupScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = getattr(self.app, "session_title", "")
-        self.query_one(DataTable).focus()
+        table = self.query_one(DiffTable)
+        table.sync([(job.id, self.cells(job)) for job in self.jobs], keep_cursor=False)
+        table.focus()
+
+    def cells(self, job: Job) -> list[str | Text]:
+        ended = job.end_timestamp or job.updated_at
+        return [
+            job.id[:8],
+            job.batch_id[:8],
+            self.devices.get(job.batch_id, ""),
+            f"{job.runs or 0:,}",
+            ended.strftime("%Y-%m-%d %H:%M"),
+            self.latest.get(job.id, "") or "not resubmitted",
+            Text(first_line(job)),
+        ]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from pasqal_tui.tui.screens.job import JobScreen
 
-        job = next((j for j in self.jobs if j.id == event.row_key.value), None)
+        row_id = self.query_one(DiffTable).id_at(event.cursor_row)
+        job = next((j for j in self.jobs if j.id == row_id), None)
         if job is not None:
             self.app.push_screen(JobScreen(job))
 

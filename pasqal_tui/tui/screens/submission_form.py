@@ -142,8 +142,10 @@ class SubmissionForm(BurstSafeForm, AppAccess, Screen[Batch | None]):
 
     @on(Input.Blurred, "#cb-jobs")
     @on(Input.Submitted, "#cb-jobs")
-    def _jobs_file_entered(self) -> None:
+    def _jobs_file_entered(self, event: Input.Blurred | Input.Submitted) -> None:
         """Checked as soon as it is entered (Enter, or leaving the field): said at once."""
+        if isinstance(event, Input.Blurred) and self.submitting():
+            return  # the submit reads it and says the outcome
         self.run_worker(
             self.check_jobs_file(self.declared),
             group="jobs-file",
@@ -174,6 +176,12 @@ class SubmissionForm(BurstSafeForm, AppAccess, Screen[Batch | None]):
         self._if_shown(self._info_line, said)
 
     # ---- submitting -------------------------------------------------------------------------
+
+    def submitting(self) -> bool:
+        """A submit is reading its files: a field left meanwhile is not checked again (the
+        submit's line stays)."""
+        workers = self.workers
+        return any(w.node is self and w.group == "submit" and not w.is_finished for w in workers)
 
     def files_ready(self) -> bool:
         """Every file the submit needs is parsed already (then it runs at once)."""

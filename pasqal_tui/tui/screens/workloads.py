@@ -49,6 +49,8 @@ COLUMNS = (
     ("updated", "Updated", 10),
     ("note", "Errors", 30),
 )
+#: The errors take the width the ids and times leave.
+FLEX = {"note": (1, 0)}
 LIVE = ("PENDING", "RUNNING")
 
 
@@ -95,7 +97,7 @@ class WorkloadsScreen(AppAccess, Screen[None]):
         yield StatusLine()
         yield ErrorBanner()
         table = DiffTable(id="workloads")
-        table.setup_columns(COLUMNS)
+        table.setup_columns(COLUMNS, FLEX)
         yield table
         with VerticalScroll(id="workload-detail"):
             yield Static("", id="workload-detail-body")
