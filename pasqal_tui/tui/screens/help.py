@@ -21,7 +21,7 @@ from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.navigation import LineScroll, scroll_bindings
 
 #: Purposes in the order a user looks for them; a registry action's group names its purpose.
-GROUP_ORDER = ("Go to", "Change", "Select", "Filter", "View", "Copy", "Move", "This screen", "App")
+GROUP_ORDER = ("Go to", "Change", "Select", "Filter", "View", "Copy", "This screen", "App", "Move")
 #: The widest key column (e.g. "ctrl+d pgdn"); longer key lists fold.
 KEY_WIDTH = 12
 #: The screen's name in the title, from its class.
