@@ -54,7 +54,9 @@ async def test_job_goes_pending_running_done(tmp_path: Path) -> None:
             await batch_list(pilot)
             app.screen.table.move_to_id(batch_id)
             await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app))
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0
+            )  # loaded_rows is -1 (truthy) until the page is in
             jobs = app.screen
             assert isinstance(jobs, JobsScreen)
             last = jobs.table.row_ids[-1]  # oldest first: the last job waits for the others

@@ -76,18 +76,20 @@ class DiffTable(DataTable[Cell]):
         self._rows: list[tuple[str, list[Text]]] = []
 
     def setup_columns(
-        self, columns: Sequence[tuple[str, str, int]], flex: Flex | None = None
+        self, columns: Sequence[tuple[str, str, int | None]], flex: Flex | None = None
     ) -> None:
-        """(key, label, width) triples; ``flex`` columns take the width the others leave."""
-        self._given = list(columns)
+        """(key, label, width) triples; ``flex`` columns take the width the others leave. A
+        width of None is Textual's auto width (re-measured on new rows; never cut)."""
+        fixed = [(k, label, w) for k, label, w in columns if w is not None]
+        self._given = fixed if len(fixed) == len(columns) else []
         self._flex = dict(flex or {})
         width = self.size.width or (self.app.size.width if self.is_attached else 0)
-        sizes = flex_widths(self._given, self._flex, width) if width else None
+        sizes = flex_widths(self._given, self._flex, width) if width and self._given else None
         for index, (key, label, size) in enumerate(columns):
             self.add_column(label, key=key, width=sizes[index] if sizes else size)
 
     def reset_columns(
-        self, columns: Sequence[tuple[str, str, int]], flex: Flex | None = None
+        self, columns: Sequence[tuple[str, str, int | None]], flex: Flex | None = None
     ) -> None:
         """Start over with other columns (a terminal resized across a layout threshold)."""
         self.clear(columns=True)
@@ -95,7 +97,8 @@ class DiffTable(DataTable[Cell]):
         self.setup_columns(columns, self._flex if flex is None else flex)
 
     def column_widths(self) -> list[int]:
-        return [column.width for column in self.columns.values()]
+        """Each column's width; 0 for an auto-width one (its text is never cut)."""
+        return [0 if c.auto_width else c.width for c in self.columns.values()]
 
     def on_resize(self) -> None:
         """Lay the flexible columns out for the new width; the full text is cut anew."""
