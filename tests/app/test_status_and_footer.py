@@ -88,7 +88,9 @@ async def test_help_at_40_columns_shows_full_descriptions_and_only_our_keys(
 ) -> None:
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(40, 12)) as pilot:
-        await batch_list(pilot)
+        batches = await batch_list(pilot)
+        titles = [command.title for command in app.get_system_commands(batches)]
+        assert titles.count("Help") == 1 and "Keys" not in titles  # one palette entry for help
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
         help_screen = app.screen
