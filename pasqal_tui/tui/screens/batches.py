@@ -38,7 +38,7 @@ COLUMNS = (
     ("id", "Batch", 8),
     ("status", "Status", 9),
     ("device", "Device", 11),
-    ("jobs", "Jobs", 26),
+    ("jobs", "Jobs", 22),
     ("created", "Created", 10),
     ("updated", "Updated", 10),
     ("open", "Open", 6),
@@ -56,8 +56,9 @@ NARROW_COLUMNS = (
     ("open", "Open", 4),
     ("tags", "Tags", 10),
 )
-#: The width left by the fixed columns: the device up to its longest name, the tags the rest.
-FLEX = {"device": (1, 12), "tags": (1, 0)}
+#: The width left by the fixed columns: the device up to its longest name, the Jobs column up to
+#: long counts ("5,000 ▰▰▰▰▰▰ 4.9k✓ 100✗"), the tags the rest.
+FLEX = {"device": (1, 12), "jobs": (1, 28), "tags": (1, 0)}
 #: (count digits, bar cells) of the Jobs column, wide and narrow; the counts take the rest.
 JOBS_CELL = {False: (6, 6), True: (5, 4)}
 #: The ERROR key's meaning on the batch browser, also said on the pager line.
