@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input
 
 from pasqal_tui.ops.submission.emulation_config import EmulationChoice
+from pasqal_tui.tui.widgets.checkbox import TextCheckbox
 
 # (name in ops, label) of the observables offered as boxes; a file may ask for more.
 BOXES: tuple[tuple[str, str], ...] = (
@@ -31,7 +32,7 @@ class EmulationConfigEditor(Horizontal):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="shots", classes="-shots", id="ec-shots", compact=True)
         for name, label in BOXES:
-            yield Checkbox(label, id=f"ec-{name}", compact=True)
+            yield TextCheckbox(label, id=f"ec-{name}", compact=True)
         # A file (YAML/JSON) instead of the fields: see ops/submission/emulation_config.py.
         yield Input(placeholder="or file", classes="-file", id="ec-file", compact=True)
 
