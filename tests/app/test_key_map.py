@@ -28,6 +28,7 @@ from pasqal_tui.tui.app import PasqalApp
 LEAVING = {
     "back", "dismiss", "dismiss(None)", "app.pop_screen", "back_out", "quit_app", "app.quit",
     "close", "answer(False)", "quit",
+    "clear",  # Esc in the filter line: clears it and leaves the field
 }  # fmt: skip
 #: Moving to the next field or pane: a form does it as soon as the key is read (form_keys).
 FOCUS_NEXT = {"app.focus_next", "next_field"}
@@ -84,8 +85,9 @@ def meaning(binding: Binding) -> str:
         return "back"
     if action in FOCUS_NEXT:
         return "next field"
-    for direction in ("down", "up"):
-        if action in (f"table_move('{direction}')", f"scroll('{direction}')"):
+    # Up and down move through what is listed: rows, lines, the command line's history.
+    for direction, step in (("down", "1"), ("up", "-1")):
+        if action in (f"table_move('{direction}')", f"scroll('{direction}')", f"history({step})"):
             return direction
     return action
 
