@@ -47,8 +47,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("theme", "theme name", "Switch the colour theme"),
     CommandSpec("profile", "profile name", "Log in with another profile"),
     CommandSpec("refresh", "seconds", "Set the live refresh interval"),
+    CommandSpec("watch", "batch id or its first characters",
+                "Watch a batch (again: stop): told when it ends, wherever you are"),
     CommandSpec("q", "", "Quit"),
-)
+)  # fmt: skip
 _BY_NAME = {c.name: c for c in COMMANDS}
 ALIASES = {"quit": "q", "exit": "q", "b": "batches", "w": "workloads"}
 #: The live refresh interval's bounds, in seconds.
@@ -146,6 +148,7 @@ def complete(line: str, sources: Sources) -> Completions:
         return Completions(tuple(f"{n} " if _BY_NAME[n].argument else n for n in names))
     values: Iterable[str] = {
         "jobs": sources.batch_ids,
+        "watch": sources.batch_ids,
         "job": sources.job_ids,
         "theme": sources.themes,
         "profile": sources.profiles,

@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from pasqal_tui.core.config import LOCAL_PROFILE
 from pasqal_tui.core.notify import TerminalNotifier
 from pasqal_tui.core.watchlist import Watchlist
+from pasqal_tui.tui.screens.dialogs.command import CommandScreen
 from pasqal_tui.tui.screens.dialogs.watched import WatchedScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
 
@@ -47,6 +48,14 @@ async def test_a_watched_batch_that_ends_is_told_wherever_you_are(local_cloud: A
         listed = app.screen.query_one(OptionList)
         assert [listed.get_option_at_index(i).id for i in range(listed.option_count)] == [bid]
         await pilot.press("escape")
+
+        # `:watch <prefix>` is the same toggle from anywhere: off, then on again.
+        for expected in ([], [bid]):
+            await pilot.press("colon")
+            await wait_for(pilot, lambda: isinstance(app.screen, CommandScreen), what="prompt")
+            await pilot.press(*f"watch {bid[:8]}", "enter")
+            await wait_for(pilot, lambda want=expected: Watchlist(LOCAL_PROFILE).ids == want)
+            assert app.screen is batches
 
         await pilot.press("enter")  # elsewhere in the app: the batch's job table
         await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)

@@ -207,8 +207,11 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     def repaint(self, *, keep_cursor: bool = True) -> int:
         rows = [self.build_row(i) for i in self.visible_items()]
         changed = self.table.sync(rows, keep_cursor=keep_cursor)
-        if self._anchor is not None and keep_cursor and self.typing_filter():
-            self.table.move_to_id(self._anchor)
+        # While typing: on the row the cursor was on at `/` whenever it is shown, else on the
+        # first row, whichever of the words and the API's answer came first.
+        anchor = self._anchor if self.typing_filter() and rows else None
+        if anchor is not None and not self.table.move_to_id(anchor):
+            self.table.move_cursor(row=0, animate=False, scroll=True)
         self.show_pager()
         return changed
 

@@ -43,6 +43,7 @@ from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_line import FilterLine
 from pasqal_tui.tui.widgets.key_footer import KeyFooter
 from pasqal_tui.tui.widgets.status_line import StatusLine
+from pasqal_tui.tui.widgets.table import DiffTable
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
@@ -52,6 +53,22 @@ DEFAULT_LAST = 20
 MAX_LAST = 200
 HINT = f"last:50 (≤{MAX_LAST}) since:2d until: read the batches again; words narrow the groups"
 PLACEHOLDER = "type to filter, e.g. calibration last:50 since:1w"
+
+
+#: Jobs counts lineages (a job and its rebatch copies once); Resub. those of them with a later
+#: attempt pending, running or done (a group rebatch leaves them out).
+COLUMNS = (
+    ("jobs", "Jobs", 5),
+    ("runs", "Runs", 6),
+    ("message", "Error (ids and numbers stripped)", 30),
+    ("batches", "Batches", 7),
+    ("devices", "Devices", 16),
+    ("resubmitted", "Resub.", 6),
+    ("first", "First seen", 16),
+    ("last", "Last seen", 16),
+)
+#: The error text takes the width the counts, devices and times leave.
+FLEX = {"message": (1, 0)}
 
 
 def stamp(when: datetime | None) -> str:
@@ -102,19 +119,8 @@ class ErrorsScreen(AppAccess, Screen[None]):
         yield ErrorBanner()
         yield FilterLine(HINT, PLACEHOLDER)
         yield Static("Reading errored jobs…", id="errors-scope", markup=False)
-        table: DataTable[str | Text] = DataTable(
-            id="errors", cursor_type="row", zebra_stripes=False
-        )
-        # Jobs counts lineages (a job and its rebatch copies once); Resub. those of them with a
-        # later attempt pending, running or done (a group rebatch leaves them out).
-        table.add_column("Jobs", key="jobs", width=5)
-        table.add_column("Runs", key="runs", width=6)
-        table.add_column("Error (ids and numbers stripped)", key="message", width=70)
-        table.add_column("Batches", key="batches", width=7)
-        table.add_column("Devices", key="devices", width=16)
-        table.add_column("Resub.", key="resubmitted", width=6)
-        table.add_column("First seen", key="first", width=16)
-        table.add_column("Last seen", key="last", width=16)
+        table = DiffTable(id="errors")
+        table.setup_columns(COLUMNS, FLEX)
         yield table
         yield KeyFooter()
 
@@ -145,26 +151,32 @@ class ErrorsScreen(AppAccess, Screen[None]):
 
     def show_groups(self) -> None:
         """The groups the filter's words keep, the cursor on the same group as before."""
-        table = self.query_one(DataTable)
+        table = self.query_one(DiffTable)
         before = [g.key for g in self.groups]
         current = self.current_group()
         self.groups = [
             g for g in self.all_groups
             if self.group_query.keeps(g.key, f"{g.message} {' '.join(sorted(g.devices))}")
         ]  # fmt: skip
-        table.clear()
-        for group in self.groups:
-            table.add_row(
-                f"{group.count:,}",
-                f"{group.runs:,}",
-                Text(group.message),
-                f"{len(group.batches):,}",
-                ", ".join(sorted(group.devices)),
-                f"{group.resubmitted:,}" if group.resubmitted else "",
-                stamp(group.first_seen),
-                stamp(group.last_seen),
-                key=group.key,
-            )
+        table.sync(
+            [
+                (
+                    group.key,
+                    [
+                        f"{group.count:,}",
+                        f"{group.runs:,}",
+                        Text(group.message),
+                        f"{len(group.batches):,}",
+                        ", ".join(sorted(group.devices)),
+                        f"{group.resubmitted:,}" if group.resubmitted else "",
+                        stamp(group.first_seen),
+                        stamp(group.last_seen),
+                    ],
+                )
+                for group in self.groups
+            ],
+            keep_cursor=False,
+        )
         anchor = self._anchor if self.focused is self.query_one(FilterLine).input else None
         if anchor is not None and any(g.key == anchor for g in self.groups):
             self.move_to_group(anchor, before)

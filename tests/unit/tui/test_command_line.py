@@ -57,6 +57,7 @@ def test_completion_of_names_then_arguments() -> None:
     assert complete("jobs 7a", sources).lines == (f"jobs {IDS[0]}", f"jobs {IDS[1]}")
     assert complete("jobs 7a", sources).common == "jobs 7a"
     assert complete("jobs 7a3", sources).lines == (f"jobs {IDS[0]}",)
+    assert complete("watch 7a3", sources).lines == (f"watch {IDS[0]}",)
     assert complete("theme pasqal-", sources).lines == ("theme pasqal-light",)
     assert complete("errors x", sources).lines == ()
     assert complete("zz", sources).lines == ()
@@ -66,7 +67,7 @@ def test_every_command_is_listed_once() -> None:
     names = [c.name for c in COMMANDS]
     assert len(names) == len(set(names))
     assert {"batches", "jobs", "job", "errors", "devices", "workloads", "theme", "profile",
-            "refresh", "q"} == set(names)  # fmt: skip
+            "refresh", "watch", "q"} == set(names)  # fmt: skip
 
 
 def test_history_walks_back_and_forth_and_is_kept(tmp_path: Path) -> None:

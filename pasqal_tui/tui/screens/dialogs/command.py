@@ -7,6 +7,7 @@ with the text kept; a batch or job looked up on the server keeps the prompt open
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -60,6 +61,8 @@ class CommandScreen(AppAccess, ModalScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.sources = Sources()
+        #: What a batch looked up on the server is for (open its jobs, watch it).
+        self._then: Callable[[Batch], None] = self.show_batch
 
     def compose(self) -> ComposeResult:
         self.sources = loaded_sources(self.pasqal)
@@ -129,7 +132,9 @@ class CommandScreen(AppAccess, ModalScreen[None]):
         """Do ``command``; the one line to show when it cannot be done (the prompt stays)."""
         app, argument = self.pasqal, command.argument
         if command.name == "jobs":
-            return self.open_batch(argument)
+            return self.find_batch(argument, self.show_batch)
+        if command.name == "watch":
+            return self.find_batch(argument, self.watch_batch)
         if command.name == "job":
             return self.open_job(argument)
         if command.name == "theme":
@@ -152,10 +157,9 @@ class CommandScreen(AppAccess, ModalScreen[None]):
         run_simple(app, command.name)
         return None
 
-    def open_batch(self, text: str) -> str | None:
-        """A batch among the loaded rows by id or prefix, else looked up on the server."""
-        from pasqal_tui.tui.screens.jobs import JobsScreen
-
+    def find_batch(self, text: str, then: Callable[[Batch], None]) -> str | None:
+        """A batch among the loaded rows by id or prefix, else looked up on the server; ``then``
+        gets it."""
         wanted = text.strip().lower()
         loaded = {b.id: b for b in loaded_batches(self.pasqal)}
         matches = [b for i, b in loaded.items() if i.startswith(wanted)]
@@ -164,11 +168,11 @@ class CommandScreen(AppAccess, ModalScreen[None]):
                 short(b.id) for b in matches[:SHOWN]
             ) + (" …" if len(matches) > SHOWN else "") + "; type more"  # fmt: skip
         if matches:
-            self.dismiss(None)
-            self.app.push_screen(JobsScreen(matches[0]))
+            then(matches[0])
             return None
         if self.pasqal.cloud.client is None:
             return "log in first (L): batches live in a project"
+        self._then = then
 
         async def find(c: PasqalClient) -> Batch:
             return await c.get_batch(await resolve_batch_id(c, wanted))
@@ -214,11 +218,18 @@ class CommandScreen(AppAccess, ModalScreen[None]):
         self.app.push_screen(LoginScreen(profile))
         return None
 
-    def on_batch_loaded(self, message: BatchLoaded) -> None:
+    def show_batch(self, batch: Batch) -> None:
         from pasqal_tui.tui.screens.jobs import JobsScreen
 
         self.dismiss(None)
-        self.app.push_screen(JobsScreen(message.batch))
+        self.app.push_screen(JobsScreen(batch))
+
+    def watch_batch(self, batch: Batch) -> None:
+        self.dismiss(None)
+        self.pasqal.watcher.toggle(batch)
+
+    def on_batch_loaded(self, message: BatchLoaded) -> None:
+        self._then(message.batch)
 
     def on_job_loaded(self, message: JobLoaded) -> None:
         from pasqal_tui.tui.screens.job import JobScreen
