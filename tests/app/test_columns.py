@@ -63,3 +63,32 @@ async def test_a_cut_tag_list_ends_with_an_ellipsis_at_80_and_is_whole_at_160(
         variables_width, _ = column(jobs, "variables")
         assert error_width > 36 and variables_width > 20  # both grew, the error text most
         assert sum(w + 2 for w in jobs.table.column_widths()) + 1 == 160
+
+
+async def test_the_errored_jobs_view_keeps_the_error_text_wide_at_80_columns(
+    demo_cloud: Any,
+) -> None:
+    """At 80 columns the errored-jobs view drops the times and batch count (they are in the
+    group's own screen) so the error text is readable; at 160 every column is back."""
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await batch_list(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: screen_named(app, "ErrorsScreen") and app.screen.groups)
+        view = app.screen
+        table = view.query_one("#errors")
+        keys = [str(k.value) for k in table.columns]
+        assert keys == ["jobs", "runs", "message", "devices", "resubmitted"]
+        index = keys.index("message")
+        width = table.column_widths()[index]
+        assert width >= 38 and sum(w + 2 for w in table.column_widths()) + 1 == 80
+        messages = [cell_text(table.get_row_at(i)[index]) for i in range(table.row_count)]
+        full = [g.message for g in view.groups]
+        assert any(m.endswith("\u2026") for m in messages)
+        for shown, whole in zip(messages, full, strict=True):
+            assert shown == whole or (len(shown) == width and whole.startswith(shown[:-1]))
+
+        await pilot.resize_terminal(160, 48)
+        await wait_for(pilot, lambda: len(table.columns) == 8, what="the wide layout")
+        assert [str(k.value) for k in table.columns][-2:] == ["first", "last"]
+        assert table.row_count == len(view.groups)

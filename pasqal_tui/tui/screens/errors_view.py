@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -38,6 +39,7 @@ from pasqal_tui.tui.actions.messages import Mutated
 from pasqal_tui.tui.actions.palette import ActionCommands, Entry
 from pasqal_tui.tui.app_access import AppAccess
 from pasqal_tui.tui.messages import RequestFailed
+from pasqal_tui.tui.screens.base import Columns, table_width
 from pasqal_tui.tui.screens.dialogs.confirm import Choice, ChoiceScreen
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_line import FilterLine
@@ -67,8 +69,20 @@ COLUMNS = (
     ("first", "First seen", 16),
     ("last", "Last seen", 16),
 )
+#: Where those need horizontal scrolling (80 columns): the counts, the error and the devices.
+NARROW_COLUMNS = (
+    ("jobs", "Jobs", 5),
+    ("runs", "Runs", 6),
+    ("message", "Error", 30),
+    ("devices", "Devices", 12),
+    ("resubmitted", "Resub.", 6),
+)
 #: The error text takes the width the counts, devices and times leave.
 FLEX = {"message": (1, 0)}
+
+
+def columns_for(width: int) -> Columns:
+    return COLUMNS if table_width(COLUMNS) <= width else NARROW_COLUMNS
 
 
 def stamp(when: datetime | None) -> str:
@@ -106,6 +120,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
         self.end: datetime | None = None
         self.report: ErrorsReport | None = None
         self.groups: list[ErrorGroup] = []
+        self.columns: Columns = COLUMNS
         #: The groups read (``groups`` are those the filter's words keep, in that order).
         self.all_groups: list[ErrorGroup] = []
         self.group_query = Query()
@@ -120,7 +135,8 @@ class ErrorsScreen(AppAccess, Screen[None]):
         yield FilterLine(HINT, PLACEHOLDER)
         yield Static("Reading errored jobs…", id="errors-scope", markup=False)
         table = DiffTable(id="errors")
-        table.setup_columns(COLUMNS, FLEX)
+        self.columns = columns_for(self.app.size.width)
+        table.setup_columns(self.columns, FLEX)
         yield table
         yield KeyFooter()
 
@@ -158,31 +174,33 @@ class ErrorsScreen(AppAccess, Screen[None]):
             g for g in self.all_groups
             if self.group_query.keeps(g.key, f"{g.message} {' '.join(sorted(g.devices))}")
         ]  # fmt: skip
-        table.sync(
-            [
-                (
-                    group.key,
-                    [
-                        f"{group.count:,}",
-                        f"{group.runs:,}",
-                        Text(group.message),
-                        f"{len(group.batches):,}",
-                        ", ".join(sorted(group.devices)),
-                        f"{group.resubmitted:,}" if group.resubmitted else "",
-                        stamp(group.first_seen),
-                        stamp(group.last_seen),
-                    ],
-                )
-                for group in self.groups
-            ],
-            keep_cursor=False,
-        )
+        table.sync([(group.key, self.cells(group)) for group in self.groups], keep_cursor=False)
         anchor = self._anchor if self.focused is self.query_one(FilterLine).input else None
         if anchor is not None and any(g.key == anchor for g in self.groups):
             self.move_to_group(anchor, before)
         elif current is not None:
             self.move_to_group(current.key, before)
         self.query_one("#errors-scope", Static).update(self.scope_line())
+
+    def cells(self, group: ErrorGroup) -> list[str | Text]:
+        cells: dict[str, str | Text] = {
+            "jobs": f"{group.count:,}",
+            "runs": f"{group.runs:,}",
+            "message": Text(group.message),
+            "batches": f"{len(group.batches):,}",
+            "devices": ", ".join(sorted(group.devices)),
+            "resubmitted": f"{group.resubmitted:,}" if group.resubmitted else "",
+            "first": stamp(group.first_seen),
+            "last": stamp(group.last_seen),
+        }
+        return [cells[key] for key, _, _ in self.columns]
+
+    def on_resize(self, event: events.Resize) -> None:
+        columns = columns_for(event.size.width)
+        if columns != self.columns:
+            self.columns = columns
+            self.query_one(DiffTable).reset_columns(columns, FLEX)
+            self.show_groups()
 
     def move_to_group(self, key: str, before: list[str]) -> None:
         """The cursor on the group ``key``; if it is gone, on its neighbour in the old order
