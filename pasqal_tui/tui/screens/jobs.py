@@ -16,6 +16,7 @@ from pasqal_tui.cloud.filters import JobFilters
 from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page
 from pasqal_tui.core.clock import relative
+from pasqal_tui.core.text import plural
 from pasqal_tui.ops import queries
 from pasqal_tui.ops import query as filter_query
 from pasqal_tui.ops.ordering import JOB_KEYS
@@ -149,7 +150,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         line.append_text(status_text(self.app, b.status.value))
         line.append(f"  {b.device_type}  {'open' if b.open else 'closed'}  ")
         line.append_text(counts_bar(self.app, counts, 12))
-        line.append(f"  {total:,} jobs: {counts_summary(counts)}")
+        line.append(f"  {plural(total, 'job')}: {counts_summary(counts)}")
         if tags := user_tags(b.tags):
             line.append(f"  tags: {', '.join(tags)}")
         if b.parent_id:  # the batch browser has no Parent column at 80 columns
