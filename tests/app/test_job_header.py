@@ -15,6 +15,7 @@ from pasqal_tui.cloud.client import PasqalClient
 from pasqal_tui.cloud.models import Batch, BatchStatus
 from pasqal_tui.cloud.payloads import CreateBatchRequest, EmuFreeConfig, JobInput
 from pasqal_tui.cloud.transport.auth import PasswordAuth
+from pasqal_tui.core.text import plural
 from pasqal_tui.tui.screens.jobs import JobsScreen
 from pasqal_tui.tui.widgets.status import counts_summary
 
@@ -39,7 +40,7 @@ def rows_summary(screen: JobsScreen) -> str:
     statuses = Counter(
         cell_text(screen.table.get_row_at(i)[column]) for i in range(screen.table.row_count)
     )
-    return f"{sum(statuses.values())} jobs: {counts_summary(statuses)}"
+    return f"{plural(sum(statuses.values()), 'job')}: {counts_summary(statuses)}"
 
 
 def batch_line(screen: JobsScreen) -> str:
