@@ -39,16 +39,13 @@ async def cmd_digest(conn: Connection, args: argparse.Namespace) -> int:
 def render(digest: Digest) -> str:
     """The headline, one table per section that has batches, then the error groups."""
     from pasqal_tui.ops.digest import SECTIONS, ended_at
+    from pasqal_tui.ops.export import batch_row
+
+    shown = ("id", "status", "device_type", "jobs", "done", "error")
 
     def row(batch: Batch) -> dict[str, Any]:
-        counts = batch.jobs_count_per_status or {}
-        return {
-            "id": batch.id,
-            "status": batch.status.value,
-            "device_type": batch.device_type,
-            "jobs": batch.jobs_count,
-            "done": counts.get("DONE", 0),
-            "error": counts.get("ERROR", 0),
+        cells = batch_row(batch)
+        return {key: cells[key] for key in shown} | {
             "ended": ended_at(batch).isoformat() if batch.status.is_terminal else None,
         }
 
