@@ -7,6 +7,7 @@ import math
 from collections.abc import AsyncIterator
 
 import pytest
+from support.lineage import settled
 
 from pasqal_tui.cloud import (
     AuthenticationError,
@@ -45,16 +46,6 @@ async def client(local_cloud: LocalCloudProcess) -> AsyncIterator[PasqalClient]:
         yield c
 
 
-async def _settled(client: PasqalClient, batch_id: str, timeout: float = 60.0) -> None:
-    """Poll op 22 as SDK 0.24 does, until no job is pending or running."""
-    async with asyncio.timeout(timeout):
-        while True:
-            info = await client.get_batch_status(batch_id)
-            if not any(info.jobs_count_per_status.get(s, 0) for s in ACTIVE):
-                return
-            await asyncio.sleep(0.1)
-
-
 async def test_closed_batch_runs_to_real_results(client: PasqalClient, rabi: str) -> None:
     batch = await client.create_batch(
         CreateBatchRequest(
@@ -66,7 +57,7 @@ async def test_closed_batch_runs_to_real_results(client: PasqalClient, rabi: str
             device_type="EMU_FREE",
         )
     )
-    await _settled(client, batch.id)
+    await settled(client, batch.id, timeout=60)
     done = await client.get_batch(batch.id)
     assert done.status == "DONE" and done.job_ids == [j.id for j in batch.jobs or []]
     jobs = await client.all_jobs(batch.id)
@@ -91,7 +82,7 @@ async def test_open_batch_add_close_and_tn_config(client: PasqalClient, rabi: st
     )
     added = await client.add_jobs(batch.id, [JobInput(runs=10, variables=PI_PULSE)])
     assert len(added.jobs or []) == 2
-    await _settled(client, batch.id)
+    await settled(client, batch.id, timeout=60)
     assert (await client.get_batch(batch.id)).status == "RUNNING"  # open: not finished
     closed = await client.close_batch(batch.id)
     assert closed.open is False

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from support.lineage import settled
 from support.localcloud import api_client, data
 
 from pasqal_tui.cloud import (
@@ -35,7 +36,6 @@ from pasqal_tui.ops import queries
 
 GOOD = {"runs": 20, "variables": {"omega": 3.1, "duration": 100}}
 BAD = {"runs": 10, "variables": {"omega": 2.0}}  # duration missing: ERROR as soon as it runs
-ACTIVE = ("PENDING", "RUNNING")
 
 
 @dataclass(frozen=True)
@@ -70,19 +70,6 @@ async def create(client: PasqalClient, jobs: list[dict[str, Any]], *, open_: boo
         )
     )
     return batch.id
-
-
-async def settled(client: PasqalClient, batch_id: str, timeout: float = 120.0) -> None:
-    """Poll until no job of the batch is pending or running (a deadline, not a fixed pause)."""
-
-    async def poll() -> None:
-        while True:
-            counts = (await client.get_batch_status(batch_id)).jobs_count_per_status or {}
-            if not any(counts.get(s, 0) for s in ACTIVE):
-                return
-            await asyncio.sleep(0.1)
-
-    await asyncio.wait_for(poll(), timeout)
 
 
 async def make_batches(cloud: LocalCloudProcess) -> Made:
