@@ -4,44 +4,25 @@ pasqal-cloud than the dev extra): `make pulser-pasqal` builds it."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 
-import pytest
-from support.localcloud import api_client, data
+from support.sdk import first_project_id, run_scenarios, venv_python
 
 from pasqal_tui.localcloud.process import LocalCloudProcess
 
-ROOT = Path(__file__).resolve().parents[3]
-VENV_PYTHON = ROOT / ".venv-pulser-pasqal" / "bin" / "python"
 SCRIPT = Path(__file__).with_name("pulser_pasqal_scenarios.py")
 
 
 def test_pulser_pasqal_emulator_backends(local_cloud: LocalCloudProcess) -> None:
-    if not VENV_PYTHON.exists():
-        message = f"{VENV_PYTHON} missing: run `make pulser-pasqal` to create it"
-        if os.environ.get("PASQAL_TUI_REQUIRE_PULSER_PASQAL") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    with api_client(local_cloud) as api:
-        project_id = data(api.get("/account/api/v1/projects"))[0]["id"]
+    python = venv_python(".venv-pulser-pasqal", "pulser-pasqal", "PASQAL_TUI_REQUIRE_PULSER_PASQAL")
+    project_id = first_project_id(local_cloud)
     config = {
         "core_url": local_cloud.core_url,
         "account_url": local_cloud.account_url,
         "token_url": local_cloud.token_url,
         "project_id": project_id,
     }
-    run = subprocess.run(
-        [str(VENV_PYTHON), str(SCRIPT)],
-        input=json.dumps(config),
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert run.returncode == 0, f"stdout:\n{run.stdout[-1500:]}\nstderr:\n{run.stderr[-3000:]}"
-    report = json.loads(run.stdout.strip().splitlines()[-1])
+    report = run_scenarios(python, SCRIPT, config)
     assert report["pulser_pasqal"].startswith("0.24.")
     by_backend = {r["backend"]: r for r in report["runs"]}
     assert {name: r["device_type"] for name, r in by_backend.items()} == {
