@@ -28,8 +28,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy --strict pasqal_tui
 
+# Two processes (the tests mostly wait on servers, workers and the scheduler), a test file per
+# process so that module-scoped servers start once; the snapshot tests run on their own after,
+# in one process, where syrupy can still tell an unused snapshot.
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile --ignore=tests/snapshots
+	$(BIN)/pytest -q tests/snapshots
 
 # SVGs of every main screen from the deterministic demo (shown in the README).
 screenshots: install
