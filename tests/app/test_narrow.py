@@ -45,7 +45,8 @@ async def test_batch_and_job_tables_fit_80_columns_and_widen_back(demo_cloud: An
     async with app.run_test(size=(80, 24)) as pilot:
         batches = await batch_list(pilot)
         assert batches.narrow
-        assert drawn_width(batches) == 80  # the device and tags columns take what is left
+        # the device and tags columns take what is left, once the table has its width
+        await wait_for(pilot, lambda: drawn_width(batches) == 80, what="batch columns at 80")
         assert batches.table.virtual_size.width <= batches.table.scrollable_content_region.width
         assert "parent" not in keys(batches)
         created = cell_text(batches.table.get_row_at(0)[keys(batches).index("created")])
@@ -65,6 +66,6 @@ async def test_batch_and_job_tables_fit_80_columns_and_widen_back(demo_cloud: An
         await wait_for(pilot, lambda: screen_named(app, "JobsScreen") and loaded_rows(app) > 0)
         jobs = app.screen
         assert isinstance(jobs, JobsScreen) and jobs.narrow
-        assert drawn_width(jobs) == 80
+        await wait_for(pilot, lambda: drawn_width(jobs) == 80, what="job columns at 80")
         assert jobs.table.virtual_size.width <= jobs.table.scrollable_content_region.width
         assert "error" in keys(jobs) and "ended" in keys(jobs)
