@@ -6,7 +6,12 @@ the screen (the JobsLoaded handler) and when the next frame was composed, and pr
 medians of data->frame (target <= 50 ms) and key->frame (includes the HTTP request), then RSS
 after 100 page changes (target <= 150 MB).
 
-    .venv/bin/python benchmarks/bench_tui_paging.py [--pages 100]
+With ``--jobs N`` it runs instead on one batch of N jobs (100,000: what users have; inserted
+directly, as bench_localcloud_scale.py does) and adds the jumps to the last and the first page
+(``}`` / ``{``). Targets there, key to frame: page and filter change median <= 50 ms, jump to the
+last page <= 60 ms.
+
+    .venv/bin/python benchmarks/bench_tui_paging.py [--pages 100] [--jobs 100000]
 """
 
 from __future__ import annotations
@@ -14,13 +19,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_localcloud_scale import populate
 
 from pasqal_tui.localcloud.process import LocalCloudProcess
 from pasqal_tui.tui.app import AppOptions, PasqalApp
@@ -63,7 +72,7 @@ async def until(pilot: Any, condition: Any, timeout: float = 30.0) -> None:
         await pilot.pause(0.005)
 
 
-async def measure(url: str, pages: int) -> None:
+async def measure(url: str, pages: int, jumps: int = 0) -> None:
     app = PasqalApp(AppOptions(local_url=url))
     async with app.run_test(size=(160, 45)) as pilot:
         probe = Probe(app)
@@ -77,7 +86,7 @@ async def measure(url: str, pages: int) -> None:
         await until(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.items)
         batches = app.screen
         assert isinstance(batches, BatchesScreen)
-        big = next(b for b in batches.items if b.jobs_count == 5000)
+        big = max(batches.items, key=lambda b: b.jobs_count)
         mixed = max(batches.items, key=lambda b: b.jobs_count_per_status.get("ERROR", 0))
 
         async def step(key: str, screen: JobsScreen, done: Any) -> tuple[float, float]:
@@ -106,6 +115,15 @@ async def measure(url: str, pages: int) -> None:
             page_after.append(after)
             page_total.append(total)
         rss = rss_mb()
+        jump_total: dict[str, list[float]] = {"last": [], "first": []}
+        for _ in range(jumps):
+            last = (big.jobs_count - 1) // 100 * 100
+            for name, key, where in (
+                ("last", "right_curly_bracket", last),
+                ("first", "left_curly_bracket", 0),
+            ):
+                _, total = await step(key, jobs, lambda o=where: jobs.state.offset == o)
+                jump_total[name].append(total)
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is batches)
         jobs = await open_batch(mixed.id)
@@ -121,25 +139,35 @@ async def measure(url: str, pages: int) -> None:
     def ms(values: list[float]) -> str:
         return f"median {statistics.median(values) * 1000:.1f} ms, max {max(values) * 1000:.1f} ms"
 
-    print(f"page change ({pages} pages of the 5,000-job batch, 160x45):")
+    print(f"page change ({pages} pages of the {big.jobs_count:,}-job batch, 160x45):")
     print(f"  data arrived -> frame composed: {ms(page_after)} (target median <= 50 ms)")
     print(f"  key -> frame (includes HTTP):    {ms(page_total)}")
     print(f"filter change (ERROR <-> DONE on batch {mixed.id[:8]}, 20 changes):")
     print(f"  data arrived -> frame composed: {ms(filter_after)}")
     print(f"  key -> frame (includes HTTP):    {ms(filter_total)}")
+    for name, values in jump_total.items():
+        if values:
+            print(f"jump to the {name} page, key -> frame: {ms(values)}")
     print(f"RSS after {pages} page changes: {rss:.0f} MB (target <= 150 MB)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--jobs", type=int, default=0, help="one batch of this many jobs")
+    parser.add_argument("--jumps", type=int, default=10, help="last/first page jumps (--jobs)")
     args = parser.parse_args()
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        LocalCloudProcess(Path(tmp) / "cloud", ["--demo", "--seed", "1"]) as cloud,
-    ):
+    with tempfile.TemporaryDirectory() as tmp:
         os.environ.update({f"XDG_{k}_HOME": f"{tmp}/{k.lower()}" for k in ("CONFIG", "STATE")})
-        asyncio.run(measure(cloud.base_url, args.pages))
+        data_dir = Path(tmp) / "cloud"
+        if args.jobs:
+            data_dir.mkdir()
+            populate(data_dir / "cloud.sqlite3", [args.jobs], random.Random(7))
+            server_args, jumps = ["--workers", "1"], args.jumps
+        else:
+            server_args, jumps = ["--demo", "--seed", "1"], 0
+        with LocalCloudProcess(data_dir, server_args, startup_timeout=600) as cloud:
+            asyncio.run(measure(cloud.base_url, args.pages, jumps))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pasqal_tui.localcloud.job_ids import JobIdsCache
 from pasqal_tui.localcloud.security import LinkSigner
 from pasqal_tui.localcloud.settings import Settings
 from pasqal_tui.localcloud.store import Store
@@ -32,6 +33,7 @@ class Cloud:
     device_specs: Future[dict[str, str]] | None = None
     scheduler: Scheduler | None = None
     throttle: SignInThrottle = field(default_factory=lambda: SignInThrottle(5, 20, 60.0))
+    job_ids: JobIdsCache = field(default_factory=JobIdsCache)
 
     def specs(self) -> dict[str, str]:
         """The device specs, waiting for them if they are still being built."""

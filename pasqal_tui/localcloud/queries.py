@@ -129,8 +129,7 @@ def _page(
     total = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {w.sql()}", w.args).fetchone()[0]
     order = "ASC" if ascending else "DESC"
     rows = conn.execute(
-        f"SELECT {columns} FROM {table} WHERE {w.sql()} "
-        f"ORDER BY seq {order} LIMIT ? OFFSET ?",
+        f"SELECT {columns} FROM {table} WHERE {w.sql()} ORDER BY seq {order} LIMIT ? OFFSET ?",
         [*w.args, limit, offset],
     ).fetchall()
     return rows, int(total)
@@ -198,22 +197,6 @@ def batch_job_ids(conn: sqlite3.Connection, batch_id: str) -> list[str]:
         str(r[0])
         for r in conn.execute("SELECT id FROM jobs WHERE batch_id = ? ORDER BY seq", (batch_id,))
     ]
-
-
-def page_job_ids(conn: sqlite3.Connection, batch_ids: Sequence[str]) -> dict[str, list[str]]:
-    """The job ids of a page of batches, in creation order, in one query (list items carry
-    `job_ids` as the real service's do)."""
-    found: dict[str, list[str]] = {b: [] for b in batch_ids}
-    if not batch_ids:
-        return found
-    marks = ",".join("?" * len(batch_ids))
-    rows = conn.execute(
-        f"SELECT batch_id, id FROM jobs WHERE batch_id IN ({marks}) ORDER BY batch_id, seq",
-        list(batch_ids),
-    )
-    for batch_id, job_id in rows:
-        found[str(batch_id)].append(str(job_id))
-    return found
 
 
 def result_doc(conn: sqlite3.Connection, job_id: str) -> str | None:

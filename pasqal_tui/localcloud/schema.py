@@ -149,9 +149,7 @@ def upgrade(conn: sqlite3.Connection) -> None:
         columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(jobs)")}
         counters = {str(r[1]) for r in conn.execute("PRAGMA table_info(batches)")}
         if "n_with_errors" not in counters:
-            conn.execute(
-                "ALTER TABLE batches ADD COLUMN n_with_errors INTEGER NOT NULL DEFAULT 0"
-            )
+            conn.execute("ALTER TABLE batches ADD COLUMN n_with_errors INTEGER NOT NULL DEFAULT 0")
         started = time.monotonic()
         added = "ordinal" not in columns
         numbered = 0

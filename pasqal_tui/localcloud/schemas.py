@@ -210,4 +210,21 @@ def ok_page_json(items: list[str], total: int, offset: int) -> Response:
     return Response(body.encode("utf-8"), media_type="application/json")
 
 
+def ok_json(data: str) -> Response:
+    """`ok` for data already written as JSON text."""
+    body = json.dumps(envelope(_ITEMS), separators=(",", ":"))
+    return Response(
+        body.replace(f'"{_ITEMS}"', data, 1).encode("utf-8"), media_type="application/json"
+    )
+
+
+def spliced(doc: dict[str, Any], raw: dict[str, str]) -> str:
+    """``doc`` as JSON text, with the fields of ``raw`` holding the JSON text given there (an
+    escaped string in ``doc`` can never read as the unescaped ``"key":"@items@"``)."""
+    text = json.dumps({**doc, **dict.fromkeys(raw, _ITEMS)}, separators=(",", ":"))
+    for key, value in raw.items():
+        text = text.replace(f'"{key}":"{_ITEMS}"', f'"{key}":{value}', 1)
+    return text
+
+
 _ITEMS = "@items@"  # where the items go: no other string of the envelope holds it

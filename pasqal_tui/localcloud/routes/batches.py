@@ -7,7 +7,7 @@ import sqlite3
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from pasqal_tui.localcloud.bodies import CloudRoute
 from pasqal_tui.localcloud.context import Cloud, random_id
@@ -25,11 +25,9 @@ from pasqal_tui.localcloud.lifecycle import (
 from pasqal_tui.localcloud.queries import (
     BatchFilters,
     JobFilters,
-    batch_job_ids,
     batch_jobs,
     get_batch,
     list_batches,
-    page_job_ids,
 )
 from pasqal_tui.localcloud.routes.answers import CHANGE_ONE, LIST, READ_ONE, answers
 from pasqal_tui.localcloud.routes.filters import (
@@ -48,7 +46,9 @@ from pasqal_tui.localcloud.schemas import (
     counts_out,
     job_out,
     ok,
-    ok_page,
+    ok_json,
+    ok_page_json,
+    spliced,
 )
 from pasqal_tui.localcloud.submission import check_batch, check_jobs
 
@@ -97,25 +97,24 @@ def list_(
     offset: Offset,
     limit: Limit = 100,
     order_by_direction: str = "DESC",
-) -> JSONResponse:
+) -> Response:
     ascending = direction(order_by_direction) == "ASC"
     with cloud.store.reader() as conn:
         rows, total = list_batches(conn, caller.project_ids, filters, offset, limit, ascending)
-        job_ids = page_job_ids(conn, [str(r["id"]) for r in rows])
-    data = [{**batch_out(r), "job_ids": job_ids[str(r["id"])]} for r in rows]
-    return ok_page(data, total, offset)
+        job_ids = cloud.job_ids.json_of(conn, rows)
+    items = [spliced(batch_out(r), {"job_ids": job_ids[str(r["id"])]}) for r in rows]
+    return ok_page_json(items, total, offset)
 
 
 @router.get(
     "/v2/batches/{batch_id}", summary="Get a batch with its job ids (op 2)", responses=READ_ONE
 )
-def get(batch_id: str, cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+def get(batch_id: str, cloud: CloudDep, caller: CallerDep) -> Response:
     with cloud.store.reader() as conn:
         row = _owned(conn, batch_id, caller)
-        out = batch_out(row)
-        out["sequence_builder"] = row["sequence_builder"]
-        out["job_ids"] = batch_job_ids(conn, batch_id)
-    return ok(out)
+        job_ids = cloud.job_ids.json_of(conn, [row])[str(row["id"])]
+    out = {**batch_out(row), "sequence_builder": row["sequence_builder"]}
+    return ok_json(spliced(out, {"job_ids": job_ids}))
 
 
 @router.get(
