@@ -44,6 +44,10 @@ def rss_mb() -> float:
     return float("nan")
 
 
+RENDERS: list[float] = []  # seconds of the first render_lines call after each new page
+FRESH = [False]  # a new page arrived and was not rendered yet
+
+
 class Probe:
     """Timestamps of data arrival and of the frames composed after it."""
 
@@ -62,6 +66,7 @@ class Probe:
     def loaded(self) -> None:
         self.data = time.perf_counter()
         self.frame = None
+        FRESH[0] = True
 
 
 async def until(pilot: Any, condition: Any, timeout: float = 30.0) -> None:
@@ -72,7 +77,62 @@ async def until(pilot: Any, condition: Any, timeout: float = 30.0) -> None:
         await pilot.pause(0.005)
 
 
+def _timed_renders(cls: Any) -> None:
+    """Time ``cls.render_lines`` (the cells of every changed line) into RENDERS, once per
+    new page (later renders of the same page hit Textual's line cache)."""
+    original = cls.render_lines
+
+    def render_lines(self: Any, crop: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(self, crop)
+        finally:
+            if FRESH[0]:
+                FRESH[0] = False
+                RENDERS.append(time.perf_counter() - start)
+
+    cls.render_lines = render_lines
+
+
+async def bare_datatable_page(pages: int = 12) -> float:
+    """Median render of a new page of 100 rows in a bare DataTable at 160x45 (9 columns of
+    Text, as wide as the job table's): the floor any DataTable-based table pays per flip."""
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    class Bare(DataTable[Text]):
+        pass
+
+    class BareApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Bare(cursor_type="row")
+
+    _timed_renders(Bare)
+    widths = [1, 8, 9, 6, 10, 10, 10, 40, 30]
+    app = BareApp()
+    async with app.run_test(size=(160, 45)) as pilot:
+        table = app.query_one(Bare)
+        for i, width in enumerate(widths):
+            table.add_column(f"c{i}", key=f"c{i}", width=width)
+        await pilot.pause()
+        RENDERS.clear()
+        for page in range(pages):
+            table.clear()
+            for r in range(100):
+                table.add_row(*(Text(f"{page}-{r}-{i}"[:w]) for i, w in enumerate(widths)))
+            FRESH[0] = True
+            await pilot.pause()
+    values = list(RENDERS)
+    RENDERS.clear()
+    return statistics.median(values)
+
+
 async def measure(url: str, pages: int, jumps: int = 0) -> None:
+    from pasqal_tui.tui.widgets.table import DiffTable
+
+    bare = await bare_datatable_page()
+    _timed_renders(DiffTable)
     app = PasqalApp(AppOptions(local_url=url))
     async with app.run_test(size=(160, 45)) as pilot:
         probe = Probe(app)
@@ -149,6 +209,11 @@ async def measure(url: str, pages: int, jumps: int = 0) -> None:
         if values:
             print(f"jump to the {name} page, key -> frame: {ms(values)}")
     print(f"RSS after {pages} page changes: {rss:.0f} MB (target <= 150 MB)")
+    ours = statistics.median(RENDERS)
+    print(
+        f"render of a new page: ours {ours * 1000:.1f} ms, a bare DataTable {bare * 1000:.1f} ms "
+        f"(ours / bare {ours / bare:.2f}x): the floor of a frame on this machine"
+    )
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "ErrorsReport",
     "FirstError",
     "WorkloadLookup",
+    "batch_if_changed",
     "errored_batches",
     "errors_of",
     "fetch_workloads",
@@ -196,6 +197,20 @@ async def errors_of(
 
 
 # ---- batches with errored jobs -------------------------------------------------------------------
+
+
+async def batch_if_changed(client: PasqalClient, known: Batch) -> Batch | None:
+    """``known`` read again if it may have changed, else None, for refresh loops. A batch
+    carries every job id (megabytes for 100,000 jobs), so a closed one is polled by its status
+    and counts (op 22, a few bytes) and read in full only when they moved; an open one is read
+    in full, as it can also be closed (which op 22 does not tell) or grow."""
+    if not known.open:
+        info = await client.get_batch_status(known.id)
+        counts = {k: v for k, v in (info.jobs_count_per_status or {}).items() if v}
+        before = {k: v for k, v in known.jobs_count_per_status.items() if v}
+        if info.status == known.status and counts == before:
+            return None
+    return await client.get_batch(known.id)
 
 
 def has_errors(batch: Batch) -> bool:

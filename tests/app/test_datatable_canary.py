@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.widgets import DataTable
 
 from pasqal_tui.tui.widgets.table import DiffTable
 
@@ -53,3 +54,56 @@ async def test_a_patched_cell_is_drawn(columns: Any) -> None:
         assert "RUNNING" in drawn(table, 1) and "PENDING" not in drawn(table, 1)
         assert "PENDING" in drawn(table, 0) and "PENDING" in drawn(table, 2)
         assert "RUNNING" in app.export_screenshot()  # and so does the screen
+
+
+def general_path(table: DiffTable, row: int, column: int, width: int, cursor: bool) -> Any:
+    """The cell as DataTable itself draws it (its own `_render_cell`, not DiffTable's)."""
+    table._cell_render_cache.clear()
+    style = table.get_component_styles("datatable--even-row").rich_style
+    return DataTable._render_cell(table, row, column, style, width, cursor=cursor)
+
+
+async def test_the_fast_cell_path_draws_what_datatable_draws(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every kind of cell the screens write (plain, styled, with spans, wide characters, exactly
+    filling its column, under the cursor, cut to "…" by sync) is the same list of segments,
+    with the same styles (mouse metadata included), as DataTable's general path gives; the
+    cells the fast path leaves alone take the general path."""
+    cells: list[str | Text] = [
+        "ab12cd34",
+        Text("RUNNING", style="bold green"),
+        Text.assemble("6 ", ("▰▰", "green"), ("▰", "red"), " 4✓"),
+        Text("実験ジョブ"),
+        Text("exactly10!"),
+        Text("a very long error message that is cut", overflow="ellipsis"),
+        Text(""),
+        Text("two\nlines"),  # not one line: the general path
+        Text.assemble(("E", "red"), "rr", style="bold"),  # a style under spans: the general path
+    ]
+    columns = [(f"c{i}", f"C{i}", 10) for i in range(len(cells))]
+    app = TableApp(columns)
+    async with app.run_test(size=(100, 8)) as pilot:
+        table = app.query_one(DiffTable)
+        table.sync([("r0", cells), ("r1", cells)])
+        await pilot.pause()
+        style = table.get_component_styles("datatable--even-row").rich_style
+        general = DataTable._render_cell
+        slow: list[int] = []
+
+        def counted(self: Any, row: int, column: int, *args: Any, **kwargs: Any) -> Any:
+            slow.append(column)
+            return general(self, row, column, *args, **kwargs)
+
+        compared = 0
+        for row in (0, 1):
+            for column in range(len(cells)):
+                for cursor in (False, True):
+                    table._cell_render_cache.clear()
+                    with monkeypatch.context() as patch:
+                        patch.setattr(DataTable, "_render_cell", counted)
+                        fast = table._render_cell(row, column, style, 12, cursor=cursor)
+                    assert fast == general_path(table, row, column, 12, cursor), (row, column)
+                    compared += 1
+        assert compared == 2 * len(cells) * 2
+        assert set(slow) == {7, 8}

@@ -174,17 +174,29 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
 
     # ---- loading ----------------------------------------------------------------------------
 
-    def request_page(self, offset: int, *, background: bool, focus_id: str | None = None) -> None:
-        """A page of jobs, then their batch: the batch line is painted with the rows."""
+    def request_page(
+        self,
+        offset: int,
+        *,
+        background: bool,
+        focus_id: str | None = None,
+        batch_too: bool = False,
+    ) -> None:
+        """A page of jobs. A refresh also reads their batch again if it moved, and after a
+        change (``batch_too``) always: its line is painted with the rows. A page, filter or
+        order change reads the page alone: one request, and no batch document (it lists every
+        job id: megabytes for a 100,000-job batch)."""
         filters, limit, direction = self.filters, self.state.limit, self.direction
-        batch_id = self.the_batch.id
+        known = self.the_batch
         asked = (filters, direction)
 
-        async def load(c: PasqalClient) -> tuple[Page[Job], Batch]:
+        async def load(c: PasqalClient) -> tuple[Page[Job], Batch | None]:
             page = await c.list_jobs(
                 filters, offset=offset, limit=limit, order_by=ORDER_BY, order_by_direction=direction
             )
-            return page, await c.get_batch(batch_id)
+            if batch_too:
+                return page, await c.get_batch(known.id)
+            return page, (await queries.batch_if_changed(c, known) if background else None)
 
         self.pasqal.cloud.request(
             self,
@@ -281,7 +293,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         if batch is not None and batch.id == self.the_batch.id:
             self.the_batch = batch
             self.show_batch()
-        self.reload(self.state.offset)
+        self.request_page(self.state.offset, background=False, batch_too=True)
 
     # ---- actions ----------------------------------------------------------------------------
 
