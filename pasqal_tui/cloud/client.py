@@ -170,7 +170,7 @@ class PasqalClient(ClientBase):
         return await self._create(
             Batch,
             self._core(f"/api/v2/batches/{bid}/jobs"),
-            f"add {len(jobs)} jobs to batch {bid}",
+            f"add {len(jobs)} job{'' if len(jobs) == 1 else 's'} to batch {bid}",
             json_body=jobs_payload(jobs, batch_has_sequence=True),
             gzip_body=True,
         )

@@ -144,7 +144,7 @@ async def test_create_refused_outright_is_a_definite_answer(
             "POST",
             f"/core-fast/api/v2/batches/{BATCH}/jobs",
             lambda c: c.add_jobs(BATCH, [JobInput(runs=1)]),
-            f"add 1 jobs to batch {BATCH}",
+            f"add 1 job to batch {BATCH}",
         ),
         (
             "POST",
