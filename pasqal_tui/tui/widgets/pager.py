@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widgets import Static
 
@@ -46,10 +47,34 @@ class Pager(Static):
     DEFAULT_CSS = "Pager { width: 1fr; height: 1; }"
     _shown: str | None = None
 
+    _parts: tuple[str, str] = ("", "")
+
     def show(self, state: PageState, shown: int, extra: str = "") -> None:
         """Repaint only when the line changes: a refresh that changed nothing writes nothing."""
-        text = state.label(shown)
-        line = f"{text}  ·  {extra}" if extra else text
+        self._parts = (state.label(shown), extra)
+        self._paint()
+
+    def on_resize(self) -> None:
+        self._paint()
+
+    def _paint(self) -> None:
+        line = fitted(*self._parts, self.size.width or self.app.size.width)
         if line != self._shown:
             self._shown = line
             self.update(Text(line), layout=False)  # fixed size: no relayout of the whole screen
+
+
+def fitted(label: str, extra: str, width: int) -> str:
+    """``label  ·  extra`` in ``width`` cells: in full when it fits, else in shorter words
+    (the filter's "on this page:" as "here:", no "server:", no "page 1/1"), and cut with "…"
+    as the last resort, so an 80-column terminal still shows what the rows are."""
+    line = f"{label}  ·  {extra}" if extra else label
+    if cell_len(line) <= width or width <= 0:
+        return line
+    short = (
+        line.replace("  ·  page 1/1", "")
+        .replace("on this page: ", "here: ")
+        .replace("server: ", "")
+        .replace("  ·  ", " · ")
+    )
+    return short if cell_len(short) <= width else set_cell_size(short, width - 1) + "…"
