@@ -281,10 +281,17 @@ class DiffTable(DataTable[Cell]):
             if changed:
                 dirty.append(index)
         if dirty:
-            # One new generation for the render caches, then only the changed rows repainted.
-            # A bump per row made each refresh_row rebuild DataTable's ordered rows: a page of
-            # 100 new rows cost 100 x 100 row lookups (~20 ms of a page flip).
+            # One new generation for the render caches (a bump per row made each refresh_row
+            # rebuild DataTable's ordered rows: 100 x 100 row lookups a page), then the changed
+            # rows in view repainted: those out of view are drawn anew when scrolled to, and
+            # each refresh_row sums the heights of the rows above it. When most of the view
+            # changed (a new page), one repaint of the table instead.
             self._update_count += 1
-            for index in dirty:
-                self.refresh_row(index)
+            top, height = int(self.scroll_y), self.size.height
+            shown = [index for index in dirty if top <= index < top + height]
+            if len(shown) * 2 > height:
+                self.refresh()
+            else:
+                for index in shown:
+                    self.refresh_row(index)
         return len(dirty)
