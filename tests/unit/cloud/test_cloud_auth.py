@@ -243,15 +243,24 @@ async def test_a_create_refused_with_401_is_resent_once_with_a_fresh_token(
     ]
 
 
-async def test_a_kept_token_is_used_while_valid_with_no_sign_in(
-    cloud: FakeCloud, make_client: MakeClient
-) -> None:
+def kept_auth(
+    token: str, seconds_left: float
+) -> tuple[PasswordAuth, Clock, list[tuple[str, float]]]:
+    """Password auth holding a kept token (from the keyring) with ``seconds_left``, and the list
+    of the tokens it hands over for keeping."""
     clock = Clock()
     kept: list[tuple[str, float]] = []
     auth = PasswordAuth(
         ENV, "ada@example.com", "s3cret", clock=clock,
-        cached=("kept-token", clock.now + 3600), on_token=lambda t, e: kept.append((t, e)),
+        cached=(token, clock.now + seconds_left), on_token=lambda t, e: kept.append((t, e)),
     )  # fmt: skip
+    return auth, clock, kept
+
+
+async def test_a_kept_token_is_used_while_valid_with_no_sign_in(
+    cloud: FakeCloud, make_client: MakeClient
+) -> None:
+    auth, _, kept = kept_auth("kept-token", 3600)
     cloud.on("GET", GET_BATCH, batch_json())
     async with make_client(auth=auth) as client:
         await client.get_batch(BATCH)
@@ -262,12 +271,7 @@ async def test_a_kept_token_is_used_while_valid_with_no_sign_in(
 async def test_an_expired_kept_token_is_replaced_and_the_new_one_handed_over(
     cloud: FakeCloud, make_client: MakeClient
 ) -> None:
-    clock = Clock()
-    kept: list[tuple[str, float]] = []
-    auth = PasswordAuth(
-        ENV, "ada@example.com", "s3cret", clock=clock,
-        cached=("old-token", clock.now + 30), on_token=lambda t, e: kept.append((t, e)),
-    )  # fmt: skip  (30 s left: inside the minute of margin, so expired)
+    auth, clock, kept = kept_auth("old-token", 30)  # inside the minute of margin: expired
     cloud.on("GET", GET_BATCH, batch_json())
     async with make_client(auth=auth) as client:
         await client.get_batch(BATCH)
@@ -280,12 +284,7 @@ async def test_a_kept_token_refused_costs_one_sign_in_for_all_requests_in_flight
 ) -> None:
     """The service revoked the kept token while eight requests are on their way: one fresh
     sign-in serves them all (never a storm of sign-ins)."""
-    clock = Clock()
-    kept: list[tuple[str, float]] = []
-    auth = PasswordAuth(
-        ENV, "ada@example.com", "s3cret", clock=clock,
-        cached=("revoked", clock.now + 3600), on_token=lambda t, e: kept.append((t, e)),
-    )  # fmt: skip
+    auth, _, kept = kept_auth("revoked", 3600)
     cloud.token_delay = 0.01  # the sign-in is on the wire while the other 401s arrive
 
     def batch(request: httpx.Request) -> httpx.Response:

@@ -77,7 +77,7 @@ async def test_a_failed_page_fails_the_fetch_and_cancels_the_pages_in_flight() -
             raise RuntimeError("page 10 failed")
         started.set()
         try:
-            await asyncio.sleep(30)
+            await asyncio.Event().wait()  # a page whose answer never comes
         except asyncio.CancelledError:
             cancelled.append(offset)
             raise
