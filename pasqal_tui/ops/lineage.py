@@ -155,6 +155,14 @@ class Family:
     def of(self, job: Job) -> Lineage:
         return self.lineages.get(job.id) or Lineage([job])
 
+    @property
+    def in_flight(self) -> bool:
+        """Whether a resubmitted job's newest attempt can still change (its outcome is to come)."""
+        return any(
+            lineage.copies and not lineage.latest.status.is_terminal
+            for lineage in self.lineages.values()
+        )
+
 
 async def jobs_by_id(client: PasqalClient, ids: Iterable[str]) -> dict[str, Job]:
     """The jobs with these ids that the server shows (an id it does not know is left out)."""

@@ -232,3 +232,24 @@ async def test_the_cursor_stays_on_its_group_and_moves_to_its_neighbour_when_it_
         now = [g.message for g in view.groups]
         assert TOO_SHORT_TEXT not in now and now.index(expected) > 0  # row 0 proves nothing
         assert cursor_message(view) == expected
+
+
+async def test_the_view_reads_again_on_the_live_tick_only_while_a_copy_is_in_flight(
+    cloud: LocalCloudProcess, world: World
+) -> None:
+    """A rebatched group shows how its copies end without R: the PENDING copy of ``resubmitted``
+    keeps the view reading on the tick, at most every LIVE_EVERY seconds (a read takes many
+    requests)."""
+    app = make_app(cloud.base_url)
+    async with app.run_test(size=(160, 40)) as pilot:
+        view = await open_errors(pilot)
+        assert view.report is not None and view.report.family is not None
+        assert view.report.family.in_flight
+        report, asked = view.report, view._asked_at
+        view.LIVE_EVERY = 3600.0  # read just now: the tick waits (a read is asked at once)
+        view.refresh_data(False)
+        assert view._asked_at == asked and view.report is report
+        view.LIVE_EVERY = 0.0
+        view.refresh_data(False)
+        assert view._asked_at > asked
+        await reloaded(pilot, view, report)

@@ -11,6 +11,7 @@ group (by key) across reloads. `/` filters: words narrow the groups shown (messa
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -119,6 +120,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
         self.start: datetime | None = None
         self.end: datetime | None = None
         self.report: ErrorsReport | None = None
+        self._asked_at = 0.0  # time.monotonic() of the last read asked for
         self.groups: list[ErrorGroup] = []
         self.columns: Columns = COLUMNS
         #: The groups read (``groups`` are those the filter's words keep, in that order).
@@ -146,12 +148,23 @@ class ErrorsScreen(AppAccess, Screen[None]):
         self.query_one(DataTable).focus()
         self.load()
 
+    #: Seconds between reads on the live tick while an attempt it shows is in flight (a read
+    #: takes many requests): a rebatched group shows how its copies end without R.
+    LIVE_EVERY = 30.0
+
     def refresh_data(self, include_settled: bool) -> None:
-        """Reads many pages, so only on demand (R), never on the live-refresh tick."""
-        if include_settled:
+        """Reads many pages: on demand (R), and on the live tick only while a resubmitted job's
+        newest attempt is in flight, at most every :attr:`LIVE_EVERY` seconds."""
+        family = self.report.family if self.report is not None else None
+        if include_settled or (
+            family is not None
+            and family.in_flight
+            and time.monotonic() - self._asked_at >= self.LIVE_EVERY
+        ):
             self.load()
 
     def load(self) -> None:
+        self._asked_at = time.monotonic()
         last, start, end = self.last, self.start, self.end
         self.pasqal.cloud.request(
             self,

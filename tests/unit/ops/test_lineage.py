@@ -210,9 +210,7 @@ async def test_a_group_plan_spans_a_qpu_and_an_emulator_batch_and_sends_the_elig
     )
     assert f"Source batch {gone[:8]} is gone or in another project: 1 job left out." in plan.lines
     assert [p.batch_id for p in plan.plans] == [world.emu_group] and plan.skipped == 1
-    assert sorted(p.batch_id for p in plan.everything) == sorted(
-        [world.qpu_group, world.emu_group]
-    )
+    assert sorted(p.batch_id for p in plan.everything) == sorted([world.qpu_group, world.emu_group])
     before = await batch_total(client)
     gone_plan = Plan("rebatch", "", [], gone, 1, filters=RebatchFilters(id=[gone]))
     outcome = await rebatch_all(client, [gone_plan, *plan.plans])
@@ -225,3 +223,17 @@ async def test_a_group_plan_spans_a_qpu_and_an_emulator_batch_and_sends_the_elig
     with pytest.raises(errors.NotFoundError):
         await rebatch_all(client, [gone_plan])
     assert await batch_total(client) == before + 1
+
+
+async def test_a_family_is_in_flight_while_a_copy_can_still_change(
+    world: World, client: PasqalClient
+) -> None:
+    """What lets the errors view follow a rebatch on its own: a PENDING copy keeps the family in
+    flight; copies that ended (CANCELED, ERROR three deep) and jobs never resubmitted do not."""
+    (pending_root, _), (cancelled,), (deep,), (never,) = [
+        await errored(client, b)
+        for b in (world.qpu_two, world.qpu_cancelled, world.emu_deep, world.emu_group)
+    ]
+    assert (await lineage.trace(client, [pending_root])).in_flight
+    ended = await lineage.trace(client, [cancelled, deep, never])
+    assert ended.lineages and not ended.in_flight
