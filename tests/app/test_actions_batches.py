@@ -20,7 +20,7 @@ from support.actions import (
     planning,
     settled,
 )
-from support.app import loaded_rows, make_app, run_from_palette, wait_for
+from support.app import loaded_rows, make_app, on_screen, run_from_palette, wait_for
 from support.localcloud import wait_until
 
 from pasqal_tui.cloud.markers import markers_in, user_tags
@@ -35,7 +35,7 @@ async def test_close_asks_y_and_closes(cloud: Any, xdg_dirs: Path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_browser(pilot, bid)
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the dialog")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the dialog")
         body = str(app.screen.query_one("#confirm-body").render())
         assert f"Close batch {bid[:8]} on FRESNEL (1 job)" in body
         dialog = app.screen
@@ -61,7 +61,7 @@ async def test_cancel_batch_shows_counts_and_n_backs_out(cloud: Any, xdg_dirs: P
     async with app.run_test(size=(120, 36)) as pilot:
         await open_browser(pilot, bid)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the plan")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the plan")
         body = str(app.screen.query_one("#confirm-body").render())
         assert f"Cancel batch {bid[:8]} on FRESNEL: 3 pending or running jobs (107 runs)" in body
         await pilot.press("n")
@@ -70,7 +70,7 @@ async def test_cancel_batch_shows_counts_and_n_backs_out(cloud: Any, xdg_dirs: P
         assert not app.cloud.in_flight and audit_lines(xdg_dirs / "xdg_state_home") == []
         assert batch(cloud, bid)["status"] == "PENDING"
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the plan")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the plan")
         await pilot.press("y")
         await wait_for(pilot, lambda: batch(cloud, bid)["status"] == "CANCELED")
     assert {j["status"] for j in jobs_of(cloud, bid)} == {"CANCELED"}
@@ -90,7 +90,7 @@ async def test_cancel_an_open_batch_whose_jobs_finished_closes_it(
     async with app.run_test(size=(120, 36)) as pilot:
         await open_browser(pilot, bid)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the plan")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the plan")
         body = " ".join(str(app.screen.query_one("#confirm-body").render()).split())
         assert f"No job of batch {bid[:8]} on EMU_FREE is pending or running" in body
         assert "there is nothing to cancel" in body and "this closes it" in body
@@ -112,7 +112,7 @@ async def test_cancel_marked_jobs_only(cloud: Any, xdg_dirs: Path) -> None:
         await pilot.press("down", "space", "space")  # marks the 2nd and 3rd jobs
         assert jobs.marks == {ids[1], ids[2]}
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the plan")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the plan")
         body = str(app.screen.query_one("#confirm-body").render())
         assert f"Cancel 2 marked jobs (61 runs) of batch {bid[:8]}." in body
         await pilot.press("y")
@@ -151,7 +151,7 @@ async def test_tags_replace_all(cloud: Any, xdg_dirs: Path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await open_browser(pilot, bid)
         await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, TagsScreen))
+        await wait_for(pilot, lambda: on_screen(app, TagsScreen))
         field = app.screen.query_one("#tags")
         assert field.value == "old"  # type: ignore[attr-defined]
         field.value = "rabi, sweep 2, rabi"  # type: ignore[attr-defined]
@@ -181,7 +181,7 @@ async def test_read_only_hides_and_refuses_every_action(cloud: Any, xdg_dirs: Pa
         ]
         screen.action_act("close_batch")  # called anyway: refused with a message
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app))
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app))
         jobs = app.screen
         await pilot.press("space")
         for key in ("a", "c", "r", "t", "ctrl+r"):
@@ -241,7 +241,7 @@ async def test_close_from_the_job_table_through_the_palette(cloud: Any) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await open_jobs(pilot, bid)
         await run_from_palette(pilot, "close this batch", "Close this batch")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the dialog")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the dialog")
         await pilot.press("y")
         await wait_for(pilot, lambda: batch(cloud, bid)["open"] is False, what="closed on server")
 

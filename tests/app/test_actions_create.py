@@ -23,7 +23,7 @@ from support.actions import (
     make_batch,
     open_browser,
 )
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from textual.widgets import Input, Select
 
 from pasqal_tui.cloud.markers import markers_in, user_tags
@@ -45,7 +45,7 @@ async def open_form(pilot: Any) -> CreateBatchScreen:
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) >= 0 and app.screen.loaded, what="batches")
     await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(app.screen, CreateBatchScreen))
+    await wait_for(pilot, lambda: on_screen(app, CreateBatchScreen))
     return app.screen  # type: ignore[return-value]
 
 
@@ -66,13 +66,13 @@ async def test_create_from_files(cloud: Any, xdg_dirs: Path) -> None:
         set_field(form, "#cb-jobs", RABI_JOBS)
         set_field(form, "#cb-tags", "rabi, scan")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="confirm")
         body = str(app.screen.query_one("#confirm-body").render())
         assert "Create a closed batch on EMU_FREE: 10 jobs, 1,000 runs." in body
         assert "Configuration: strict_validation=False, with_noise=False" in body
         assert batch_count(cloud) == before  # nothing sent before y
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen), what="the new batch")
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen), what="the new batch")
         new_id = app.screen.the_batch.id  # type: ignore[attr-defined]
     assert batch_count(cloud) == before + 1
     created = batch(cloud, new_id)
@@ -114,13 +114,13 @@ async def test_create_open_batch_from_typed_jobs_on_emu_tn(cloud: Any) -> None:
         set_field(form, "#cb-dt", "5")
         form.query_one("#cb-open").value = True  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="confirm")
         body = str(app.screen.query_one("#confirm-body").render())
         assert "Create an open batch on EMU_TN: 2 jobs, 30 runs." in body
         assert "dt=5.0, precision=normal, max_bond_dim=500" in body
         assert "EMU_TN is deprecated by the Pasqal SDK in favour of EMU_MPS" in body
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen), what="the new batch")
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen), what="the new batch")
         new_id = app.screen.the_batch.id  # type: ignore[attr-defined]
     created = batch(cloud, new_id)
     assert created["open"] is True and created["configuration"]["dt"] == 5.0
@@ -213,13 +213,13 @@ async def test_add_jobs_to_an_open_batch(cloud: Any, xdg_dirs: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_browser(pilot, bid)
         await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, CreateBatchScreen))
+        await wait_for(pilot, lambda: on_screen(app, CreateBatchScreen))
         form = app.screen
         await wait_for(pilot, lambda: "The batch's sequence declares omega" in str(
             form.query_one("#cb-info").render()))  # fmt: skip
         set_field(form, "#cb-jobs", RABI_JOBS)  # type: ignore[arg-type]
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen))
         body = str(app.screen.query_one("#confirm-body").render())
         assert f"Add 10 jobs (1,000 runs) to open batch {bid[:8]}." in body
         await pilot.press("y")
@@ -251,7 +251,7 @@ async def test_the_device_list_comes_from_the_cloud(cloud: Any) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded_rows(app) >= 0, what="the batch list")
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, CreateBatchScreen))
+        await wait_for(pilot, lambda: on_screen(app, CreateBatchScreen))
         select = app.screen.query_one("#cb-device", Select)
         offered = lambda: [value for _label, value in select._options]  # noqa: E731
         await wait_for(pilot, lambda: "FRESNEL_CAN1" not in offered(), what="the cloud's list")

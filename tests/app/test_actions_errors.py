@@ -16,7 +16,7 @@ from support.actions import (
     planning,
     settled,
 )
-from support.app import loaded_rows, make_app, run_from_palette, wait_for
+from support.app import loaded_rows, make_app, on_screen, run_from_palette, wait_for
 from support.localcloud import wait_until
 from textual.widgets import DataTable
 
@@ -50,7 +50,7 @@ async def open_errors(pilot: Any) -> ErrorsScreen:
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
     await pilot.press("e")
-    await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen) and app.screen.report)
+    await wait_for(pilot, lambda: on_screen(app, ErrorsScreen) and app.screen.report)
     return app.screen  # type: ignore[return-value]
 
 
@@ -76,12 +76,12 @@ async def test_groups_open_and_rebatch_per_batch(cloud: Any, xdg_dirs: Path) -> 
         assert shown == MISSING or (shown.endswith("\u2026") and MISSING.startswith(shown[:-1]))
         assert str(table.get_row_at(0)[3]) == "2"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ErrorGroupScreen))
+        await wait_for(pilot, lambda: on_screen(app, ErrorGroupScreen))
         assert sorted(j.id for j in app.screen.jobs) == missing_ids  # type: ignore[attr-defined]
         await pilot.press("escape")
         assert app.screen is view
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the plan")
+        await wait_for(pilot, lambda: on_screen(app, ChoiceScreen), what="the plan")
         body = str(app.screen.query_one("#confirm-body").render())
         assert "Resubmit 2 jobs (42 runs) from 2 source batches into 2 new batches:" in body
         assert f"{first[:8]} EMU_FREE: 1 job, 30 runs" in body
@@ -104,9 +104,9 @@ async def test_palette_errors_and_read_only(cloud: Any) -> None:
     before = len(children_of(cloud, first))
     app = make_app(cloud.base_url, read_only=True)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen) and loaded_rows(app))
         await run_from_palette(pilot, ":errors", ":errors")
-        await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen) and app.screen.report)
+        await wait_for(pilot, lambda: on_screen(app, ErrorsScreen) and app.screen.report)
         view = app.screen
         assert isinstance(view, ErrorsScreen) and view.groups
         assert "rebatch_group" not in {b.binding.action for b in view.active_bindings.values()}

@@ -17,7 +17,7 @@ from support.actions import (
     planning,
     settled,
 )
-from support.app import make_app, wait_for
+from support.app import make_app, on_screen, wait_for
 from support.localcloud import wait_until
 
 from pasqal_tui.tui.screens.dialogs.confirm import ChoiceScreen, ConfirmScreen
@@ -49,17 +49,17 @@ async def test_rebatch_from_the_error_filter(cloud: Any, xdg_dirs: Path) -> None
         await pilot.press("4")  # only ERROR
         await wait_for(pilot, lambda: jobs.state.total == 2, what="the ERROR filter")
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, RebatchScreen))
+        await wait_for(pilot, lambda: on_screen(app, RebatchScreen))
         dialog = app.screen
         assert dialog.query_one("#rb-status").value == "ERROR"  # type: ignore[attr-defined]
         await wait_for(pilot, lambda: "Resubmit" in rebatch_plan_text(app), what="the plan")
         assert f"Resubmit 2 jobs (70 runs) of batch {bid[:8]}" in rebatch_plan_text(app)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="confirm")
+        await wait_for(pilot, lambda: on_screen(app, ChoiceScreen), what="confirm")
         await pilot.press("y")
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, JobsScreen) and app.screen.the_batch.id != bid,
+            lambda: on_screen(app, JobsScreen) and app.screen.the_batch.id != bid,
             what="the new batch on screen",
         )
         new = app.screen
@@ -83,7 +83,7 @@ async def test_rebatch_marked_rows_says_which_are_left_out(cloud: Any) -> None:
         assert jobs.table.row_ids == ids
         await pilot.press("space", "space")  # marks the DONE first and the ERROR second job
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, RebatchScreen))
+        await wait_for(pilot, lambda: on_screen(app, RebatchScreen))
         dialog = app.screen
         field = dialog.query_one("#rb-id")
         assert field.value == ", ".join(sorted(ids[:2]))  # type: ignore[attr-defined]
@@ -96,11 +96,9 @@ async def test_rebatch_marked_rows_says_which_are_left_out(cloud: Any) -> None:
         assert "1 marked job left out:" in plan
         assert f"{ids[0][:8]}: status DONE is not ERROR" in plan
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="confirm")
+        await wait_for(pilot, lambda: on_screen(app, ChoiceScreen), what="confirm")
         await pilot.press("y")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.the_batch.id != bid
-        )
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen) and app.screen.the_batch.id != bid)
         new_id = app.screen.the_batch.id  # type: ignore[attr-defined]
     (copy,) = jobs_of(cloud, new_id)
     assert copy["parent_id"] == ids[1]
@@ -113,7 +111,7 @@ async def test_bad_rebatch_field_sends_nothing(cloud: Any, xdg_dirs: Path) -> No
     async with app.run_test(size=(140, 40)) as pilot:
         await open_jobs(pilot, bid)
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, RebatchScreen))
+        await wait_for(pilot, lambda: on_screen(app, RebatchScreen))
         await wait_for(pilot, lambda: "Resubmit" in rebatch_plan_text(app))
         dialog = app.screen
         dialog.query_one("#rb-min_runs").value = "lots"  # type: ignore[attr-defined]
@@ -135,7 +133,7 @@ async def test_retry_adds_a_copy_to_the_open_batch(cloud: Any, xdg_dirs: Path) -
         jobs = await open_jobs(pilot, bid)
         source = jobs.table.row_ids[1]
         await pilot.press("down", "ctrl+r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen))
         assert f"Add a copy of job {source[:8]}" in str(
             app.screen.query_one("#confirm-body").render()
         )

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from support.app import batch_list, loaded_rows, make_app, wait_for
+from support.app import batch_list, loaded_rows, make_app, on_screen, wait_for
 
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.dialogs.command import CommandScreen
@@ -62,7 +62,7 @@ async def test_jobs_by_prefix_ambiguous_prefixes_and_unknown_commands(demo_cloud
 
         target = browser.items[3]
         await pilot.press("ctrl+u", *f"jobs {unique_prefix(ids, target.id)}", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
         assert app.screen.the_batch.id == target.id  # type: ignore[attr-defined]
 
         await prompt(pilot)
@@ -76,7 +76,7 @@ async def test_jobs_by_prefix_ambiguous_prefixes_and_unknown_commands(demo_cloud
         hidden = target_pool(ids, browser)[0]
         await prompt(pilot)
         await pilot.press(*f"jobs {unique_prefix(ids, hidden)}", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
         assert app.screen.the_batch.id == hidden  # type: ignore[attr-defined]
 
 
@@ -92,7 +92,7 @@ async def test_tab_completes_and_up_down_walk_the_history(demo_cloud: Any, xdg_d
         await pilot.press(*"er", "tab")
         await wait_for(pilot, lambda: typed(app) == "errors")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen), what=":errors")
+        await wait_for(pilot, lambda: on_screen(app, ErrorsScreen), what=":errors")
         view = app.screen
         assert isinstance(view, ErrorsScreen)
         await wait_for(pilot, lambda: len(view.all_groups) > 1, what="the error groups")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from support.actions import batch, batch_count, cloud_fixture  # noqa: F401  (the module's cloud)
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from textual.widgets import Checkbox, Input, Select
 
 from pasqal_tui.cloud.markers import user_tags
@@ -22,9 +22,9 @@ RABI = str(Path(__file__).resolve().parents[2] / "examples" / "rabi.json")
 
 async def open_form(pilot: Any) -> CreateBatchScreen:
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.loaded)
+    await wait_for(pilot, lambda: on_screen(app, BatchesScreen) and app.screen.loaded)
     await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(app.screen, CreateBatchScreen), what="the form")
+    await wait_for(pilot, lambda: on_screen(app, CreateBatchScreen), what="the form")
     form = app.screen
     assert isinstance(form, CreateBatchScreen)
     return form
@@ -56,7 +56,7 @@ async def test_esc_keeps_the_form_and_a_created_batch_clears_it(cloud: Any) -> N
         form.query_one("#cb-open", Checkbox).value = True
         form.query_one("#cb-tags", Input).value = "kept, draft"
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen), what="the browser")
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen), what="the browser")
 
         form = await open_form(pilot)  # a new form, filled in as it was left
         await wait_for(pilot, lambda: typed_rows(form) == [
@@ -68,11 +68,11 @@ async def test_esc_keeps_the_form_and_a_created_batch_clears_it(cloud: Any) -> N
         assert form.query_one("#cb-dt").display  # the EMU_TN fields are shown, as before
 
         await pilot.press("ctrl+s")  # the restored form is checked and sent like a typed one
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="confirm")
         body = str(app.screen.query_one("#confirm-body").render())
         assert "Create an open batch on EMU_TN: 1 job, 25 runs." in body
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen), what="the new batch")
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen), what="the new batch")
         new_id = app.screen.the_batch.id  # type: ignore[attr-defined]
         await pilot.press("escape")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pulser.backend import EmulationConfig, Results
 from support.actions import batch, batch_count, jobs_of, settled
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from support.localcloud import api_client, data, wait_until
 from textual.widgets import Checkbox, Input, Select
 
@@ -24,7 +24,7 @@ async def _filled_form(pilot: Any, device: str) -> SubmissionForm:
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) >= 0 and app.screen.loaded, what="batches")
     await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(app.screen, SubmissionForm))
+    await wait_for(pilot, lambda: on_screen(app, SubmissionForm))
     form: SubmissionForm = app.screen
     form.query_one("#cb-sequence", Input).value = RABI
     form.query_one("#cb-sequence", Input).focus()
@@ -50,11 +50,11 @@ async def test_shots_and_observables_reach_the_job(local_cloud: Any) -> None:
         form.query_one("#ec-occupation", Checkbox).value = True
         form.query_one("#ec-energy", Checkbox).value = True
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="confirm")
         body = str(app.screen.query_one("#confirm-body").render())
         assert "EmulationConfig: bitstrings (40 shots), occupation, energy" in body
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen), what="the new batch")
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen), what="the new batch")
         batch_id = app.screen.the_batch.id  # type: ignore[attr-defined]
     sent = batch(local_cloud, batch_id)["backend_configuration"]
     config = EmulationConfig.from_abstract_repr(sent)
@@ -93,11 +93,11 @@ async def test_a_config_file_and_bad_values_are_named_and_nothing_is_sent(
         assert not isinstance(app.screen, ConfirmScreen) and shots.value == ""
         form.query_one("#ec-file", Input).value = str(good)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="confirm")
         body = str(app.screen.query_one("#confirm-body").render())
         assert "EmulationConfig: bitstrings (25 shots), correlation_matrix" in body
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, SubmissionForm), what="the form")
+        await wait_for(pilot, lambda: on_screen(app, SubmissionForm), what="the form")
         form.query_one("#cb-device", Select).value = "EMU_TN"
         await pilot.pause()
         assert not form.query_one("#cb-emulation").display  # EMU_TN reads `configuration`

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from support.app import batch_list, loaded_rows, make_app, wait_for
+from support.app import batch_list, loaded_rows, make_app, on_screen, wait_for
 from support.localcloud import api_client, data
 from textual.widgets import Input, Static
 
@@ -36,7 +36,7 @@ def api_job_ids(cloud: Any, batch_id: str, status: str) -> list[str]:
 async def export_to(pilot: Any, path: Path) -> ExportScreen:
     app = pilot.app
     await pilot.press("E")
-    await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen), what="the export dialog")
+    await wait_for(pilot, lambda: on_screen(app, ExportScreen), what="the export dialog")
     dialog = app.screen
     assert isinstance(dialog, ExportScreen)
     dialog.query_one(Input).value = str(path)
@@ -53,7 +53,7 @@ async def test_jobs_of_a_filter_every_page_to_csv_and_error_groups_to_json(
         big = next(b for b in batches.items if b.jobs_count == 5000)
         batches.table.move_to_id(big.id)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
         jobs = app.screen
         assert isinstance(jobs, JobsScreen)
         await pilot.press("3")  # only DONE
@@ -89,7 +89,7 @@ async def test_jobs_of_a_filter_every_page_to_csv_and_error_groups_to_json(
         await pilot.press("escape", "escape")  # the first clears the filter
         await batch_list(pilot)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen) and app.screen.report)
+        await wait_for(pilot, lambda: on_screen(app, ErrorsScreen) and app.screen.report)
         view = app.screen
         assert isinstance(view, ErrorsScreen) and view.groups
         target = tmp_path / "groups.json"

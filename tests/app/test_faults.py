@@ -25,7 +25,7 @@ from support.actions import (
     open_browser,
     open_jobs,
 )
-from support.app import batch_list, loaded_rows, make_app, wait_for
+from support.app import batch_list, loaded_rows, make_app, on_screen, wait_for
 from support.faultproxy import Fault, FaultProxy
 from textual.widgets import Input, TextArea
 
@@ -69,7 +69,7 @@ async def fill_create_form(pilot: Any) -> SubmissionForm:
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) >= 0 and app.screen.loaded, what="batches")
     await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(app.screen, SubmissionForm))
+    await wait_for(pilot, lambda: on_screen(app, SubmissionForm))
     form = app.screen
     assert isinstance(form, SubmissionForm)
     form.query_one("#cb-sequence", Input).value = RABI
@@ -81,7 +81,7 @@ async def send_form(pilot: Any) -> str:
     """ctrl+s, then `y`; returns what the confirmation said."""
     app = pilot.app
     await pilot.press("ctrl+s")
-    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+    await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the confirmation")
     body = confirm_body(app)
     await pilot.press("y")
     return body
@@ -112,7 +112,7 @@ async def test_create_batch_answer_lost_after_commit_says_created_as_its_id(
         await fill_create_form(pilot)
         assert app.cloud.client is not None and app.cloud.client.create_timeout == 2.0
         await send_form(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen), what="the new batch")
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen), what="the new batch")
         new_id = app.screen.the_batch.id  # type: ignore[attr-defined]
         said = f"create batch: the answer was lost; looked up: created as {new_id[:8]}"
         await wait_for(pilot, lambda: noted(app, said), what=said)
@@ -139,7 +139,7 @@ async def test_create_batch_refused_before_the_server_says_safe_to_resend_then_s
         assert batch_count(cloud) == before
         body = await send_form(pilot)  # the user resends
         assert RESEND_LINE in " ".join(body.split())
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen), what="the new batch")
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen), what="the new batch")
         new_id = app.screen.the_batch.id  # type: ignore[attr-defined]
     assert batch_count(cloud) == before + 1
     assert proxy.forwarded("POST", CREATE) == 1  # the refused send never reached the server
@@ -160,7 +160,7 @@ async def test_add_jobs_answer_lost_says_created_and_adds_once(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_browser(pilot, bid)
         await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, SubmissionForm))
+        await wait_for(pilot, lambda: on_screen(app, SubmissionForm))
         form = app.screen
         await wait_for(pilot, lambda: "declares omega" in str(form.query_one("#cb-info").render()))
         form.query_one("#cb-jobs", Input).value = RABI_JOBS
@@ -181,7 +181,7 @@ async def test_retry_answer_lost_says_created_and_adds_once(cloud: Any, proxy: F
     async with app.run_test(size=(140, 40)) as pilot:
         await open_jobs(pilot, bid)
         await pilot.press("down", "ctrl+r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen))
         await pilot.press("y")
         said = f"add jobs to batch {bid[:8]}: the answer was lost; looked up: created as "
         await wait_for(pilot, lambda: noted(app, said), what=said)
@@ -199,7 +199,7 @@ async def test_rebatch_answer_lost_says_created_and_opens_the_one_new_batch(
     async with app.run_test(size=(140, 40)) as pilot:
         await open_browser(pilot, bid)
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, RebatchScreen))
+        await wait_for(pilot, lambda: on_screen(app, RebatchScreen))
         status = app.screen.query_one("#rb-status", Input)
         status.value = "pending"
         status.focus()
@@ -207,11 +207,11 @@ async def test_rebatch_answer_lost_says_created_and_opens_the_one_new_batch(
         plan = lambda: str(app.screen.query_one("#rebatch-plan").render())  # noqa: E731
         await wait_for(pilot, lambda: "Resubmit 2 jobs" in plan(), what="the plan")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the plan")
+        await wait_for(pilot, lambda: on_screen(app, ChoiceScreen), what="the plan")
         await pilot.press("y")
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, JobsScreen) and app.screen.the_batch.parent_id == bid,
+            lambda: on_screen(app, JobsScreen) and app.screen.the_batch.parent_id == bid,
             what="the new batch on screen",
         )
         new_id = app.screen.the_batch.id  # type: ignore[attr-defined]
@@ -232,7 +232,7 @@ async def test_cancel_batch_answer_lost_reads_as_done(cloud: Any, proxy: FaultPr
     async with app.run_test(size=(120, 36)) as pilot:
         await open_browser(pilot, bid)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the plan")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the plan")
         await pilot.press("y")
         said = f"Cancelled batch {bid[:8]}: already CANCELED (the first answer was lost)"
         await wait_for(pilot, lambda: noted(app, said), what=said)
@@ -250,7 +250,7 @@ async def test_cancel_jobs_answer_lost_reads_as_cancelled(cloud: Any, proxy: Fau
         jobs = await open_jobs(pilot, bid)
         await pilot.press("space", "space")
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the plan")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the plan")
         await pilot.press("y")
         said = f"Cancelled 2 jobs of {bid[:8]} (2 already canceled: the first answer was lost)"
         await wait_for(pilot, lambda: noted(app, said), what=said)
@@ -269,16 +269,16 @@ async def test_create_workload_answer_lost_says_unknown_and_asks_before_resendin
     async with app.run_test(size=(120, 36)) as pilot:
         await batch_list(pilot)
         await pilot.press("W")
-        await wait_for(pilot, lambda: isinstance(app.screen, WorkloadsScreen))
+        await wait_for(pilot, lambda: on_screen(app, WorkloadsScreen))
 
         async def create() -> None:
             await pilot.press("n")
-            await wait_for(pilot, lambda: isinstance(app.screen, CreateWorkloadScreen))
+            await wait_for(pilot, lambda: on_screen(app, CreateWorkloadScreen))
             app.screen.query_one("#wl-config", TextArea).text = '{"sequence": "x"}'
             await pilot.press("ctrl+s")
 
         await create()
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the y question")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the y question")
         await pilot.press("y")
         said = "create workload: the answer was lost"
         await wait_for(pilot, lambda: noted(app, said), what=said)
@@ -286,7 +286,7 @@ async def test_create_workload_answer_lost_says_unknown_and_asks_before_resendin
         assert "outcome unknown: the API cannot list workloads" in shown
         assert "failed" not in shown and "the connection to 127.0.0.1" in shown
         await create()
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the warning")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the warning")
         assert "sending again may create it twice" in confirm_body(app)
         await pilot.press("n")  # backs out: nothing sent
     assert proxy.forwarded("POST", r"/api/v1/workloads$") == 1

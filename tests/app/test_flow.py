@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from support.app import batch_list, cell_text, loaded_rows, make_app, screen_named, wait_for
+from support.app import (
+    batch_list,
+    cell_text,
+    loaded_rows,
+    make_app,
+    on_screen,
+    screen_named,
+    wait_for,
+)
 
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.job import JobScreen
@@ -118,7 +126,7 @@ async def test_rebatched_job_links_to_its_parent_and_copies_its_id(demo_cloud) -
         await pilot.press("P")
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, JobScreen) and app.screen.job.id == parent_id,
+            lambda: on_screen(app, JobScreen) and app.screen.job.id == parent_id,
             what="the parent job",
         )
         parent = app.screen

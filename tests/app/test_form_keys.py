@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import Input
@@ -33,7 +33,7 @@ async def open_form(pilot: Any) -> CreateBatchScreen:
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
     await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(app.screen, CreateBatchScreen), what="the form")
+    await wait_for(pilot, lambda: on_screen(app, CreateBatchScreen), what="the form")
     return app.screen  # type: ignore[return-value]
 
 

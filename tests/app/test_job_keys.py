@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from support.snapshots import errored_jobs, history
 
 from pasqal_tui.tui.screens.job import JobScreen
@@ -23,7 +23,7 @@ def said(app: Any, text: str) -> bool:
 async def open_job(pilot: Any) -> JobScreen:
     app = pilot.app
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, JobScreen) and app.screen.loaded)
+    await wait_for(pilot, lambda: on_screen(app, JobScreen) and app.screen.loaded)
     screen = app.screen
     assert isinstance(screen, JobScreen)
     return screen
@@ -54,7 +54,7 @@ async def test_a_done_rebatched_job_offers_raw_and_parent(demo_cloud: Any) -> No
         child = next(b for b in batches.items if b.parent_id)  # a rebatch of the demo
         batches.table.move_to_id(child.id)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
         jobs = app.screen
         assert isinstance(jobs, JobsScreen)
         done = next(j for j in jobs.items if j.status.value == "DONE" and j.parent_id)
@@ -70,5 +70,5 @@ async def test_a_done_rebatched_job_offers_raw_and_parent(demo_cloud: Any) -> No
         await pilot.press("v")
         assert job.show_raw
         await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobScreen) and app.screen is not job)
+        await wait_for(pilot, lambda: on_screen(app, JobScreen) and app.screen is not job)
         assert app.screen.job.id == done.parent_id  # type: ignore[attr-defined]

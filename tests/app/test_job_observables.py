@@ -9,7 +9,7 @@ from typing import Any
 from pulser.backend import BitStrings, CorrelationMatrix, EmulationConfig, Energy, Occupation
 from rich.text import Text
 from support.actions import open_jobs, rabi, settled
-from support.app import make_app, wait_for
+from support.app import make_app, on_screen, wait_for
 from support.localcloud import wait_until
 from textual.widgets import Static
 
@@ -57,7 +57,7 @@ async def test_job_detail_lists_the_observables(local_cloud: Any) -> None:
         await pilot.press("enter")
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, JobScreen) and app.screen.results_loaded,
+            lambda: on_screen(app, JobScreen) and app.screen.results_loaded,
             what="the job's results",
         )
         screen = app.screen
@@ -76,4 +76,3 @@ async def test_job_detail_lists_the_observables(local_cloud: Any) -> None:
         assert any(li.startswith("correlations ⟨n_i n_j⟩") for li in lines)
         # The histogram is still there, from the results' counter.
         assert "40" in _text(screen, "#job-results") or "11" in _text(screen, "#job-results")
-

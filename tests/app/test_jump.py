@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.app import batch_list, loaded_rows, make_app, wait_for
+from support.app import batch_list, loaded_rows, make_app, on_screen, wait_for
 
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.dialogs.jump import JumpScreen, resolve
@@ -62,7 +62,7 @@ async def test_jump_opens_the_batch_and_esc_restores_the_browser(demo_cloud: Any
         assert before[1] == (False, "")
 
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, JumpScreen), what="the dialog")
+        await wait_for(pilot, lambda: on_screen(app, JumpScreen), what="the dialog")
         await pilot.press(*"ffff", "enter")  # matches nothing: said in the dialog, nothing opened
         hint = str(app.screen.query_one("#jump-hint").render())
         assert "No batch on this page starts with 'ffff'" in hint
@@ -71,9 +71,9 @@ async def test_jump_opens_the_batch_and_esc_restores_the_browser(demo_cloud: Any
         assert (screen.table.cursor_row, bar_state(screen), app.focused) == before
 
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, JumpScreen), what="the dialog")
+        await wait_for(pilot, lambda: on_screen(app, JumpScreen), what="the dialog")
         await pilot.press(*unique_prefix(ids, target.id), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
         assert app.screen.the_batch.id == target.id  # type: ignore[attr-defined]
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, what="the browser")
@@ -88,7 +88,7 @@ async def test_jump_opens_the_batch_and_esc_restores_the_browser(demo_cloud: Any
 
         full = screen.items[2].id  # a full id opens its batch too
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, JumpScreen), what="the dialog")
+        await wait_for(pilot, lambda: on_screen(app, JumpScreen), what="the dialog")
         await pilot.press(*full.upper(), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen))
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen))
         assert app.screen.the_batch.id == full  # type: ignore[attr-defined]

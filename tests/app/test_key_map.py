@@ -16,6 +16,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
+from support.app import on_screen
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -160,7 +161,7 @@ async def test_a_keymap_override_by_id_moves_a_registry_action(demo_cloud: Any) 
         screen = await batch_list(pilot)
         await pilot.press("e")
         await pilot.press("question_mark")  # proves the `e` was read (and did nothing)
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        await wait_for(pilot, lambda: on_screen(app, HelpScreen), what="help")
         rows = {row[2]: row[0] for row in app.screen.rows}  # type: ignore[attr-defined]
         assert rows["batches.errors"] == "^e"
         await pilot.press("escape")
@@ -168,5 +169,5 @@ async def test_a_keymap_override_by_id_moves_a_registry_action(demo_cloud: Any) 
         footer = dict(screen.query_one(KeyFooter).shown)
         assert footer.get("^e") == "Errors" and "e" not in footer
         await pilot.press("ctrl+e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen), what="errors view")
+        await wait_for(pilot, lambda: on_screen(app, ErrorsScreen), what="errors view")
         assert not isinstance(app.screen, BatchesScreen)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from textual.widgets import Static
 
 from pasqal_tui.core import paths
@@ -22,7 +22,7 @@ async def test_no_configuration_starts_the_demo_cloud_and_stops_it(xdg_dirs: Pat
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app) > 0,
+            lambda: on_screen(app, BatchesScreen) and loaded_rows(app) > 0,
             timeout=90,
             what="the demo batches",
         )
@@ -46,7 +46,7 @@ async def test_without_the_local_extra_login_says_how_to_install(
     monkeypatch.setattr(launcher.importlib.util, "find_spec", find_spec)
     app = make_app(None)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login")
+        await wait_for(pilot, lambda: on_screen(app, LoginScreen), what="login")
         status = str(app.screen.query_one("#login-status", Static).render())
         assert "pip install 'pasqal-tui[local]'" in status
         assert app.launcher.process is None

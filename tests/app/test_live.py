@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app import batch_list, cell_text, loaded_rows, make_app, start_cloud, wait_for
+from support.app import (
+    batch_list,
+    cell_text,
+    loaded_rows,
+    make_app,
+    on_screen,
+    start_cloud,
+    wait_for,
+)
 from textual.widgets._toast import Toast
 
 from pasqal_tui.cloud import environments
@@ -55,7 +63,7 @@ async def test_job_goes_pending_running_done(tmp_path: Path) -> None:
             app.screen.table.move_to_id(batch_id)
             await pilot.press("enter")
             await wait_for(
-                pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0
+                pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0
             )  # loaded_rows is -1 (truthy) until the page is in
             jobs = app.screen
             assert isinstance(jobs, JobsScreen)

@@ -6,7 +6,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from support.app import MemoryKeyring, loaded_rows, make_app, wait_for
+from support.app import MemoryKeyring, loaded_rows, make_app, on_screen, wait_for
 from textual.widgets import Checkbox, Input, Static
 
 from pasqal_tui.core import paths
@@ -21,7 +21,7 @@ async def test_wrong_password_then_remembered_login(
     save_config(Config(profiles=[Profile(name="lab", environment="local", username="demo")]))
     app = make_app(demo_cloud.base_url, profile="lab")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login")
+        await wait_for(pilot, lambda: on_screen(app, LoginScreen), what="login")
         screen = app.screen
         assert screen.query_one("#username", Input).value == "demo"
         assert screen.focused is screen.query_one("#password", Input)
@@ -37,7 +37,7 @@ async def test_wrong_password_then_remembered_login(
         screen.query_one("#password", Input).value = "demo"
         screen.query_one("#remember", Checkbox).value = True
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen) and loaded_rows(app))
         # The password and the chosen project are saved before the batch browser opens.
     assert memory_keyring.store == {("pasqal-tui", "lab"): "demo"}
     path = paths.config_file()
@@ -54,7 +54,7 @@ async def test_saved_password_logs_in_without_a_form(demo_cloud: Any, xdg_dirs: 
     keyring.set_password("pasqal-tui", "lab", "demo")
     app = make_app(demo_cloud.base_url, profile="lab")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen) and loaded_rows(app))
 
 
 async def test_keymap_in_config_remaps_a_binding_by_id(demo_cloud: Any) -> None:
@@ -63,7 +63,7 @@ async def test_keymap_in_config_remaps_a_binding_by_id(demo_cloud: Any) -> None:
     save_config(Config(keymap={"app.help": "f1"}))
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen) and loaded_rows(app))
         await pilot.press("question_mark")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("f1")
@@ -79,7 +79,7 @@ async def test_bad_config_file_is_named_and_the_app_still_starts(demo_cloud: Any
     path.write_text("theme: pasqal\nrefresh_interval: 1\n")
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen) and loaded_rows(app))
 
         def toasts() -> list[str]:
             return [str(t.render()) for t in app.screen.query(Toast)]

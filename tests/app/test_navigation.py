@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.app import batch_list, make_app, open_from_batch_list, wait_for
+from support.app import batch_list, make_app, on_screen, open_from_batch_list, wait_for
 from textual.widgets import DataTable, Input
 
 from pasqal_tui.tui.navigation import TABLE_MOVES
@@ -64,7 +64,7 @@ async def test_every_motion_key_on_the_batch_browser(demo_cloud: Any) -> None:
         await wait_for(pilot, lambda: cursor(screen) == last, what="the cursor back on its row")
 
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        await wait_for(pilot, lambda: on_screen(app, HelpScreen), what="help")
         rows = {row[2]: (row[0], row[1]) for row in app.screen.rows}  # type: ignore[attr-defined]
         assert rows["table.down"] == ("j ↓", "Next row")
         assert rows["table.up"] == ("k ↑", "Previous row")
@@ -84,7 +84,7 @@ async def test_errors_view_and_group_move_with_the_same_keys(demo_cloud: Any) ->
         assert cursor(view) == 4
         fifth = view.groups[4]
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the plan")
+        await wait_for(pilot, lambda: on_screen(app, ChoiceScreen), what="the plan")
         body = str(app.screen.query_one("#confirm-body").render())
         assert body.startswith(f"Error: {fifth.message}")  # the fifth group's, not the first's
         for batch_id in fifth.batches:
@@ -99,7 +99,7 @@ async def test_errors_view_and_group_move_with_the_same_keys(demo_cloud: Any) ->
         group = max(view.groups, key=lambda g: g.count)
         view.query_one(DataTable).move_cursor(row=view.groups.index(group))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ErrorGroupScreen), what="the group")
+        await wait_for(pilot, lambda: on_screen(app, ErrorGroupScreen), what="the group")
         jobs = app.screen
         assert len(jobs.jobs) >= 2  # type: ignore[attr-defined]
         await pilot.press("j")
@@ -135,7 +135,7 @@ async def open_errors(pilot: Any) -> ErrorsScreen:
     app = pilot.app
     await batch_list(pilot)
     await pilot.press("e")
-    await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen) and app.screen.report)
+    await wait_for(pilot, lambda: on_screen(app, ErrorsScreen) and app.screen.report)
     screen = app.screen
     assert isinstance(screen, ErrorsScreen)
     return screen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.app import batch_list, cell_text, loaded_rows, make_app, wait_for
+from support.app import batch_list, cell_text, loaded_rows, make_app, on_screen, wait_for
 
 from pasqal_tui.tui.screens.jobs import JobsScreen
 from pasqal_tui.tui.widgets.pager import Pager
@@ -21,7 +21,7 @@ async def test_pages_through_5000_jobs(demo_cloud) -> None:  # type: ignore[no-u
         big = next(b for b in batches.items if b.jobs_count == 5000)
         batches.table.move_to_id(big.id)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
         jobs = app.screen
         assert isinstance(jobs, JobsScreen)
         assert pager_text(jobs).startswith("1\u2013100 of 5,000")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app import MemoryKeyring, loaded_rows, signing_in_app, start_cloud, wait_for
+from support.app import MemoryKeyring, loaded_rows, on_screen, signing_in_app, start_cloud, wait_for
 
 from pasqal_tui.cloud.transport.auth import PasswordAuth
 from pasqal_tui.localcloud.users import add_user, set_password
@@ -38,9 +38,7 @@ async def test_a_changed_password_is_refused_once_then_never_resent(
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: loaded_rows(app) >= 0, what="the batch list")
             set_password(data, "ada", "changed-elsewhere")  # also revokes the app's token
-            await wait_for(
-                pilot, lambda: isinstance(app.screen, LoginScreen), timeout=20, what="login"
-            )
+            await wait_for(pilot, lambda: on_screen(app, LoginScreen), timeout=20, what="login")
             assert app.refresh_loop.held
             assert "Sign-in refused" in app.connection_problem
             ticks = app.refresh_loop.ticks

@@ -1,4 +1,4 @@
-""""Since you last looked": on start, what ended since this profile's last look, in a panel
+""" "Since you last looked": on start, what ended since this profile's last look, in a panel
 (Enter opens a batch, Esc dismisses); nothing on a first run or when nothing ended; the look is
 recorded for the next start and for `pasqal-tui digest`."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from support.app import ORIGIN, batch_list, make_app, wait_for
+from support.app import ORIGIN, batch_list, make_app, on_screen, wait_for
 from textual.widgets import OptionList
 
 from pasqal_tui.core.config import LOCAL_PROFILE
@@ -27,7 +27,7 @@ async def test_what_ended_since_then_and_a_jump_to_it(demo_cloud: Any) -> None:
     started = datetime.now(timezone.utc)
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SinceScreen), timeout=30)
+        await wait_for(pilot, lambda: on_screen(app, SinceScreen), timeout=30)
         panel = app.screen
         assert isinstance(panel, SinceScreen)
         digest = panel.digest
@@ -38,7 +38,7 @@ async def test_what_ended_since_then_and_a_jump_to_it(demo_cloud: Any) -> None:
         recorded = last_looked(LOCAL_PROFILE)
         assert recorded is not None and recorded >= started  # the next start begins here
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen), what="the jobs")
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen), what="the jobs")
         assert app.screen.the_batch.id == digest.with_errors[0].id  # type: ignore[attr-defined]
         assert not panels(app)
 
@@ -65,6 +65,6 @@ async def test_esc_dismisses(demo_cloud: Any) -> None:
     mark_looked(LOCAL_PROFILE, ORIGIN - timedelta(days=60))
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SinceScreen), timeout=30)
+        await wait_for(pilot, lambda: on_screen(app, SinceScreen), timeout=30)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen))
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app import MemoryKeyring, make_app, signing_in_app, start_cloud, wait_for
+from support.app import MemoryKeyring, make_app, on_screen, signing_in_app, start_cloud, wait_for
 from textual.widgets import Input, Select, Static
 
 from pasqal_tui.core.config import Config, Profile
@@ -67,7 +67,7 @@ async def test_a_refused_saved_password_ends_on_the_login_screen_with_the_reason
 ) -> None:
     app = signing_in_app(demo_cloud.base_url, "demo", "changed-since", memory_keyring)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
+        await wait_for(pilot, lambda: on_screen(app, LoginScreen), what="login screen")
         screen = app.screen
         assert isinstance(screen, LoginScreen)
         await wait_for(pilot, lambda: "refused" in error_line(screen), what="the reason")
@@ -83,7 +83,7 @@ async def test_an_unreachable_local_cloud_ends_on_the_login_screen() -> None:
         url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     app = make_app(url)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), timeout=30)
+        await wait_for(pilot, lambda: on_screen(app, LoginScreen), timeout=30)
         screen = app.screen
         assert isinstance(screen, LoginScreen)
         await wait_for(pilot, lambda: "cannot reach" in error_line(screen), what="the reason")
@@ -132,7 +132,7 @@ async def test_no_project_chosen_ends_on_the_login_screen_not_on_logging_in(
     async with app.run_test(size=(100, 30)) as pilot:
         await picker(pilot)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
+        await wait_for(pilot, lambda: on_screen(app, LoginScreen), what="login screen")
         assert "Choose a project to continue" in error_line(app.screen)
         assert [type(s).__name__ for s in app.screen_stack] == ["StartScreen", "LoginScreen"]
 
@@ -142,7 +142,7 @@ async def test_an_account_without_a_project_is_told_so(
 ) -> None:
     app = signing_in_app(two_project_cloud.base_url, "cid", "pw-cid", memory_keyring)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
+        await wait_for(pilot, lambda: on_screen(app, LoginScreen), what="login screen")
         screen = app.screen
         await wait_for(pilot, lambda: "no active project" in error_line(screen))
         assert screen.query_one("#username", Input).value == "cid"
@@ -150,13 +150,13 @@ async def test_an_account_without_a_project_is_told_so(
 
 async def picker(pilot: Any) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, ProjectScreen), what="the picker")
+    await wait_for(pilot, lambda: on_screen(app, ProjectScreen), what="the picker")
 
 
 async def wait_for_batches(pilot: Any) -> BatchesScreen:
     """The batch browser, loaded (this cloud has no batch yet: an empty page)."""
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.loaded)
+    await wait_for(pilot, lambda: on_screen(app, BatchesScreen) and app.screen.loaded)
     return app.screen  # type: ignore[no-any-return]
 
 
@@ -173,7 +173,7 @@ async def test_a_quick_sign_in_goes_straight_to_the_batches(
     monkeypatch.setattr(app_module, "START_SCREEN_DELAY", 30.0)  # "quick", on any machine
     app = make_app(demo_cloud.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.loaded)
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen) and app.screen.loaded)
         assert said(app) == ""
         assert [type(s).__name__ for s in app.screen_stack] == ["StartScreen", "BatchesScreen"]
         # The start screen's delayed line, due after the batches came, writes nothing.
@@ -208,7 +208,7 @@ async def test_a_slow_sign_in_says_so_then_shows_the_batches(
         assert isinstance(app.screen, StartScreen)  # handled, and the sign-in still in flight
         assert said(app) == "Logging in to the local cloud…"
         gate.set()
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.loaded)
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen) and app.screen.loaded)
         assert [type(s).__name__ for s in app.screen_stack] == ["StartScreen", "BatchesScreen"]
 
 
@@ -220,7 +220,7 @@ async def test_a_restart_signs_in_with_the_kept_token_while_it_is_valid(
     be refused), is never sent."""
     app = signing_in_app(demo_cloud.base_url, "demo", "demo", memory_keyring)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen), what="batches")
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen), what="batches")
     assert (SERVICE, "work:token") in memory_keyring.store
     memory_keyring.set_password(SERVICE, "work", "changed-since")
     again = make_app(None)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from support.app import MemoryKeyring, batch_list, loaded_rows, make_app, signing_in_app, wait_for
+from support.app import (
+    MemoryKeyring,
+    batch_list,
+    loaded_rows,
+    make_app,
+    on_screen,
+    signing_in_app,
+    wait_for,
+)
 from textual.geometry import Region
 
 from pasqal_tui.tui.screens.batches import BatchesScreen
@@ -30,7 +38,7 @@ async def test_the_status_line_names_host_port_project_and_refresh_age(
     app = signing_in_app(demo_cloud.base_url, "demo", "demo", memory_keyring)
     host_port = urlsplit(demo_cloud.base_url).netloc
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen) and loaded_rows(app))
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen) and loaded_rows(app))
         await wait_for(pilot, lambda: "just now" in status_text(app), what="the refresh age")
         line = status_text(app)
         assert line.startswith("Batches ")
@@ -48,16 +56,16 @@ async def test_the_breadcrumb_follows_enter_into_a_batch_and_a_job(demo_cloud: A
         batch_id = batches.table.current_id()
         assert batch_id is not None
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
         crumb = f"Batches \u203a {batch_id[:8]}"
         await wait_for(pilot, lambda: status_text(app).startswith(crumb), what="the breadcrumb")
         job_id = app.screen.table.current_id()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobScreen))
+        await wait_for(pilot, lambda: on_screen(app, JobScreen))
         deeper = f"{crumb} \u203a job {job_id[:8]}"
         await wait_for(pilot, lambda: status_text(app).startswith(deeper), what="job crumb")
         await pilot.press("escape", "escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen))
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen))
         await wait_for(pilot, lambda: status_text(app).startswith("Batches  "), what="back")
 
 
@@ -92,7 +100,7 @@ async def test_help_at_40_columns_shows_full_descriptions_and_only_our_keys(
         titles = [command.title for command in app.get_system_commands(batches)]
         assert titles.count("Help") == 1 and "Keys" not in titles  # one palette entry for help
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        await wait_for(pilot, lambda: on_screen(app, HelpScreen), what="help")
         help_screen = app.screen
         descriptions = [row[1] for row in help_screen.rows]  # type: ignore[attr-defined]
         assert "Errored jobs of recent batches, grouped by message" in descriptions
@@ -108,4 +116,4 @@ async def test_help_at_40_columns_shows_full_descriptions_and_only_our_keys(
             assert word in shown
         assert "batches.cancel" not in shown  # no ids eating the width
         await pilot.press("question_mark")  # ? closes it again
-        await wait_for(pilot, lambda: isinstance(app.screen, BatchesScreen), what="closed")
+        await wait_for(pilot, lambda: on_screen(app, BatchesScreen), what="closed")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from textual.widgets import Input
 
 from pasqal_tui.ops.submission import MAX_JOBS
@@ -49,7 +49,7 @@ async def test_big_jobs_file_parses_off_the_loop_once_for_two_submits(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, CreateBatchScreen))
+        await wait_for(pilot, lambda: on_screen(app, CreateBatchScreen))
         form = app.screen
         form.query_one("#cb-sequence", Input).value = RABI
         form.query_one("#cb-jobs", Input).value = str(jobs_file)
@@ -67,21 +67,21 @@ async def test_big_jobs_file_parses_off_the_loop_once_for_two_submits(
         assert not isinstance(app.screen, ConfirmScreen)
 
         jobs.release.set()  # parsing 10,000 jobs and Pulser's first import take seconds
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 60, "confirm")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), 60, "confirm")
         body = str(app.screen.query_one("#confirm-body").render())
         assert "10,000 jobs, 100,000 runs." in body
         await pilot.press("n")  # declined: nothing is sent
         await wait_for(pilot, lambda: app.screen is form)
 
         await pilot.press("ctrl+s")  # the same files: the first parse serves again
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm again")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="confirm again")
         assert len(jobs.threads) == 1 and len(sequences.threads) == 1
         await pilot.press("n")
         await wait_for(pilot, lambda: app.screen is form)
 
         jobs_file.write_text(JOB * 3)  # a new version of the file is read again
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the new file")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the new file")
         assert "3 jobs, 30 runs." in str(app.screen.query_one("#confirm-body").render())
         assert len(jobs.threads) == 2 and len(sequences.threads) == 1
         await pilot.press("n")

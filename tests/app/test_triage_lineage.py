@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from support.actions import audit_lines
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from support.lineage import (
     MISSING_DURATION_TEXT,
     MISSING_OMEGA_TEXT,
@@ -101,7 +101,7 @@ async def open_errors(pilot: Any) -> ErrorsScreen:
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
     await pilot.press("e")
-    await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen) and app.screen.report)
+    await wait_for(pilot, lambda: on_screen(app, ErrorsScreen) and app.screen.report)
     view = app.screen
     assert isinstance(view, ErrorsScreen)
     return view

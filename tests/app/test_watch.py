@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from support.actions import make_batch
-from support.app import batch_list, loaded_rows, make_app, run_from_palette, wait_for
+from support.app import batch_list, loaded_rows, make_app, on_screen, run_from_palette, wait_for
 from support.localcloud import api_client
 from textual.widgets import OptionList
 
@@ -44,7 +44,7 @@ async def test_a_watched_batch_that_ends_is_told_wherever_you_are(local_cloud: A
         app.watcher.notifier = TerminalNotifier(written.append, True, "osc9", {})
 
         await run_from_palette(pilot, "Watched", "Watched batches")
-        await wait_for(pilot, lambda: isinstance(app.screen, WatchedScreen), what="the list")
+        await wait_for(pilot, lambda: on_screen(app, WatchedScreen), what="the list")
         listed = app.screen.query_one(OptionList)
         assert [listed.get_option_at_index(i).id for i in range(listed.option_count)] == [bid]
         await pilot.press("escape")
@@ -52,13 +52,13 @@ async def test_a_watched_batch_that_ends_is_told_wherever_you_are(local_cloud: A
         # `:watch <prefix>` is the same toggle from anywhere: off, then on again.
         for expected in ([], [bid]):
             await pilot.press("colon")
-            await wait_for(pilot, lambda: isinstance(app.screen, CommandScreen), what="prompt")
+            await wait_for(pilot, lambda: on_screen(app, CommandScreen), what="prompt")
             await pilot.press(*f"watch {bid[:8]}", "enter")
             await wait_for(pilot, lambda want=expected: Watchlist(LOCAL_PROFILE).ids == want)
             assert app.screen is batches
 
         await pilot.press("enter")  # elsewhere in the app: the batch's job table
-        await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+        await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
         with api_client(local_cloud) as http:  # closed, its job done: the batch ends
             http.patch(f"/core-fast/api/v2/batches/{bid}/complete").raise_for_status()
         line = f"Batch {bid[:8]} on EMU_FREE ended DONE: 1 done"
@@ -66,4 +66,3 @@ async def test_a_watched_batch_that_ends_is_told_wherever_you_are(local_cloud: A
         assert written == [f"\x1b]9;pasqal-tui: {line}\x07"]
         assert isinstance(app.screen, JobsScreen)
         assert Watchlist(LOCAL_PROFILE).ids == []  # told once, then no longer watched
-

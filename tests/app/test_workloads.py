@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from support.app import cell_text, make_app, open_from_batch_list, screen_named, wait_for
+from support.app import cell_text, make_app, on_screen, open_from_batch_list, screen_named, wait_for
 from support.localcloud import api_client, data
 from textual.widgets import Input, TextArea
 
@@ -49,7 +49,7 @@ async def open_workloads(app: Any, pilot: Any) -> WorkloadsScreen:
 
 async def submit_form(app: Any, pilot: Any, config: str, backend: str = "EMU_FREE") -> None:
     await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(app.screen, CreateWorkloadScreen))
+    await wait_for(pilot, lambda: on_screen(app, CreateWorkloadScreen))
     form = app.screen
     form.query_one("#wl-backend", Input).value = ""
     form.query_one("#wl-backend", Input).focus()
@@ -61,7 +61,7 @@ async def submit_form(app: Any, pilot: Any, config: str, backend: str = "EMU_FRE
 async def create_workload(app: Any, pilot: Any, config: str, backend: str = "EMU_FREE") -> str:
     """Fill the form, send it, and answer the confirmation with `y`; returns what it said."""
     await submit_form(app, pilot, config, backend)
-    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+    await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the confirmation")
     said = str(app.screen.query_one("#confirm-body").render())
     await pilot.press("y")
     return said
@@ -88,7 +88,7 @@ async def test_create_live_status_result_and_restart(demo_cloud) -> None:  # typ
         assert screen.table.row_count == 0
         before = len(audit_entries())
         await submit_form(app, pilot, config, backend="emu_free")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the y question")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), what="the y question")
         assert len(audit_entries()) == before  # nothing sent before `y`
         assert "Create a pulser_emulation workload on EMU_FREE" in str(
             app.screen.query_one("#confirm-body").render()
@@ -111,7 +111,7 @@ async def test_create_live_status_result_and_restart(demo_cloud) -> None:  # typ
             counter = screen.workloads[created].result["counter"]
         assert sum(counter.values()) == 60
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, WorkloadResultScreen))
+        await wait_for(pilot, lambda: on_screen(app, WorkloadResultScreen))
         shown = rendered(app, "#workload-result-body")
         assert "60 samples" in shown
         top = max(counter, key=lambda k: (counter[k], k))
@@ -137,7 +137,7 @@ async def test_open_by_id_and_bad_ids(demo_cloud) -> None:  # type: ignore[no-un
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_workloads(app, pilot)
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, OpenWorkloadScreen))
+        await wait_for(pilot, lambda: on_screen(app, OpenWorkloadScreen))
         dialog = app.screen
         await pilot.press(*"abc", "enter")
         error = str(dialog.query_one("#wl-id-error").content)
@@ -150,7 +150,7 @@ async def test_open_by_id_and_bad_ids(demo_cloud) -> None:  # type: ignore[no-un
         assert screen.table.row_count == 0  # not remembered
 
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, OpenWorkloadScreen))
+        await wait_for(pilot, lambda: on_screen(app, OpenWorkloadScreen))
         app.screen.query_one("#wl-id", Input).value = foreign.upper()
         await pilot.press("enter")
         await wait_for(pilot, lambda: foreign in screen.workloads)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from support.snapshots import HISTORY_END, history, run
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
@@ -28,7 +28,7 @@ async def create_form_error(pilot: Pilot[Any]) -> None:
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
     await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(app.screen, CreateBatchScreen))
+    await wait_for(pilot, lambda: on_screen(app, CreateBatchScreen))
     form = app.screen
     await pilot.press(*"examples/rabi.json", "enter")
     await wait_for(pilot, lambda: form.query(JobRow), what="the job editor")
@@ -48,7 +48,7 @@ async def rebatch_plan(pilot: Pilot[Any]) -> None:
     target = max(mixed, key=lambda b: (b.jobs_count_per_status.get("ERROR", 0), b.id))
     screen.table.move_to_id(target.id)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+    await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
     jobs = app.screen
     assert isinstance(jobs, JobsScreen)
     done = next(j for j in jobs.items if j.status.value == "DONE")
@@ -57,7 +57,7 @@ async def rebatch_plan(pilot: Pilot[Any]) -> None:
         jobs.table.move_to_id(job.id)
         await pilot.press("space")
     await pilot.press("r")
-    await wait_for(pilot, lambda: isinstance(app.screen, RebatchScreen))
+    await wait_for(pilot, lambda: on_screen(app, RebatchScreen))
     dialog = app.screen
     dialog.query_one("#rb-status", Input).value = "error"
     dialog.query_one("#rb-status", Input).focus()
@@ -69,7 +69,7 @@ async def errors_view(pilot: Pilot[Any]) -> None:
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
     await pilot.press("e")
-    await wait_for(pilot, lambda: isinstance(app.screen, ErrorsScreen) and app.screen.report)
+    await wait_for(pilot, lambda: on_screen(app, ErrorsScreen) and app.screen.report)
     view = app.screen
     await pilot.press("slash", *f"until:{HISTORY_END}", "enter")
     await wait_for(pilot, lambda: view.end is not None and view.report and "between" in str(
@@ -86,7 +86,7 @@ async def group_plan_with_skipped_jobs(pilot: Pilot[Any]) -> None:
     row = next(i for i, g in enumerate(view.groups) if g.message.startswith("QPU calibration"))
     view.query_one(DataTable).move_cursor(row=row)
     await pilot.press("r")
-    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the plan")
+    await wait_for(pilot, lambda: on_screen(app, ChoiceScreen), what="the plan")
 
 
 def test_create_form_validation_error(

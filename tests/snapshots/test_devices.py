@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from textual.pilot import Pilot
 
 from pasqal_tui.tui.screens.devices import DeviceCompareScreen, DevicesScreen
@@ -28,7 +28,7 @@ async def devices(pilot: Pilot[Any], highlight: str = "FRESNEL") -> DevicesScree
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
     await pilot.press("D")
-    await wait_for(pilot, lambda: isinstance(app.screen, DevicesScreen) and app.screen.loaded)
+    await wait_for(pilot, lambda: on_screen(app, DevicesScreen) and app.screen.loaded)
     screen = app.screen
     assert isinstance(screen, DevicesScreen)
     screen.query_one("#device-list").move_to_id(highlight)  # type: ignore[attr-defined]

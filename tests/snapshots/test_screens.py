@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from support.snapshots import SIZES, errored_jobs, history, run
 from textual.pilot import Pilot
 
@@ -38,9 +38,9 @@ async def done_job_detail(pilot: Pilot[Any]) -> None:
     target = next(b for b in screen.items if b.jobs_count == 5000)
     screen.table.move_to_id(target.id)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+    await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, JobScreen) and app.screen.results_loaded)
+    await wait_for(pilot, lambda: on_screen(app, JobScreen) and app.screen.results_loaded)
     await pilot.press("v")
 
 

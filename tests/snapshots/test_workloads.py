@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from support.app import loaded_rows, make_app, wait_for
+from support.app import loaded_rows, make_app, on_screen, wait_for
 from support.snapshots import run
 from textual.pilot import Pilot
 
@@ -35,7 +35,7 @@ async def workloads(pilot: Pilot[Any]) -> None:
     app = pilot.app
     await wait_for(pilot, lambda: loaded_rows(app) > 0, what="the batch list")
     await pilot.press("W")
-    await wait_for(pilot, lambda: isinstance(app.screen, WorkloadsScreen))
+    await wait_for(pilot, lambda: on_screen(app, WorkloadsScreen))
     screen = app.screen
     assert isinstance(screen, WorkloadsScreen)
     await wait_for(pilot, lambda: len(screen.workloads) == 3, what="the three workloads")

@@ -21,7 +21,7 @@ from pasqal_tui.cloud.payloads import CreateBatchRequest, EmuFreeConfig, JobInpu
 from pasqal_tui.cloud.transport.auth import PasswordAuth
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
-from support.app import batch_list, loaded_rows, wait_for
+from support.app import batch_list, loaded_rows, on_screen, wait_for
 from support.localcloud import api_client, data
 
 RABI_VARS = {"omega": 3.1, "duration": 500}
@@ -135,7 +135,7 @@ async def open_jobs(pilot: Any, batch_id: str) -> JobsScreen:
     app = pilot.app
     await open_browser(pilot, batch_id)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+    await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
     jobs = app.screen
     assert isinstance(jobs, JobsScreen)
     return jobs

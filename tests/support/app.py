@@ -83,6 +83,13 @@ def make_app(base_url: str | None, **options: object):  # type: ignore[no-untype
     return PasqalApp(AppOptions(**settings))  # type: ignore[arg-type]
 
 
+def on_screen(app: object, kind: type) -> bool:
+    """``kind`` is on top and mounted: pushed alone is not enough, its widgets are composed
+    in its own turn (a query or a key sent before then finds nothing)."""
+    screen = app.screen  # type: ignore[attr-defined]
+    return isinstance(screen, kind) and screen.is_mounted
+
+
 def screen_named(app: object, name: str) -> bool:
     return type(app.screen).__name__ == name  # type: ignore[attr-defined]
 
@@ -119,7 +126,7 @@ async def pick_in_palette(pilot: Pilot[object], query: str, expected: str) -> No
     from textual.command import CommandList, CommandPalette
 
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    await wait_for(pilot, lambda: on_screen(app, CommandPalette), what="the palette")
     palette = app.screen
     await pilot.press(*query)
 
@@ -138,7 +145,7 @@ async def open_from_batch_list(pilot: Pilot[object], key: str, kind: type[S]) ->
     app = pilot.app
     await batch_list(pilot)
     await pilot.press(key)
-    await wait_for(pilot, lambda: isinstance(app.screen, kind) and app.screen.loaded)
+    await wait_for(pilot, lambda: on_screen(app, kind) and app.screen.loaded)
     screen = app.screen
     assert isinstance(screen, kind)
     return screen

@@ -40,8 +40,7 @@ MISSING_DURATION_TEXT = "Sequence build failed: Did not receive values for varia
 MISSING_OMEGA_TEXT = "Sequence build failed: Did not receive values for variables: omega"
 TOO_SHORT_TEXT = "Sequence build failed: duration has to be at least <n> ns."
 UNKNOWN_VAR_TEXT = (
-    "Sequence build failed: unknown variable(s) 'phase'; the sequence declares: 'omega', "
-    "'duration'"
+    "Sequence build failed: unknown variable(s) 'phase'; the sequence declares: 'omega', 'duration'"
 )
 ACTIVE = ("PENDING", "RUNNING")
 

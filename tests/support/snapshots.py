@@ -15,7 +15,7 @@ from textual.widgets import Input
 
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
-from support.app import loaded_rows, wait_for
+from support.app import loaded_rows, on_screen, wait_for
 
 SIZES = [(80, 24), (160, 48)]
 HISTORY_END = "2026-03-01"
@@ -52,7 +52,7 @@ async def errored_jobs(pilot: Pilot[Any]) -> JobsScreen:
     target = max(screen.items, key=lambda b: (b.jobs_count_per_status.get("ERROR", 0), b.id))
     screen.table.move_to_id(target.id)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded_rows(app) > 0)
+    await wait_for(pilot, lambda: on_screen(app, JobsScreen) and loaded_rows(app) > 0)
     jobs = app.screen
     assert isinstance(jobs, JobsScreen)
     await pilot.press("4")

@@ -36,6 +36,9 @@ class SinceScreen(ModalScreen[Batch | None]):
     """Dismisses with the batch to open, or None."""
 
     CSS_PATH = "since.tcss"
+    # Focused by Textual once composed: the panel arrives from a background read, and a
+    # query in on_mount fails if the app is quitting while it composes (nothing is mounted).
+    AUTO_FOCUS = "#since"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Dismiss", id="since.dismiss"),
     ]
@@ -60,9 +63,6 @@ class SinceScreen(ModalScreen[Batch | None]):
                     markup=False,
                 )
             yield Static(HINT, id="since-hint", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
