@@ -91,7 +91,8 @@ def on_screen(app: object, kind: type) -> bool:
 
 
 def screen_named(app: object, name: str) -> bool:
-    return type(app.screen).__name__ == name  # type: ignore[attr-defined]
+    screen = app.screen  # type: ignore[attr-defined]
+    return type(screen).__name__ == name and screen.is_mounted
 
 
 def loaded_rows(app: object) -> int:
