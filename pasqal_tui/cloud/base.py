@@ -19,6 +19,7 @@ from .errors import InvalidRequestError, ServerError
 from .parsing import checked_id
 from .switches import SKIP_GZIP_REQUEST_BODY, SKIP_SSL_VERIFY, switch_on
 from .transport.auth import Auth
+from .transport.pool import LeanTransport
 from .transport.retry import RetryPolicy
 from .transport.session import ApiSession, Params, Reply, Safety
 
@@ -66,17 +67,21 @@ class ClientBase:
         self.gzips_bodies = not switch_on(SKIP_GZIP_REQUEST_BODY)
         self._project_id = checked_id(project_id, "project_id") if project_id else None
         plain = _plain_http(environment)
+        # Plain-http environments (the local cloud) never do TLS: skip loading the CA bundle,
+        # which costs about 50 ms at start.
+        verify_tls = self.verifies_tls and not plain
+        # HTTP/2 where the cloud offers it (TLS ALPN): every page of a fetch-all on one
+        # connection. Plain http stays HTTP/1.1 (and never imports h2).
+        http2 = not plain and http2_available()
+        if transport is None:
+            transport = LeanTransport(verify=verify_tls, http2=http2, limits=POOL_LIMITS)
         self._http = httpx.AsyncClient(
             timeout=timeout,
             transport=transport,
             headers={"user-agent": user_agent},
-            # Plain-http environments (the local cloud) never do TLS: skip loading the CA bundle,
-            # which costs about 50 ms at start.
-            verify=self.verifies_tls and not plain,
+            verify=verify_tls,  # for the proxies httpx mounts from the environment
             follow_redirects=False,
-            # HTTP/2 where the cloud offers it (TLS ALPN): every page of a fetch-all on one
-            # connection. Plain http stays HTTP/1.1 (and never imports h2).
-            http2=not plain and http2_available(),
+            http2=http2,
             limits=POOL_LIMITS,
         )
         self._session = ApiSession(
@@ -153,6 +158,7 @@ class ClientBase:
         gzip_body: bool = False,
         authenticated: bool = True,
         safety: Safety = "idempotent",
+        read: Callable[[bytes], Any] | None = None,
     ) -> Reply:
         return await self._session.send(
             method,
@@ -165,6 +171,7 @@ class ClientBase:
             authenticated=authenticated,
             safety=safety,
             timeout=self.create_timeout if safety == "once" else None,
+            read=read,
         )
 
     async def _data(self, method: str, url: str, what: str, **kwargs: Any) -> Any:

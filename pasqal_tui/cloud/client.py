@@ -34,7 +34,7 @@ from .models import (
     Project,
     Workload,
 )
-from .parsing import MAX_PAGE_SIZE, checked_id, paged, parse, parse_list, parse_page
+from .parsing import MAX_PAGE_SIZE, checked_id, page_reader, paged, parse, parse_list
 from .payloads import CreateBatchRequest, CreateWorkloadRequest, JobInput, jobs_payload
 from .pipeline import Window, fetch_rest
 
@@ -91,8 +91,11 @@ class PasqalClient(ClientBase):
     ) -> Page[Batch]:
         """Op 3: one page of batches, newest first."""
         params = paged(filters.to_params() if filters else [], offset, limit)
-        body = await self._call("GET", self._core("/api/v1/batches"), "list batches", params=params)
-        return parse_page(Batch, body, offset, limit, "list batches")
+        read = page_reader(Batch, offset, limit, "list batches")
+        page: Page[Batch] = await self._call(
+            "GET", self._core("/api/v1/batches"), "list batches", params=params, read=read
+        )
+        return page
 
     async def close_batch(self, batch_id: str) -> Batch:
         """Op 4: accept no more jobs, so the batch can finish."""
@@ -249,8 +252,11 @@ class PasqalClient(ClientBase):
                 )
             params.append(("order_by_direction", direction))
         params = paged(params, offset, limit)
-        body = await self._call("GET", self._core("/api/v2/jobs"), "list jobs", params=params)
-        return parse_page(Job, body, offset, limit, "list jobs")
+        read = page_reader(Job, offset, limit, "list jobs")
+        page: Page[Job] = await self._call(
+            "GET", self._core("/api/v2/jobs"), "list jobs", params=params, read=read
+        )
+        return page
 
     async def all_jobs(self, batch_id: str) -> list[Job]:
         """Every job of a batch in creation order (what the SDK's ``ordered_jobs`` holds)."""

@@ -60,7 +60,6 @@ class Environment:
         return AUTH0_PASSWORD_REALM_GRANT if self.grant == "password-realm" else "password"
 
 
-
 _EU_AUDIENCE = "https://apis.pasqal.cloud/account/api/v1"
 _PREPROD_AUDIENCE = "https://apis.preprod.pasqal.cloud/account/api/v1"
 _SA_TOKEN = "https://auth.sa.pasqal.cloud/realms/pasqal-cloud/protocol/openid-connect/token"

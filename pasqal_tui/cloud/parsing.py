@@ -6,16 +6,24 @@ the first bad field; a bad argument is an InvalidRequestError naming the bad val
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
 
 from .errors import InvalidRequestError, ServerError
 from .filters import QueryParams, validate_uuid
 from .models import Envelope, Page
 
-__all__ = ["MAX_PAGE_SIZE", "checked_id", "paged", "parse", "parse_list", "parse_page"]
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "checked_id",
+    "page_reader",
+    "paged",
+    "parse",
+    "parse_list",
+]
 
 MAX_PAGE_SIZE = 100
 M = TypeVar("M", bound=BaseModel)
@@ -36,9 +44,12 @@ def paged(params: QueryParams, offset: int, limit: int) -> QueryParams:
     return [*params, ("offset", str(offset)), ("limit", str(limit))]
 
 
-def _summary(exc: ValidationError) -> str:
+def _summary(exc: ValidationError, within: str = "") -> str:
     first = exc.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ())) or "answer"
+    loc = tuple(first.get("loc", ()))
+    if within and loc[:1] == (within,):
+        loc = loc[1:]  # "3.status", as when the list is checked on its own
+    where = ".".join(str(p) for p in loc) or "answer"
     more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return f"{where}: {first.get('msg', 'invalid')}{more}"
 
@@ -70,16 +81,37 @@ def _page_type(model: type[M]) -> type[Page[M]]:
     return Page[model]  # type: ignore[valid-type]
 
 
-def parse_page(model: type[M], body: Any, offset: int, limit: int, what: str) -> Page[M]:
-    try:
-        envelope = Envelope.model_validate(body)
-    except ValidationError as exc:
-        raise ServerError(f"{what}: unexpected answer, {_summary(exc)}") from None
-    items = parse_list(model, envelope.data, what)
-    if envelope.pagination is not None:
-        total = envelope.pagination.total
-        start = envelope.pagination.start
-    else:
-        total, start = offset + len(items), offset
-    # The items are validated already: constructed, not checked again one by one.
-    return _page_type(model).model_construct(items=items, total=total, offset=start, limit=limit)
+@cache
+def _page_body(model: type[M]) -> type[Envelope]:
+    """The envelope of a page of ``model``: checked straight from the bytes by pydantic's JSON
+    parser, a third faster than ``json.loads`` and checking the dicts (a fetch-all of 100,000
+    jobs parses 1,000 pages)."""
+    body: type[Envelope] = create_model(
+        f"{model.__name__}PageBody",
+        __base__=Envelope,
+        data=(list[model], ...),  # type: ignore[valid-type]
+    )
+    return body
+
+
+def page_reader(model: type[M], offset: int, limit: int, what: str) -> Callable[[bytes], Page[M]]:
+    """Reads one list answer's bytes into a page; ``ValueError`` if they are not JSON at all
+    (the session says so, naming the host), ``ServerError`` if they do not fit."""
+
+    def read(raw: bytes) -> Page[M]:
+        try:
+            body = _page_body(model).model_validate_json(raw)
+        except ValidationError as exc:
+            if exc.errors()[0]["type"] == "json_invalid":
+                raise ValueError("not JSON") from None
+            raise ServerError(f"{what}: unexpected answer, {_summary(exc, 'data')}") from None
+        items: list[M] = body.data
+        if body.pagination is not None:
+            total, start = body.pagination.total, body.pagination.start
+        else:
+            total, start = offset + len(items), offset
+        return _page_type(model).model_construct(
+            items=items, total=total, offset=start, limit=limit
+        )
+
+    return read

@@ -226,4 +226,3 @@ def _oauth_error(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         return {}
     return {k: v for k, v in body.items() if k in ("error", "error_description")}
-

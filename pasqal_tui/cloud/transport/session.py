@@ -81,8 +81,11 @@ class ApiSession:
         authenticated: bool = True,
         safety: Safety = "idempotent",
         timeout: float | None = None,
+        read: Callable[[bytes], Any] | None = None,
     ) -> Reply:
-        """Like :meth:`request`, also saying whether an earlier send may have acted."""
+        """Like :meth:`request`, also saying whether an earlier send may have acted. ``read``
+        turns a 2xx answer's bytes into the body (``json.loads`` if not given); a
+        ``ValueError`` from it means the answer is not JSON."""
         headers = {"content-type": "application/json"}
         content: bytes | None = None if method == "GET" else b""
         if has_body:
@@ -146,7 +149,7 @@ class ApiSession:
             if status >= 400:
                 raise _mark(self._error(response, what, once=safety == "once"), lost)
             try:
-                return Reply(_decode(response, what), lost)
+                return Reply(_decode(response, what, read), lost)
             except ServerError as exc:
                 if safety != "once":
                     raise
@@ -190,9 +193,9 @@ class ApiSession:
         )
 
 
-def _decode(response: httpx.Response, what: str) -> Any:
+def _decode(response: httpx.Response, what: str, read: Callable[[bytes], Any] | None = None) -> Any:
     try:
-        return response.json()
+        return response.json() if read is None else read(response.content)
     except ValueError:
         host = urlsplit(str(response.request.url)).netloc
         raise ServerError(

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from support.cloudfakes import BATCH, GET_BATCH, FakeCloud, MakeClient, envelope, fail
+from support.cloudfakes import (
+    BATCH,
+    GET_BATCH,
+    FakeCloud,
+    MakeClient,
+    envelope,
+    fail,
+    job_json,
+)
 
 from pasqal_tui.cloud import (
     AuthenticationError,
@@ -105,6 +113,30 @@ async def test_non_json_success_is_a_server_error(
     async with make_client() as client:
         with pytest.raises(ServerError, match="not JSON"):
             await client.get_batch(BATCH)
+
+
+async def test_a_list_page_that_is_not_json_or_does_not_fit_says_so(
+    cloud: FakeCloud, make_client: MakeClient
+) -> None:
+    """List pages are checked straight from the bytes (cloud/parsing.py: page_reader): the same
+    words as any answer, the bad item named by its place in the page."""
+    answers = iter(
+        [
+            httpx.Response(200, text="<html>captive portal</html>"),
+            httpx.Response(200, json=envelope([job_json(), job_json(status=7)])),
+            httpx.Response(200, json=envelope({"not": "a list"})),
+        ]
+    )
+    cloud.on("GET", "/core-fast/api/v2/jobs", lambda r: next(answers))
+    async with make_client() as client:
+        with pytest.raises(ServerError, match=r"list jobs: cloud.test answered HTTP 200 with"):
+            await client.list_jobs()
+        with pytest.raises(ServerError, match=r"list jobs: unexpected answer, 1\.status: Input"):
+            await client.list_jobs()
+        with pytest.raises(
+            ServerError, match=r"unexpected answer, answer: Input should be a valid"
+        ):
+            await client.list_jobs()
 
 
 async def test_answer_without_data_is_a_server_error(

@@ -1,0 +1,139 @@
+"""The client's connection pool (cloud/transport/pool.py) over real sockets: requests share
+connections up to the limit and queue beyond it, idle ones above the keep-alive cap are closed,
+and a connection the server closed while idle is never handed a request."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import httpcore
+import httpx
+import pytest
+
+from pasqal_tui.cloud.transport.pool import LeanPool, LeanTransport
+
+
+class TinyServer:
+    """HTTP/1.1 with keep-alive on a real socket; answers wait until ``gate`` requests are in
+    flight (so concurrency is proven, not assumed); ``close_idle`` closes each connection after
+    its answer without saying so, as a server's idle timeout does."""
+
+    def __init__(self, gate: int = 1, close_idle: bool = False) -> None:
+        self.gate, self.close_idle = gate, close_idle
+        self.connections = self.open = self.peak = self.in_flight = 0
+        self._enough = asyncio.Event()
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> str:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        self.open += 1
+        self.peak = max(self.peak, self.open)
+        try:
+            while request_line := await reader.readline():
+                while (await reader.readline()) not in (b"\r\n", b""):
+                    pass
+                self.in_flight += 1
+                if self.in_flight >= self.gate:
+                    self._enough.set()
+                await self._enough.wait()
+                self.in_flight -= 1
+                body = json.dumps({"path": request_line.split()[1].decode()}).encode()
+                head = f"HTTP/1.1 200 OK\r\ncontent-length: {len(body)}\r\n\r\n".encode()
+                writer.write(head + body)
+                await writer.drain()
+                if self.close_idle:
+                    break
+        finally:
+            self.open -= 1
+            writer.close()
+
+
+@pytest.fixture
+async def server_factory() -> AsyncIterator[list[TinyServer]]:
+    made: list[TinyServer] = []
+    yield made
+    for server in made:
+        await server.stop()
+
+
+async def serve(made: list[TinyServer], **options: object) -> tuple[TinyServer, str]:
+    server = TinyServer(**options)  # type: ignore[arg-type]
+    made.append(server)
+    return server, await server.start()
+
+
+def client(base: str, connections: int, keepalive: int) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=keepalive)
+    transport = LeanTransport(verify=False, http2=False, limits=limits)
+    return httpx.AsyncClient(base_url=base, transport=transport)
+
+
+async def until(check: object, timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():  # type: ignore[operator]
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+async def test_requests_share_connections_up_to_the_limit_and_queue_beyond(
+    server_factory: list[TinyServer],
+) -> None:
+    server, base = await serve(server_factory, gate=4)
+    async with client(base, connections=4, keepalive=4) as http:
+        answers = await asyncio.gather(*(http.get(f"/page/{i}") for i in range(10)))
+        again = await http.get("/after")
+    assert [a.json()["path"] for a in answers] == [f"/page/{i}" for i in range(10)]
+    assert again.status_code == 200
+    assert server.peak == 4 and server.connections == 4  # four in flight, then reused
+
+
+async def test_idle_connections_above_the_keepalive_cap_are_closed(
+    server_factory: list[TinyServer],
+) -> None:
+    server, base = await serve(server_factory, gate=6)
+    async with client(base, connections=6, keepalive=2) as http:
+        await asyncio.gather(*(http.get(f"/{i}") for i in range(6)))
+        pool = http._transport._pool  # type: ignore[attr-defined]
+        assert len(pool.connections) <= 2
+        await until(lambda: server.open <= 2)
+
+
+async def test_a_connection_the_server_closed_while_idle_is_not_reused(
+    server_factory: list[TinyServer],
+) -> None:
+    server, base = await serve(server_factory, close_idle=True)
+    async with client(base, connections=4, keepalive=4) as http:
+        assert (await http.get("/first")).status_code == 200
+        await until(lambda: server.open == 0)  # closed by the server, still idle in the pool
+        # Sent on the dead socket, this would fail with "Server disconnected".
+        assert (await http.get("/second")).json() == {"path": "/second"}
+    assert server.connections == 2
+
+
+def test_the_httpcore_internals_the_pool_relies_on_are_there() -> None:
+    """The pool overrides one httpcore method and reads its state: an httpcore that renamed
+    them would silently bypass it (or break), so this fails first."""
+    transport = LeanTransport(
+        verify=False,
+        http2=False,
+        limits=httpx.Limits(max_connections=3, max_keepalive_connections=2),
+    )
+    pool = transport._pool
+    assert isinstance(pool, LeanPool)
+    assert "_assign_requests_to_connections" in vars(httpcore.AsyncConnectionPool)
+    for name in ("_connections", "_requests", "_max_connections", "_max_keepalive_connections"):
+        assert hasattr(pool, name), name
+    assert (pool._max_connections, pool._max_keepalive_connections) == (3, 2)
