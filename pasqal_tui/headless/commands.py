@@ -215,6 +215,7 @@ async def cmd_batches(conn: Connection, args: argparse.Namespace) -> int:
 
 async def cmd_jobs(conn: Connection, args: argparse.Namespace) -> int:
     from pasqal_tui.cloud.filters import JobFilters
+    from pasqal_tui.core.gc_pause import gc_paused
     from pasqal_tui.ops.export import JOB_COLUMNS, all_jobs, documents, job_row
     from pasqal_tui.ops.lookup import resolve_batch_id
 
@@ -226,7 +227,8 @@ async def cmd_jobs(conn: Connection, args: argparse.Namespace) -> int:
         min_runs=args.min_runs,
         max_runs=args.max_runs,
     )
-    found = await all_jobs(conn.client, filters)
+    with gc_paused():  # a bounded read in a process that exits after it (core/gc_pause.py)
+        found = await all_jobs(conn.client, filters)
     emit([job_row(j) for j in found], JOB_COLUMNS, _fmt(args), documents=documents(found))
     return EXIT_OK
 
