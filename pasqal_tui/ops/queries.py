@@ -33,6 +33,7 @@ __all__ = [
     "FirstError",
     "WorkloadLookup",
     "batch_if_changed",
+    "batches_page_if_changed",
     "errored_batches",
     "errors_of",
     "fetch_workloads",
@@ -211,6 +212,54 @@ async def batch_if_changed(client: PasqalClient, known: Batch) -> Batch | None:
         if info.status == known.status and counts == before:
             return None
     return await client.get_batch(known.id)
+
+
+#: Batches of a first page polled one by one (op 22) at most; with more in flight it is cheaper
+#: to read the page again.
+MAX_POLLED = 8
+
+
+def _membership_fixed(filters: BatchFilters) -> bool:
+    """Filters a batch cannot enter or leave later (created time, device, ids, people): only a
+    new batch changes what they match. Status, open and tags change, so those do not count."""
+    return filters.status is None and filters.open is None and filters.tag is None
+
+
+async def batches_page_if_changed(
+    client: PasqalClient, filters: BatchFilters, known: Page[Batch]
+) -> Page[Batch]:
+    """The first page of batches again, for refresh loops, read in full only when it may have
+    changed. Each batch in a list carries every job id (a page of 100 batches of 10,000 jobs is
+    ~37 MB), and the first page refreshes on every tick to show new batches: here one request
+    asks whether a batch newer than the page's newest exists (an empty answer when none), and
+    the batches still running are polled by status and counts (op 22). ``known`` comes back as
+    is when nothing moved. Other pages, filters a batch can enter or leave, open batches (they
+    can grow or be closed, which op 22 does not tell) and many running ones: read in full."""
+    polled = [b for b in known.items if not b.status.is_terminal]
+    if (
+        known.offset != 0
+        or not known.items
+        or not _membership_fixed(filters)
+        or any(b.open for b in known.items)
+        or len(polled) > MAX_POLLED
+    ):
+        return await client.list_batches(filters, offset=known.offset, limit=known.limit)
+    newest = max(b.created_at for b in known.items)
+    after = newest + timedelta(microseconds=1)  # "created at or after": strictly newer
+    since = max(after, filters.start_date) if filters.start_date else after
+    newer, infos = await asyncio.gather(
+        client.list_batches(filters.model_copy(update={"start_date": since}), limit=1),
+        asyncio.gather(*(client.get_batch_status(b.id) for b in polled)),
+    )
+    moved = newer.total > 0 or any(
+        info.status != b.status
+        or {k: v for k, v in (info.jobs_count_per_status or {}).items() if v}
+        != {k: v for k, v in b.jobs_count_per_status.items() if v}
+        for b, info in zip(polled, infos, strict=True)
+    )
+    if moved:
+        return await client.list_batches(filters, offset=0, limit=known.limit)
+    return known
 
 
 def has_errors(batch: Batch) -> bool:

@@ -118,6 +118,7 @@ class Seen:
     path: str
     action: str
     forwarded: bool
+    query: str = ""
 
 
 @dataclass
@@ -218,13 +219,16 @@ class FaultProxy:
         with self._lock:
             return sum(f.times - f.applied for f in self._faults)
 
-    def forwarded(self, method: str, path: str = "") -> int:
-        """How many matching requests reached the server."""
+    def forwarded(self, method: str, path: str = "", query: str = "") -> int:
+        """How many matching requests reached the server (``path`` and ``query``: regexes)."""
         with self._lock:
             return sum(
                 1
                 for s in self.seen
-                if s.forwarded and s.method == method and re.search(path, s.path)
+                if s.forwarded
+                and s.method == method
+                and re.search(path, s.path)
+                and re.search(query, s.query)
             )
 
     def applied(self, action: str) -> int:
@@ -239,9 +243,9 @@ class FaultProxy:
                     return fault
         return None
 
-    def _note(self, method: str, path: str, action: str, forwarded: bool) -> None:
+    def _note(self, method: str, path: str, action: str, forwarded: bool, query: str = "") -> None:
         with self._lock:
-            self.seen.append(Seen(method, path, action, forwarded))
+            self.seen.append(Seen(method, path, action, forwarded, query))
 
     # ---- serving -----------------------------------------------------------------------------
 
@@ -280,7 +284,7 @@ class FaultProxy:
             return
         answer = await self._forward(method, target, headers, body)
         action = fault.action if fault is not None else "forward"
-        self._note(method, path, action, True)
+        self._note(method, path, action, True, urlsplit(target).query)
         if fault is None:
             writer.write(answer.encode())
         elif fault.action == "latency":

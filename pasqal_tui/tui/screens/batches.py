@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,7 +13,7 @@ from textual.widgets import DataTable
 
 from pasqal_tui.cloud.filters import BatchFilters
 from pasqal_tui.cloud.markers import user_tags
-from pasqal_tui.cloud.models import Batch, BatchStatus
+from pasqal_tui.cloud.models import Batch, BatchStatus, Page
 from pasqal_tui.core.clock import relative
 from pasqal_tui.ops import queries
 from pasqal_tui.ops import query as filter_query
@@ -87,6 +88,10 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
     SORT_KEYS = BATCH_KEYS
     #: The API lists batches newest first, and cannot reverse that.
     SERVER_ORDER = ("created", True)
+    #: Seconds between full reads of the page on the live ticks; the ticks between ask only
+    #: whether it changed. A change that does not move a status or a count (tags set from
+    #: elsewhere on a finished batch) shows within this time.
+    FULL_EVERY = 60.0
 
     def __init__(self) -> None:
         super().__init__()
@@ -97,6 +102,8 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
         #: jobs, found by reading the batches (the API cannot filter on job counts).
         self.errored = False
         self.errored_note = ERRORED
+        #: When the page was last asked for in full (monotonic seconds).
+        self._full_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -118,6 +125,27 @@ class BatchesScreen(ActionScreen, TableScreen[Batch]):
                 background=background,
             )
             return
+        now = time.monotonic()
+        if (
+            background
+            and self.loaded
+            and offset == self.state.offset
+            and now - self._full_at < self.FULL_EVERY
+        ):
+            # A tick: the page again only if it may have changed (each batch in it lists
+            # every job id); ops.queries.batches_page_if_changed says when.
+            known = Page[Batch].model_construct(
+                items=list(self.items), total=self.state.total, offset=offset, limit=limit
+            )
+            self.pasqal.cloud.request(
+                self,
+                "page",
+                lambda c: queries.batches_page_if_changed(c, filters, known),
+                lambda page: BatchesLoaded(page, background, asked=filters),
+                background=background,
+            )
+            return
+        self._full_at = now
         early = self.pasqal.cloud.take_prefetched(batches_page_key(filters, offset, limit))
         self.pasqal.cloud.request(
             self,
