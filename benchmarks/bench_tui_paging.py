@@ -9,9 +9,11 @@ after 100 page changes (target <= 150 MB).
 With ``--jobs N`` it runs instead on one batch of N jobs (100,000: what users have; inserted
 directly, as bench_localcloud_scale.py does) and adds the jumps to the last and the first page
 (``}`` / ``{``). Targets there, key to frame: page and filter change median <= 50 ms, jump to the
-last page <= 60 ms.
+last page <= 60 ms. The page changes run twice in one run: with the next page read ahead (what
+the app does) and without (``JobsScreen.AHEAD_FRESH`` below zero: every flip asks the cloud).
+With ``--rtt MS`` the app reaches the cloud through a proxy that delays each way by half of it.
 
-    .venv/bin/python benchmarks/bench_tui_paging.py [--pages 100] [--jobs 100000]
+    .venv/bin/python benchmarks/bench_tui_paging.py [--pages 100] [--jobs 100000] [--rtt 50]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _latency_proxy import LatencyProxyProcess
 from bench_localcloud_scale import populate
 
 from pasqal_tui.localcloud.process import LocalCloudProcess
@@ -166,14 +169,23 @@ async def measure(url: str, pages: int, jumps: int = 0) -> None:
             return screen
 
         jobs = await open_batch(big.id)
-        page_after, page_total = [], []
-        for i in range(pages):
-            forward = (i // 49) % 2 == 0
-            offset = jobs.state.offset + (100 if forward else -100)
-            key = "right_square_bracket" if forward else "left_square_bracket"
-            after, total = await step(key, jobs, lambda o=offset: jobs.state.offset == o)
-            page_after.append(after)
-            page_total.append(total)
+
+        async def flips() -> tuple[list[float], list[float]]:
+            afters, totals = [], []
+            for i in range(pages):
+                forward = (i // 49) % 2 == 0
+                offset = jobs.state.offset + (100 if forward else -100)
+                key = "right_square_bracket" if forward else "left_square_bracket"
+                after, total = await step(key, jobs, lambda o=offset: jobs.state.offset == o)
+                afters.append(after)
+                totals.append(total)
+            return afters, totals
+
+        ahead = JobsScreen.AHEAD_FRESH
+        JobsScreen.AHEAD_FRESH = -1.0  # never fresh: every flip asks the cloud
+        _, unread_total = await flips()
+        JobsScreen.AHEAD_FRESH = ahead
+        page_after, page_total = await flips()
         rss = rss_mb()
         jump_total: dict[str, list[float]] = {"last": [], "first": []}
         for _ in range(jumps):
@@ -202,6 +214,7 @@ async def measure(url: str, pages: int, jumps: int = 0) -> None:
     print(f"page change ({pages} pages of the {big.jobs_count:,}-job batch, 160x45):")
     print(f"  data arrived -> frame composed: {ms(page_after)} (target median <= 50 ms)")
     print(f"  key -> frame (includes HTTP):    {ms(page_total)}")
+    print(f"  key -> frame without read-ahead: {ms(unread_total)}")
     print(f"filter change (ERROR <-> DONE on batch {mixed.id[:8]}, 20 changes):")
     print(f"  data arrived -> frame composed: {ms(filter_after)}")
     print(f"  key -> frame (includes HTTP):    {ms(filter_total)}")
@@ -221,6 +234,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=0, help="one batch of this many jobs")
     parser.add_argument("--jumps", type=int, default=10, help="last/first page jumps (--jobs)")
+    parser.add_argument("--rtt", type=float, default=0.0, help="round trip to the cloud, ms")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.update({f"XDG_{k}_HOME": f"{tmp}/{k.lower()}" for k in ("CONFIG", "STATE")})
@@ -232,7 +246,13 @@ def main() -> None:
         else:
             server_args, jumps = ["--demo", "--seed", "1"], 0
         with LocalCloudProcess(data_dir, server_args, startup_timeout=600) as cloud:
-            asyncio.run(measure(cloud.base_url, args.pages, jumps))
+            if not args.rtt:
+                asyncio.run(measure(cloud.base_url, args.pages, jumps))
+                return
+            port = int(cloud.base_url.rsplit(":", 1)[1])
+            with LatencyProxyProcess(port, args.rtt) as proxy:
+                print(f"the cloud is {args.rtt:.0f} ms away (round trip)")
+                asyncio.run(measure(proxy.base_url, args.pages, jumps))
 
 
 if __name__ == "__main__":

@@ -61,6 +61,14 @@ class JobsLoaded(_Refreshable):
 
 
 @dataclass
+class JobsAhead(Message):
+    """The page after the one shown, read before it is asked for (see JobsScreen)."""
+
+    key: object
+    page: Page[Job]
+
+
+@dataclass
 class JobLoaded(_Refreshable):
     job: Job
     background: bool

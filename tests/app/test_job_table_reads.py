@@ -1,7 +1,8 @@
 """What the job table asks the cloud: a page flip reads one page and no batch document (which
-lists every job id: megabytes for a 100,000-job batch); a refresh of a closed batch polls its
-status and counts (op 22) and reads the whole batch only when they moved; after a change made
-from the table, the batch is read again. Counted at a proxy in front of a real local cloud."""
+lists every job id: megabytes for a 100,000-job batch), and the next page is read ahead, so `]`
+shows it without asking; a refresh of a closed batch polls its status and counts (op 22) and
+reads the whole batch only when they moved; after a change made from the table, the batch is
+read again. Counted at a proxy in front of a real local cloud."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from typing import Any
 import pytest
 from support.actions import JOB, api, cloud_fixture, make_batch, open_jobs  # noqa: F401
 from support.app import make_app, wait_for
-from support.faultproxy import FaultProxy
+from support.faultproxy import Fault, FaultProxy
+from support.localcloud import data
 
+from pasqal_tui.tui.screens.jobs import JobsScreen
+from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.summary_line import SummaryLine
 
 BATCH_DOC = r"/api/v2/batches/[0-9a-f-]+$"
@@ -34,20 +38,27 @@ async def test_page_flips_read_pages_and_refreshes_read_the_batch_only_when_it_m
     app = make_app(proxy.base_url, refresh=3600)  # ticks only when the test asks
     async with app.run_test(size=(160, 45)) as pilot:
         jobs = await open_jobs(pilot, batch_id)
+        await wait_for(pilot, lambda: jobs._ahead is not None, what="page 2 read ahead")
         docs, pages = proxy.forwarded("GET", BATCH_DOC), proxy.forwarded("GET", JOB_PAGE)
 
+        # `]` shows the page read ahead at once; the batch can still change (its jobs wait
+        # for the QPU), so that page is read again right after, as a live tick would.
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 100, what="page 2")
+        await wait_for(pilot, lambda: proxy.forwarded("GET", JOB_PAGE) == pages + 1)
+        # `[`: page 1 is read, then page 2 ahead again.
         await pilot.press("left_square_bracket")
         await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 0, what="page 1")
-        assert proxy.forwarded("GET", JOB_PAGE) == pages + 2
+        await wait_for(pilot, lambda: jobs._ahead is not None, what="page 2 read ahead")
+        await pilot.pause()
+        assert proxy.forwarded("GET", JOB_PAGE) == pages + 3
         assert proxy.forwarded("GET", BATCH_DOC) == docs  # no batch document for a flip
 
         # A refresh while nothing moved: one status poll, the page, no batch document.
         polls = proxy.forwarded("GET", STATUS_POLL)
         jobs.refresh_data(False)
         await wait_for(pilot, lambda: proxy.forwarded("GET", STATUS_POLL) == polls + 1)
-        await wait_for(pilot, lambda: proxy.forwarded("GET", JOB_PAGE) == pages + 3)
+        await wait_for(pilot, lambda: proxy.forwarded("GET", JOB_PAGE) == pages + 4)
         await pilot.pause()
         assert proxy.forwarded("GET", BATCH_DOC) == docs
 
@@ -65,3 +76,44 @@ async def test_page_flips_read_pages_and_refreshes_read_the_batch_only_when_it_m
         )
         line = jobs.query_one("#batch-summary", SummaryLine)
         await wait_for(pilot, lambda: "1 canceled" in str(line._text), what="the batch line")
+
+
+async def test_the_next_page_is_read_ahead_and_shown_without_asking(
+    cloud: Any, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A canceled batch: finished and closed, its jobs cannot change, so no page is read again.
+    batch_id = await make_batch(cloud.base_url, "FRESNEL", [JOB] * 250)
+    with api(cloud) as http:
+        assert http.patch(f"/core-fast/api/v2/batches/{batch_id}/cancel").status_code == 200
+        params = {"batch_id": batch_id, "order_by": "creation_order", "order_by_direction": "ASC"}
+        second = data(http.get("/core-fast/api/v2/jobs", params={**params, "offset": 100}))
+    app = make_app(proxy.base_url, refresh=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        jobs = await open_jobs(pilot, batch_id)
+        await wait_for(pilot, lambda: jobs._ahead is not None, what="page 2 read ahead")
+        pages = proxy.forwarded("GET", JOB_PAGE)
+        # Reading page 3 ahead fails: nobody asked for it, so nothing is said.
+        proxy.add(Fault.burst(400, "GET", JOB_PAGE, times=1))
+
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 100, what="page 2")
+        assert [j.id for j in jobs.items] == [j["id"] for j in second]
+        await wait_for(pilot, lambda: proxy.applied("status 400") == 1, what="page 3 refused")
+        await pilot.pause()
+        assert proxy.forwarded("GET", JOB_PAGE) == pages  # page 2 was not asked for again
+        assert not jobs.stale and not jobs.query_one(ErrorBanner).has_class("-shown")
+
+        # Page 3 is read when asked for.
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 200, what="page 3")
+        assert proxy.forwarded("GET", JOB_PAGE) == pages + 1
+
+        # A page read ahead longer ago than AHEAD_FRESH is read again.
+        await pilot.press("left_curly_bracket")  # the first page, which reads page 2 ahead
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 0, what="page 1")
+        await wait_for(pilot, lambda: jobs._ahead is not None, what="page 2 read ahead")
+        monkeypatch.setattr(JobsScreen, "AHEAD_FRESH", 0.0)
+        pages = proxy.forwarded("GET", JOB_PAGE)
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 100, what="page 2")
+        assert proxy.forwarded("GET", JOB_PAGE) >= pages + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,7 +26,7 @@ from pasqal_tui.ops.query import Query
 from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.actions.controllers import JobActions
 from pasqal_tui.tui.actions.screen import ActionScreen
-from pasqal_tui.tui.messages import JobsLoaded, Notice
+from pasqal_tui.tui.messages import JobsAhead, JobsLoaded, Notice, RequestFailed
 from pasqal_tui.tui.screens.base import TableScreen, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_line import FilterLine
@@ -113,6 +114,10 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
     #: The API orders jobs by creation, either way (S on Created asks it).
     SERVER_ORDER = ("created", False)
     SERVER_REVERSES = True
+    #: Seconds a page read ahead stays good to show. Far from the cloud a page flip costs a
+    #: round trip: the next page is read once one is shown, so `]` shows it at once; jobs of a
+    #: batch that can still change are read again right after (a refresh, as on a live tick).
+    AHEAD_FRESH = 30.0
 
     def __init__(self, batch: Batch) -> None:
         super().__init__()
@@ -121,6 +126,8 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         self.direction: queries.Direction = "ASC"
         self.marks: set[str] = set()
         self.actions = JobActions(self)
+        #: (what it was asked with, the page, when it came), for the page after the one shown.
+        self._ahead: tuple[object, Page[Job], float] | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -189,6 +196,13 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         filters, limit, direction = self.filters, self.state.limit, self.direction
         known = self.the_batch
         asked = (filters, direction)
+        if not background and not batch_too and focus_id is None:
+            ahead = self._take_ahead((filters, direction, offset, limit))
+            if ahead is not None:
+                self.post_message(JobsLoaded(ahead, False, None, None, asked))
+                if self.batch_can_change():
+                    self.request_page(offset, background=True)
+                return
 
         async def load(c: PasqalClient) -> tuple[Page[Job], Batch | None]:
             page = await c.list_jobs(
@@ -215,6 +229,51 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         self.show_batch()
         if message.focus_id is not None and self.table.current_id() != message.focus_id:
             self.notify("The first error is near here (several jobs share its time)", timeout=4)
+        if not message.background:
+            self._read_ahead()
+
+    def batch_can_change(self) -> bool:
+        """Jobs of a batch still open or running can change; a finished, closed one's cannot."""
+        return self.the_batch.open or not self.the_batch.status.is_terminal
+
+    def _read_ahead(self) -> None:
+        """The next page, in the background, once a page the user asked for is shown."""
+        nxt = self.state.next()
+        if nxt is None:
+            return
+        filters, limit, direction = self.filters, self.state.limit, self.direction
+        key = (filters, direction, nxt, limit)
+        if self._ahead is not None and self._ahead[0] == key:
+            return
+        self.pasqal.cloud.request(
+            self,
+            "ahead",
+            lambda c: c.list_jobs(
+                filters, offset=nxt, limit=limit, order_by=ORDER_BY, order_by_direction=direction
+            ),
+            lambda page: JobsAhead(key, page),
+            background=True,
+        )
+
+    def on_jobs_ahead(self, message: JobsAhead) -> None:
+        self._ahead = (message.key, message.page, time.monotonic())
+
+    def _take_ahead(self, key: object) -> Page[Job] | None:
+        """The page read ahead for exactly ``key`` while fresh; handed out once."""
+        held = self._ahead
+        if held is None or held[0] != key:
+            return None
+        self._ahead = None
+        fresh = self.AHEAD_FRESH
+        if self.batch_can_change():  # no older than a live tick would show it
+            fresh = min(fresh, self.pasqal.refresh_loop.interval)
+        return held[1] if time.monotonic() - held[2] <= fresh else None
+
+    def on_request_failed(self, message: RequestFailed) -> None:
+        # Textual then calls TableScreen's handler (stale, said) unless told not to: a page
+        # read ahead that failed is nobody's problem yet; it is read when asked for.
+        if message.failure.purpose == "ahead":
+            message.prevent_default()
 
     def refresh_data(self, include_settled: bool) -> None:
         """While the batch can change, its page (and the batch with it) on every tick."""
@@ -290,6 +349,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         return self.server_query.rebatch_values()
 
     def after_mutation(self, batch: Batch | None) -> None:
+        self._ahead = None  # read before the change
         if batch is not None and batch.id == self.the_batch.id:
             self.the_batch = batch
             self.show_batch()
