@@ -10,7 +10,8 @@ With ``--jobs N`` it runs instead on one batch of N jobs (100,000: what users ha
 directly, as bench_localcloud_scale.py does) and adds the jumps to the last and the first page
 (``}`` / ``{``). Targets there, key to frame: page and filter change median <= 50 ms, jump to the
 last page <= 60 ms. The page changes run twice in one run: with the next page read ahead (what
-the app does) and without (``JobsScreen.AHEAD_FRESH`` below zero: every flip asks the cloud).
+the app does) and without (``JobsScreen.AHEAD_FRESH`` below zero: no read-ahead, every flip
+asks the cloud).
 With ``--rtt MS`` the app reaches the cloud through a proxy that delays each way by half of it.
 
     .venv/bin/python benchmarks/bench_tui_paging.py [--pages 100] [--jobs 100000] [--rtt 50]
@@ -182,7 +183,7 @@ async def measure(url: str, pages: int, jumps: int = 0) -> None:
             return afters, totals
 
         ahead = JobsScreen.AHEAD_FRESH
-        JobsScreen.AHEAD_FRESH = -1.0  # never fresh: every flip asks the cloud
+        JobsScreen.AHEAD_FRESH = -1.0  # no read-ahead: every flip asks the cloud
         _, unread_total = await flips()
         JobsScreen.AHEAD_FRESH = ahead
         page_after, page_total = await flips()

@@ -117,3 +117,25 @@ async def test_the_next_page_is_read_ahead_and_shown_without_asking(
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 100, what="page 2")
         assert proxy.forwarded("GET", JOB_PAGE) >= pages + 1
+
+
+async def test_a_page_asked_for_while_read_ahead_is_not_asked_twice(
+    cloud: Any, proxy: FaultProxy
+) -> None:
+    batch_id = await make_batch(cloud.base_url, "FRESNEL", [JOB] * 250)
+    with api(cloud) as http:
+        assert http.patch(f"/core-fast/api/v2/batches/{batch_id}/cancel").status_code == 200
+    app = make_app(proxy.base_url, refresh=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        jobs = await open_jobs(pilot, batch_id)
+        await wait_for(pilot, lambda: jobs._ahead is not None, what="page 2 read ahead")
+        pages = proxy.forwarded("GET", JOB_PAGE)
+        proxy.add(Fault.latency(1.5, "GET", JOB_PAGE, times=1))  # the cloud is slow for page 3
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: jobs.state.offset == 100, what="page 2")
+        await wait_for(pilot, lambda: jobs._ahead_flying is not None, what="page 3 on its way")
+        await pilot.press("right_square_bracket")  # page 3, while it is being read ahead
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 200, what="page 3")
+        await pilot.pause()
+        assert proxy.forwarded("GET", JOB_PAGE) == pages + 1  # the read ahead, once
+        assert proxy.applied("latency") == 1

@@ -114,9 +114,10 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
     #: The API orders jobs by creation, either way (S on Created asks it).
     SERVER_ORDER = ("created", False)
     SERVER_REVERSES = True
-    #: Seconds a page read ahead stays good to show. Far from the cloud a page flip costs a
-    #: round trip: the next page is read once one is shown, so `]` shows it at once; jobs of a
-    #: batch that can still change are read again right after (a refresh, as on a live tick).
+    #: Seconds a page read ahead stays good to show (below zero: no read-ahead). Far from the
+    #: cloud a page flip costs a round trip: the next page is read once one is shown, so `]`
+    #: shows it at once (or as soon as it comes, if it is still on its way); jobs of a batch
+    #: that can still change are read again right after (a refresh, as on a live tick).
     AHEAD_FRESH = 30.0
 
     def __init__(self, batch: Batch) -> None:
@@ -128,6 +129,9 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         self.actions = JobActions(self)
         #: (what it was asked with, the page, when it came), for the page after the one shown.
         self._ahead: tuple[object, Page[Job], float] | None = None
+        #: What the read ahead in flight was asked with, and whether the user now wants it.
+        self._ahead_flying: object = None
+        self._ahead_wanted = False
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -196,12 +200,16 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         filters, limit, direction = self.filters, self.state.limit, self.direction
         known = self.the_batch
         asked = (filters, direction)
+        if not background:
+            self._ahead_wanted = False
         if not background and not batch_too and focus_id is None:
-            ahead = self._take_ahead((filters, direction, offset, limit))
+            key = (filters, direction, offset, limit)
+            ahead = self._take_ahead(key)
             if ahead is not None:
-                self.post_message(JobsLoaded(ahead, False, None, None, asked))
-                if self.batch_can_change():
-                    self.request_page(offset, background=True)
+                self._show_ahead(ahead, offset)
+                return
+            if self._ahead_flying == key and self.pasqal.cloud.busy(self, "ahead"):
+                self._ahead_wanted = True  # on its way: shown when it comes, not asked twice
                 return
 
         async def load(c: PasqalClient) -> tuple[Page[Job], Batch | None]:
@@ -239,13 +247,13 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
     def _read_ahead(self) -> None:
         """The next page, in the background, once a page the user asked for is shown."""
         nxt = self.state.next()
-        if nxt is None:
+        if nxt is None or self.AHEAD_FRESH < 0:
             return
         filters, limit, direction = self.filters, self.state.limit, self.direction
         key = (filters, direction, nxt, limit)
         if self._ahead is not None and self._ahead[0] == key:
             return
-        self.pasqal.cloud.request(
+        worker = self.pasqal.cloud.request(
             self,
             "ahead",
             lambda c: c.list_jobs(
@@ -254,9 +262,23 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             lambda page: JobsAhead(key, page),
             background=True,
         )
+        if worker is not None:
+            self._ahead_flying = key
 
     def on_jobs_ahead(self, message: JobsAhead) -> None:
-        self._ahead = (message.key, message.page, time.monotonic())
+        wanted = self._ahead_wanted and message.key == self._ahead_flying
+        self._ahead_flying, self._ahead_wanted = None, False
+        if wanted:
+            self._show_ahead(message.page, message.page.offset)
+        else:
+            self._ahead = (message.key, message.page, time.monotonic())
+
+    def _show_ahead(self, page: Page[Job], offset: int) -> None:
+        """Show a page read ahead as if just asked for; a batch that can still change has it
+        read again at once (what a live tick would do)."""
+        self.post_message(JobsLoaded(page, False, None, None, (self.filters, self.direction)))
+        if self.batch_can_change():
+            self.request_page(offset, background=True)
 
     def _take_ahead(self, key: object) -> Page[Job] | None:
         """The page read ahead for exactly ``key`` while fresh; handed out once."""
@@ -272,8 +294,13 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
     def on_request_failed(self, message: RequestFailed) -> None:
         # Textual then calls TableScreen's handler (stale, said) unless told not to: a page
         # read ahead that failed is nobody's problem yet; it is read when asked for.
-        if message.failure.purpose == "ahead":
-            message.prevent_default()
+        if message.failure.purpose != "ahead":
+            return
+        message.prevent_default()
+        flying, wanted = self._ahead_flying, self._ahead_wanted
+        self._ahead_flying, self._ahead_wanted = None, False
+        if wanted and isinstance(flying, tuple):  # asked for meanwhile: read it as usual
+            self.request_page(flying[2], background=False)
 
     def refresh_data(self, include_settled: bool) -> None:
         """While the batch can change, its page (and the batch with it) on every tick."""
