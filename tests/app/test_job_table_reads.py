@@ -14,6 +14,7 @@ from support.actions import JOB, api, cloud_fixture, make_batch, open_jobs  # no
 from support.app import make_app, wait_for
 from support.faultproxy import Fault, FaultProxy
 from support.localcloud import data
+from textual import events
 
 from pasqal_tui.tui.screens.jobs import JobsScreen
 from pasqal_tui.tui.widgets.banner import ErrorBanner
@@ -139,3 +140,32 @@ async def test_a_page_asked_for_while_read_ahead_is_not_asked_twice(
         await pilot.pause()
         assert proxy.forwarded("GET", JOB_PAGE) == pages + 1  # the read ahead, once
         assert proxy.applied("latency") == 1
+
+
+async def test_page_keys_typed_fast_add_up(cloud: Any, proxy: FaultProxy) -> None:
+    """Keys sent back to back, before any page has come (as a terminal delivers keys typed
+    fast): four `]` go four pages on, then two `[` two back, whether a page comes from what
+    was read ahead or from the cloud, and a page asked for earlier never lands last."""
+    batch_id = await make_batch(cloud.base_url, "FRESNEL", [JOB] * 650)
+    with api(cloud) as http:
+        assert http.patch(f"/core-fast/api/v2/batches/{batch_id}/cancel").status_code == 200
+    app = make_app(proxy.base_url, refresh=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        jobs = await open_jobs(pilot, batch_id)
+
+        async def typed(key: str, times: int, offset: int, what: str) -> None:
+            for _ in range(times):
+                app.post_message(events.Key(key, None))
+            await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == offset, what=what)
+            # Settled there: nothing still on its way lands after it.
+            await wait_for(
+                pilot,
+                lambda: all(w.is_finished for w in app.workers if w.group in ("page", "ahead")),
+            )
+            await pilot.pause()
+            assert jobs.state.offset == offset
+
+        for _ in range(2):
+            await typed("right_square_bracket", 4, 400, "page 5")
+            await typed("left_square_bracket", 2, 200, "page 3")
+            await typed("left_curly_bracket", 1, 0, "page 1")

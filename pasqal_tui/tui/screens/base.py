@@ -13,6 +13,7 @@ flashes unfiltered rows.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -97,6 +98,9 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     def __init__(self) -> None:
         super().__init__()
         self.state = PageState(limit=PAGE_SIZE)
+        #: The page asked for last while it is on its way: `]` typed four times fast goes four
+        #: pages on, not four times to the page after the one still shown.
+        self.asked_offset: int | None = None
         self.items: list[ItemT] = []
         self.loaded = False
         self.stale = False
@@ -193,10 +197,17 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         self.reload()
 
     def reload(self, offset: int = 0, focus_id: str | None = None) -> None:
+        self.asked_offset = offset
         self.request_page(offset, background=False, focus_id=focus_id)
 
     def show_page(self, page: Page[ItemT], background: bool, focus_id: str | None = None) -> None:
         self.state = PageState(offset=page.offset, limit=self.state.limit, total=page.total)
+        # The page asked for has come, or nothing else is on its way (a page asked before it,
+        # shown late, leaves the count of fast keys where it was).
+        if not background and (
+            page.offset == self.asked_offset or not self.pasqal.cloud.busy(self, "page")
+        ):
+            self.asked_offset = None
         self.items = list(page.items)
         self.loaded = True
         self.stale = False
@@ -268,6 +279,7 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         self.notify(message.text, timeout=4, markup=False)
 
     def on_request_failed(self, message: RequestFailed) -> None:
+        self.asked_offset = None
         self.stale = True
         self.say_failure(message.failure)
 
@@ -418,7 +430,10 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
         return f"sorted by {label.lower()} {mark} ({where})"
 
     def action_page(self, step: int) -> None:
-        target = self.state.next() if step > 0 else self.state.previous()
+        state = self.state
+        if self.asked_offset is not None:  # counted from the page on its way
+            state = replace(state, offset=self.asked_offset)
+        target = state.next() if step > 0 else state.previous()
         if target is None:
             self.notify("No more pages that way", timeout=2)
             return

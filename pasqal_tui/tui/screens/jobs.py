@@ -209,6 +209,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
                 self._show_ahead(ahead, offset)
                 return
             if self._ahead_flying == key and self.pasqal.cloud.busy(self, "ahead"):
+                self.app.workers.cancel_group(self, "page")  # a page asked before: superseded
                 self._ahead_wanted = True  # on its way: shown when it comes, not asked twice
                 return
 
@@ -275,7 +276,9 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
 
     def _show_ahead(self, page: Page[Job], offset: int) -> None:
         """Show a page read ahead as if just asked for; a batch that can still change has it
-        read again at once (what a live tick would do)."""
+        read again at once (what a live tick would do). A page asked for before it, still on
+        its way, is superseded: it would land after this one."""
+        self.app.workers.cancel_group(self, "page")
         self.post_message(JobsLoaded(page, False, None, None, (self.filters, self.direction)))
         if self.batch_can_change():
             self.request_page(offset, background=True)
