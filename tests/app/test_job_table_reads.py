@@ -31,6 +31,14 @@ def proxy(cloud: Any) -> Iterator[FaultProxy]:
         yield running
 
 
+async def settled_batch(cloud: Any, jobs: int) -> str:
+    """A canceled batch of ``jobs`` jobs: finished and closed, so no page of it is read again."""
+    batch_id = await make_batch(cloud.base_url, "FRESNEL", [JOB] * jobs)
+    with api(cloud) as http:
+        assert http.patch(f"/core-fast/api/v2/batches/{batch_id}/cancel").status_code == 200
+    return batch_id
+
+
 async def test_page_flips_read_pages_and_refreshes_read_the_batch_only_when_it_moved(
     cloud: Any, proxy: FaultProxy
 ) -> None:
@@ -82,10 +90,8 @@ async def test_page_flips_read_pages_and_refreshes_read_the_batch_only_when_it_m
 async def test_the_next_page_is_read_ahead_and_shown_without_asking(
     cloud: Any, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A canceled batch: finished and closed, its jobs cannot change, so no page is read again.
-    batch_id = await make_batch(cloud.base_url, "FRESNEL", [JOB] * 250)
+    batch_id = await settled_batch(cloud, 250)
     with api(cloud) as http:
-        assert http.patch(f"/core-fast/api/v2/batches/{batch_id}/cancel").status_code == 200
         params = {"batch_id": batch_id, "order_by": "creation_order", "order_by_direction": "ASC"}
         second = data(http.get("/core-fast/api/v2/jobs", params={**params, "offset": 100}))
     app = make_app(proxy.base_url, refresh=3600)
@@ -123,9 +129,7 @@ async def test_the_next_page_is_read_ahead_and_shown_without_asking(
 async def test_a_page_asked_for_while_read_ahead_is_not_asked_twice(
     cloud: Any, proxy: FaultProxy
 ) -> None:
-    batch_id = await make_batch(cloud.base_url, "FRESNEL", [JOB] * 250)
-    with api(cloud) as http:
-        assert http.patch(f"/core-fast/api/v2/batches/{batch_id}/cancel").status_code == 200
+    batch_id = await settled_batch(cloud, 250)
     app = make_app(proxy.base_url, refresh=3600)
     async with app.run_test(size=(160, 45)) as pilot:
         jobs = await open_jobs(pilot, batch_id)
@@ -146,9 +150,7 @@ async def test_page_keys_typed_fast_add_up(cloud: Any, proxy: FaultProxy) -> Non
     """Keys sent back to back, before any page has come (as a terminal delivers keys typed
     fast): four `]` go four pages on, then two `[` two back, whether a page comes from what
     was read ahead or from the cloud, and a page asked for earlier never lands last."""
-    batch_id = await make_batch(cloud.base_url, "FRESNEL", [JOB] * 650)
-    with api(cloud) as http:
-        assert http.patch(f"/core-fast/api/v2/batches/{batch_id}/cancel").status_code == 200
+    batch_id = await settled_batch(cloud, 650)
     app = make_app(proxy.base_url, refresh=3600)
     async with app.run_test(size=(80, 24)) as pilot:
         jobs = await open_jobs(pilot, batch_id)
