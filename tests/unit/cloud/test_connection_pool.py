@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpcore
 import httpx
@@ -24,6 +24,8 @@ class TinyServer:
         self.gate, self.close_idle = gate, close_idle
         self.connections = self.open = self.peak = self.in_flight = 0
         self._enough = asyncio.Event()
+        #: Notified whenever a connection ends (what the tests wait on).
+        self.closed = asyncio.Condition()
         self._server: asyncio.Server | None = None
 
     async def start(self) -> str:
@@ -58,6 +60,8 @@ class TinyServer:
         finally:
             self.open -= 1
             writer.close()
+            async with self.closed:
+                self.closed.notify_all()
 
 
 @pytest.fixture
@@ -80,12 +84,10 @@ def client(base: str, connections: int, keepalive: int) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=base, transport=transport)
 
 
-async def until(check: object, timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():  # type: ignore[operator]
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.01)
+async def until_open(server: TinyServer, check: Callable[[int], bool]) -> None:
+    """Until ``check(open connections)`` holds, woken by each connection that ends."""
+    async with server.closed:
+        await asyncio.wait_for(server.closed.wait_for(lambda: check(server.open)), 5.0)
 
 
 async def test_requests_share_connections_up_to_the_limit_and_queue_beyond(
@@ -108,7 +110,7 @@ async def test_idle_connections_above_the_keepalive_cap_are_closed(
         await asyncio.gather(*(http.get(f"/{i}") for i in range(6)))
         pool = http._transport._pool  # type: ignore[attr-defined]
         assert len(pool.connections) <= 2
-        await until(lambda: server.open <= 2)
+        await until_open(server, lambda n: n <= 2)
 
 
 async def test_a_connection_the_server_closed_while_idle_is_not_reused(
@@ -117,7 +119,7 @@ async def test_a_connection_the_server_closed_while_idle_is_not_reused(
     server, base = await serve(server_factory, close_idle=True)
     async with client(base, connections=4, keepalive=4) as http:
         assert (await http.get("/first")).status_code == 200
-        await until(lambda: server.open == 0)  # closed by the server, still idle in the pool
+        await until_open(server, lambda n: n == 0)  # closed by the server, idle in the pool
         # Sent on the dead socket, this would fail with "Server disconnected".
         assert (await http.get("/second")).json() == {"path": "/second"}
     assert server.connections == 2
