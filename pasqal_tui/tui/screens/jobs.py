@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -72,6 +72,15 @@ HINT = "status: runs:>100 errors:yes since: until: id: ask the server; words thi
 PLACEHOLDER = "type to filter, e.g. status:error runs:>100 atom"
 
 
+class PageKey(NamedTuple):
+    """What a page of jobs was asked with: a page read ahead is shown only for exactly this."""
+
+    filters: JobFilters
+    direction: str
+    offset: int
+    limit: int
+
+
 def compact_variables(variables: dict[str, Any] | None, width: int = 16) -> str:
     if not variables:
         return ""
@@ -128,9 +137,9 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         self.marks: set[str] = set()
         self.actions = JobActions(self)
         #: (what it was asked with, the page, when it came), for the page after the one shown.
-        self._ahead: tuple[object, Page[Job], float] | None = None
+        self._ahead: tuple[PageKey, Page[Job], float] | None = None
         #: What the read ahead in flight was asked with, and whether the user now wants it.
-        self._ahead_flying: object = None
+        self._ahead_flying: PageKey | None = None
         self._ahead_wanted = False
 
     def compose(self) -> ComposeResult:
@@ -203,7 +212,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         if not background:
             self._ahead_wanted = False
         if not background and not batch_too and focus_id is None:
-            key = (filters, direction, offset, limit)
+            key = PageKey(filters, direction, offset, limit)
             ahead = self._take_ahead(key)
             if ahead is not None:
                 self._show_ahead(ahead, offset)
@@ -251,7 +260,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         if nxt is None or self.AHEAD_FRESH < 0:
             return
         filters, limit, direction = self.filters, self.state.limit, self.direction
-        key = (filters, direction, nxt, limit)
+        key = PageKey(filters, direction, nxt, limit)
         if self._ahead is not None and self._ahead[0] == key:
             return
         worker = self.pasqal.cloud.request(
@@ -267,12 +276,14 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             self._ahead_flying = key
 
     def on_jobs_ahead(self, message: JobsAhead) -> None:
-        wanted = self._ahead_wanted and message.key == self._ahead_flying
+        flying, wanted = self._ahead_flying, self._ahead_wanted
         self._ahead_flying, self._ahead_wanted = None, False
+        if flying is None or message.key != flying:
+            return  # asked before the filter or order changed
         if wanted:
-            self._show_ahead(message.page, message.page.offset)
+            self._show_ahead(message.page, flying.offset)
         else:
-            self._ahead = (message.key, message.page, time.monotonic())
+            self._ahead = (flying, message.page, time.monotonic())
 
     def _show_ahead(self, page: Page[Job], offset: int) -> None:
         """Show a page read ahead as if just asked for; a batch that can still change has it
@@ -283,7 +294,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         if self.batch_can_change():
             self.request_page(offset, background=True)
 
-    def _take_ahead(self, key: object) -> Page[Job] | None:
+    def _take_ahead(self, key: PageKey) -> Page[Job] | None:
         """The page read ahead for exactly ``key`` while fresh; handed out once."""
         held = self._ahead
         if held is None or held[0] != key:
@@ -302,8 +313,8 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         message.prevent_default()
         flying, wanted = self._ahead_flying, self._ahead_wanted
         self._ahead_flying, self._ahead_wanted = None, False
-        if wanted and isinstance(flying, tuple):  # asked for meanwhile: read it as usual
-            self.request_page(flying[2], background=False)
+        if wanted and flying is not None:  # asked for meanwhile: read it as usual
+            self.request_page(flying.offset, background=False)
 
     def refresh_data(self, include_settled: bool) -> None:
         """While the batch can change, its page (and the batch with it) on every tick."""
