@@ -99,8 +99,10 @@ async def test_a_page_is_read_again_only_when_it_moved(cloud: Any, proxy: FaultP
 async def test_the_dashboard_ticks_ask_little_and_still_show_a_new_batch(
     cloud: Any, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The open FRESNEL batch made above is on the first page: a device filter keeps it out,
-    # and the device is a filter a batch cannot enter or leave later.
+    # An open FRESNEL batch on the first page would be read in full each tick: a device filter
+    # keeps it out, and the device is a filter a batch cannot enter or leave later.
+    await make_batch(cloud.base_url, "FRESNEL", [JOB], open_=True)
+    await finished(cloud)
     app = make_app(proxy.base_url, refresh=3600)  # ticks only when the test asks
     async with app.run_test(size=(160, 45)) as pilot:
         screen = await batch_list(pilot)
