@@ -1,17 +1,20 @@
 """Local cloud under polling load: requests/s, p50 / p99 and errors at 10 and 50 clients.
 
-Each client is what a dashboard's refresh loop sends, without the pause between ticks: the
-batch list (first page of 100), then a page of 100 jobs of one of 20 finished batches (~1,000
-jobs each, so no emulation runs meanwhile), over and
-over on its own keep-alive connection. The clients run in `--procs` processes (asyncio, httpx)
-so the load generator is not the bottleneck of one interpreter.
+Each client is what a dashboard's refresh loop sent, without the pause between ticks: the
+batch list (first page of 100: 20 finished batches of ~1,000 jobs, 800 KB with their job ids),
+then a page of 100 jobs of one of them (no emulation runs meanwhile), over and over on its own
+keep-alive connection. The clients run in `--procs` processes, each a plain HTTP/1.1 loop on
+asyncio streams (request line and headers out, `Content-Length` bytes in): an httpx client
+spent about as much CPU per request as the server answering it, so on 2 cores the load
+generator, not the server, set the pace.
 
 With `--baseline DIR` (a checkout of an older commit, e.g. a `git worktree` of it), the same
 seeded database is served in turn by the baseline's server (PYTHONPATH=DIR) and by this
-tree's, interleaved per client count, and the ratios are printed: one run, one machine.
+tree's (once per `--processes` count), interleaved per client count, and the ratios are
+printed: one run, one machine.
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_localcloud_load.py \
-        [--clients 10,50] [--seconds 10] [--baseline /work/wt-base]
+        [--clients 10,50] [--seconds 10] [--processes 1,2] [--baseline /work/wt-base]
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -39,28 +44,42 @@ ROOT = HERE.parent
 
 async def _client(base: str, token: str, batches: list[str], until: float, warm: float,
                   out: list[float], errors: list[int], k: int) -> None:  # fmt: skip
-    headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=1)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as c:
-        i = k
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    reader, writer = await asyncio.open_connection(host, int(port), limit=1 << 24)
+    head = f"Host: {host}:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
+    i = k
+    try:
         while (now := time.monotonic()) < until:
             if i % 2 == 0:
-                url, params = "/core-fast/api/v1/batches", {"limit": 100}
+                target = "/core-fast/api/v1/batches?limit=100"
             else:
                 batch = batches[(i // 2) % len(batches)]
-                url, params = "/core-fast/api/v2/jobs", {"batch_id": batch, "limit": 100}
+                target = f"/core-fast/api/v2/jobs?batch_id={batch}&limit=100"
             i += 1
-            try:
-                response = await c.get(url, params=params)
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
+            writer.write(f"GET {target} HTTP/1.1\r\n{head}".encode())
+            ok = await _answered(reader)
             done = time.monotonic()
             if now >= warm:
                 if ok:
                     out.append(done - now)
                 else:
                     errors.append(1)
+    except (OSError, asyncio.IncompleteReadError, ValueError):
+        errors.append(1)  # the connection broke: the client stops (counted once)
+    finally:
+        writer.close()
+
+
+async def _answered(reader: asyncio.StreamReader) -> bool:
+    """Read one response (a `Content-Length` body); True if it was a 200."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return head[9:12] == b"200"
 
 
 def _worker(base: str, token: str, batches: list[str], clients: int, start: float,
@@ -97,13 +116,31 @@ def _batches(base: str, token: str) -> list[str]:
     return [str(b["id"]) for b in body["data"]]
 
 
+def _env(pythonpath: str) -> dict[str, str]:
+    """The server's environment: `pythonpath`'s package first. `python -m` puts the working
+    directory first on sys.path (here this tree), ahead of PYTHONPATH: without
+    PYTHONSAFEPATH a baseline run served this tree's code."""
+    env = {**os.environ, "PYTHONPATH": pythonpath, "PYTHONSAFEPATH": "1"}
+    found = subprocess.run(
+        [sys.executable, "-c", "import pasqal_tui; print(pasqal_tui.__file__)"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    if not Path(found).resolve().is_relative_to(Path(pythonpath).resolve()):
+        raise SystemExit(f"the server would import {found}, not the package in {pythonpath}")
+    return env
+
+
 def measure(
-    data: Path, pythonpath: str, clients: int, args: argparse.Namespace
+    data: Path, pythonpath: str, clients: int, args: argparse.Namespace, processes: int = 1
 ) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": pythonpath}
-    with LocalCloudProcess(data, ["--seed", "1"], env=env, startup_timeout=300) as cloud:
+    env = _env(pythonpath)
+    argv = ["--seed", "1"] + (["--processes", str(processes)] if processes > 1 else [])
+    with LocalCloudProcess(data, argv, env=env, startup_timeout=300) as cloud:
         token = _token(cloud.base_url)
         batches = _batches(cloud.base_url, token)
+        # Steady state: the server builds its device specs (imports Pulser, seconds of CPU)
+        # after it says it is ready; this answer waits for them.
+        httpx.get(f"{cloud.base_url}/core-fast/api/v1/devices/public-specs", timeout=300)
         queue: Any = multiprocessing.get_context("fork").Queue()
         start = time.monotonic() + 0.5
         procs = args.procs
@@ -144,6 +181,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--procs", type=int, default=2, help="load generator processes")
+    parser.add_argument(
+        "--processes",
+        default="1,2",
+        help="server processes of this tree's runs",
+    )
     parser.add_argument("--baseline", help="a checkout of the code to compare with")
     args = parser.parse_args()
     counts = [int(c) for c in args.clients.split(",")]
@@ -152,25 +194,25 @@ def main() -> None:
         # Finished batches only (no emulation competes with the requests for the CPU): 20
         # batches of ~1,000 jobs, written once; each server gets a copy.
         populate(seed / "cloud.sqlite3", list(range(1000, 1020)), random.Random(5))
-        trees = [("ours", str(ROOT))]
+        runs = [(f"ours x{n}", str(ROOT), n) for n in map(int, args.processes.split(","))]
         if args.baseline:
-            trees.insert(0, ("baseline", str(Path(args.baseline).resolve())))
+            runs.insert(0, ("baseline", str(Path(args.baseline).resolve()), 1))
         results: dict[tuple[str, int], dict[str, float]] = {}  # the last run of each count
         for i, n in enumerate(counts):
-            for name, tree in trees:
-                data = Path(tmp) / f"{name}-{i}"
+            for name, tree, processes in runs:
+                data = Path(tmp) / f"{name.replace(' ', '')}-{i}"
                 shutil.copytree(seed, data)
-                results[(name, n)] = r = measure(data, tree, n, args)
+                results[(name, n)] = r = measure(data, tree, n, args, processes)
                 print(f"{name:>8}, {n:3d} clients: {_fmt(r)}", flush=True)
         print("--- summary")
         for n in counts:
-            ours = results[("ours", n)]
-            line = f"{n:3d} clients: ours {ours['rps']:.1f} req/s, p99 {ours['p99']:.1f} ms"
-            if args.baseline:
-                base = results[("baseline", n)]
-                ratio = ours["rps"] / base["rps"]
-                line += f"; baseline {base['rps']:.1f} req/s: ours / baseline {ratio:.2f}x"
-            print(line)
+            base = results.get(("baseline", n))
+            for name, _, _ in runs:
+                r = results[(name, n)]
+                line = f"{n:3d} clients, {name:>8}: {r['rps']:.1f} req/s, p99 {r['p99']:.1f} ms"
+                if base is not None and name != "baseline":
+                    line += f", {r['rps'] / base['rps']:.2f}x the baseline's req/s"
+                print(line)
 
 
 if __name__ == "__main__":

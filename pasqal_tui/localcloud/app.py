@@ -1,5 +1,5 @@
 """The FastAPI application: routers, JSend error handling, and the lifespan that owns the
-store, the emulation pool and the scheduler."""
+store, the emulation pool and the scheduler (in the first of `--processes N` only)."""
 
 from __future__ import annotations
 
@@ -73,6 +73,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(settings: Settings) -> FastAPI:
     from pasqal_tui.localcloud.devices import device_specs
     from pasqal_tui.localcloud.executor import EmulationPool
+    from pasqal_tui.localcloud.processes import DatabaseWatch, share_of
     from pasqal_tui.localcloud.routes import all_routers
     from pasqal_tui.localcloud.scheduler import Scheduler
     from pasqal_tui.localcloud.webhooks import Webhooks
@@ -85,7 +86,9 @@ def create_app(settings: Settings) -> FastAPI:
         signer=LinkSigner(key, settings.results_link_ttl),
         clock=Clock(settings.clock_origin),
         throttle=SignInThrottle(
-            settings.login_failures, settings.login_address_failures, settings.login_window
+            share_of(settings.login_failures, settings.processes),
+            share_of(settings.login_address_failures, settings.processes),
+            settings.login_window,
         ),
     )
 
@@ -94,15 +97,23 @@ def create_app(settings: Settings) -> FastAPI:
         # Building the specs imports Pulser (seconds): the server is ready without them, and
         # a specs request waits for them.
         cloud.device_specs = in_background(device_specs, "device-specs")
+        if not settings.primary:  # serves requests; the first process runs the queue
+            yield
+            store.close()
+            return
         with EmulationPool(max_workers=settings.workers) as pool:
             scheduler = Scheduler(cloud, pool)
             cloud.scheduler = scheduler
             await scheduler.start()
             webhooks = Webhooks(cloud, allow_remote=settings.allow_remote)
             await webhooks.start()
+            watch = DatabaseWatch(settings.db_path, cloud.wake)
+            if settings.processes > 1:
+                await watch.start()
             try:
                 yield
             finally:
+                await watch.stop()
                 await webhooks.stop()
                 await scheduler.stop()
                 cloud.scheduler = None

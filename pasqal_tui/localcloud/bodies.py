@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import email.message
+import inspect
 import json
 import zlib
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -28,6 +29,7 @@ from starlette.requests import ClientDisconnect
 from pasqal_tui.localcloud.deps import authenticate, get_caller
 from pasqal_tui.localcloud.errors import ApiError
 from pasqal_tui.localcloud.hygiene import parse_json
+from pasqal_tui.localcloud.reads import on_loop, run_on_loop
 
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
@@ -143,10 +145,18 @@ def _json_root(route: APIRoute) -> str:
 
 
 class CloudRoute(APIRoute):
-    """Authenticate first, then read and check the body, then run FastAPI's handler."""
+    """Authenticate first, then read and check the body, then run FastAPI's handler. A GET
+    (a plain `def`) runs on the event loop (`reads.py`), its authentication too."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        self.reads = set(kwargs.get("methods") or ()) <= {"GET", "HEAD"}
+        if self.reads and not inspect.iscoroutinefunction(endpoint):
+            endpoint = on_loop(endpoint)
+        super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        authenticate_on = run_on_loop if self.reads else run_in_threadpool
         needs_auth = _needs(self.dependant, get_caller)
         takes_body = self.body_field is not None
         root = _json_root(self)
@@ -156,7 +166,7 @@ class CloudRoute(APIRoute):
             cloud_request.json_root = root
             try:
                 if needs_auth:
-                    await run_in_threadpool(authenticate, cloud_request)
+                    await authenticate_on(authenticate, cloud_request)
                 body = await cloud_request.body() if takes_body else b""
                 if body and is_json(cloud_request.headers.get("content-type")):
                     # A syntax error is left to FastAPI, which answers it with its usual 422.

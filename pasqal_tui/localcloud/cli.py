@@ -45,6 +45,18 @@ def _workers(text: str) -> int:
     )
 
 
+def _processes(text: str) -> int:
+    from pasqal_tui.localcloud.processes import MAX_PROCESSES
+
+    return number(
+        text,
+        int,
+        "processes must be an integer",
+        lambda v: 1 <= v <= MAX_PROCESSES,
+        f"processes must be from 1 to {MAX_PROCESSES}",
+    )
+
+
 _UNITS = {"": 1, "b": 1, "k": 1024, "kib": 1024, "m": 1024**2, "mib": 1024**2}
 _UNITS.update(g=1024**3, gib=1024**3)
 
@@ -127,6 +139,12 @@ def add_subcommands(sub: Any) -> None:
     )
     serve.add_argument("--workers", type=_workers, default=None, help="emulation processes")
     serve.add_argument(
+        "--processes",
+        type=_processes,
+        default=1,
+        help="server processes answering on the port (default 1; the first runs the queue)",
+    )
+    serve.add_argument(
         "--max-body-size",
         type=_size,
         default=16 * 1024**2,
@@ -205,6 +223,7 @@ def run_serve(args: argparse.Namespace) -> int:
         login_failures=args.login_failures,
         login_window=args.login_window,
         allow_remote=args.allow_remote,
+        processes=args.processes,
     )
     return serve(settings, exit_with_parent=args.exit_with_parent)
 

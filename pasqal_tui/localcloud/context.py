@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pasqal_tui.localcloud.job_ids import JobIdsCache
+from pasqal_tui.localcloud.job_ids import BatchItems, JobIdsCache
 from pasqal_tui.localcloud.security import LinkSigner
 from pasqal_tui.localcloud.settings import Settings
 from pasqal_tui.localcloud.store import Store
@@ -34,10 +35,18 @@ class Cloud:
     scheduler: Scheduler | None = None
     throttle: SignInThrottle = field(default_factory=lambda: SignInThrottle(5, 20, 60.0))
     job_ids: JobIdsCache = field(default_factory=JobIdsCache)
+    batch_items: BatchItems = field(init=False)
 
-    def specs(self) -> dict[str, str]:
-        """The device specs, waiting for them if they are still being built."""
-        return {} if self.device_specs is None else dict(self.device_specs.result())
+    def __post_init__(self) -> None:
+        self.batch_items = BatchItems(self.job_ids)
+
+    async def specs(self) -> dict[str, str]:
+        """The device specs, waiting for them (on the loop, holding no thread) if they are
+        still being built."""
+        if self.device_specs is None:
+            return {}
+        specs: dict[str, str] = await asyncio.wrap_future(self.device_specs)
+        return dict(specs)
 
     def wake(self) -> None:
         """Tell the scheduler that there may be new work (safe from any thread)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import socket
 import sys
 import time
@@ -22,6 +23,7 @@ from pasqal_tui.localcloud.settings import Settings
 READY = "Local Pasqal Cloud ready at http://{host}:{port}"
 PARENT_POLL_S = 0.5
 STACK_ENV = "PASQAL_TUI_SERVER_STACK"
+_STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _plain_stack() -> bool:
@@ -49,10 +51,14 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
         runner.run(main)
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """A listening socket; with `reuse_port`, one of several on the port that the kernel
+    spreads new connections over (`processes.py`)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     # Accepted connections inherit this: without it, a keep-alive response written in two
     # parts waits for the client's delayed ACK (~40 ms per request).
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -103,12 +109,13 @@ async def _announce(server: object, host: str, port: int, demo_created: bool) ->
 
 
 def serve(settings: Settings, *, exit_with_parent: bool = False) -> int:
+    from pasqal_tui.localcloud.processes import spread, start_others, stop_others
+
     try:
-        sock = _bind(settings.host, settings.port)
+        sock = bind(settings.host, settings.port, reuse_port=spread(settings))
     except OSError as exc:
         print(f"Cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
         return 1
-    port = sock.getsockname()[1]
     started = time.monotonic()
     try:
         demo_created = prepare(settings)
@@ -117,7 +124,35 @@ def serve(settings: Settings, *, exit_with_parent: bool = False) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     setup_s = time.monotonic() - started
+    if setup_s > 1.0:
+        print(f"(first-start setup took {setup_s:.1f} s)", file=sys.stderr, flush=True)
 
+    # uvicorn ends by raising the signal that stopped it again, with the handler it found:
+    # this one notes it, so that the other processes are stopped before this one goes the
+    # way the signal says.
+    received: list[int] = []
+    previous = {sig: signal.signal(sig, lambda n, _: received.append(n)) for sig in _STOPS}
+    others = start_others(settings, sock)
+    try:
+        serve_on(settings, sock, exit_with_parent=exit_with_parent, demo_created=demo_created)
+    finally:
+        stop_others(others)
+        sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    for number in received[-1:]:
+        signal.raise_signal(number)
+    return 0
+
+
+def serve_on(
+    settings: Settings,
+    sock: socket.socket,
+    *,
+    exit_with_parent: bool = False,
+    demo_created: bool = False,
+) -> None:
+    """uvicorn on a socket already bound; the primary process (the first) says when ready."""
     import uvicorn
 
     from pasqal_tui.localcloud.app import create_app
@@ -129,13 +164,19 @@ def serve(settings: Settings, *, exit_with_parent: bool = False) -> int:
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
+        # Nobody's reverse proxy: an X-Forwarded-For header from loopback is no address (the
+        # sign-in throttle counts the connection's).
+        proxy_headers=False,
         http="h11" if _plain_stack() else "auto",  # auto: httptools when installed
     )
     server = uvicorn.Server(config)
+    port = sock.getsockname()[1]
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
 
     async def main() -> None:
-        helpers = [asyncio.create_task(_announce(server, host, port, demo_created))]
+        helpers = []
+        if settings.primary:
+            helpers.append(asyncio.create_task(_announce(server, host, port, demo_created)))
         if exit_with_parent:
             helpers.append(asyncio.create_task(_watch_parent(server)))
         try:
@@ -146,8 +187,4 @@ def serve(settings: Settings, *, exit_with_parent: bool = False) -> int:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    if setup_s > 1.0:
-        print(f"(first-start setup took {setup_s:.1f} s)", file=sys.stderr, flush=True)
     _run(main())
-    sock.close()
-    return 0

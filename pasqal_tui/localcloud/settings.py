@@ -34,10 +34,18 @@ class Settings:
     login_window: float = 60.0
     # Non-loopback binding and webhook targets (`--allow-remote`).
     allow_remote: bool = False
+    # Server processes on the one port (`--processes`), and which one this is: the first (0)
+    # runs the scheduler, the emulation pool and the webhooks (`processes.py`).
+    processes: int = 1
+    process_index: int = 0
 
     @property
     def login_address_failures(self) -> int:
         return self.login_failures * LOGIN_ADDRESS_FACTOR
+
+    @property
+    def primary(self) -> bool:
+        return self.process_index == 0
 
     @property
     def db_path(self) -> Path:

@@ -101,8 +101,7 @@ def list_(
     ascending = direction(order_by_direction) == "ASC"
     with cloud.store.reader() as conn:
         rows, total = list_batches(conn, caller.project_ids, filters, offset, limit, ascending)
-        job_ids = cloud.job_ids.json_of(conn, rows)
-    items = [spliced(batch_out(r), {"job_ids": job_ids[str(r["id"])]}) for r in rows]
+        items = cloud.batch_items.json_of(conn, rows)
     return ok_page_json(items, total, offset)
 
 

@@ -16,15 +16,16 @@ router = APIRouter(prefix="/core-fast/api", tags=["devices"], route_class=CloudR
 @router.get(
     "/v1/devices/specs", summary="Specs of every device, by type (op 19)", responses=answers(401)
 )
-def specs(cloud: CloudDep, caller: CallerDep) -> JSONResponse:
-    return ok(cloud.specs())
+async def specs(cloud: CloudDep, caller: CallerDep) -> JSONResponse:
+    return ok(await cloud.specs())
 
 
 @router.get("/v1/devices/public-specs", summary="Public specs list, no auth (op 20)")
-def public_specs(cloud: CloudDep) -> JSONResponse:
+async def public_specs(cloud: CloudDep) -> JSONResponse:
+    specs = await cloud.specs()
     return ok(
         [
-            {"device_type": name, "specs": specs, "available": True}
-            for name, specs in cloud.specs().items()
+            {"device_type": name, "specs": spec, "available": True}
+            for name, spec in specs.items()
         ]
     )

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -108,3 +109,15 @@ def test_malformed_requests_are_not_failures(
         )
         assert missing.status_code == 400
     assert _sign_in(client, local_cloud, name, "pw") == 200
+
+
+def test_a_forged_forwarded_for_header_is_not_an_address(tmp_path: Path) -> None:
+    """The server is nobody's reverse proxy: X-Forwarded-For from loopback is a claim, not the
+    client's address (uvicorn trusts it from 127.0.0.1 by default)."""
+    with LocalCloudProcess(tmp_path) as cloud, httpx.Client(timeout=30) as http:
+        for i in range(PER_ADDRESS):
+            forged = {"X-Forwarded-For": f"10.9.{i}.1"}
+            form = {"grant_type": "password", "username": f"spray-{i}", "password": "x"}
+            assert http.post(cloud.token_url, data=form, headers=forged).status_code == 403
+        form = {"grant_type": "password", "username": "spray-new", "password": "x"}
+        _assert_429(http.post(cloud.token_url, data=form, headers={"X-Forwarded-For": "10.9.99.1"}))

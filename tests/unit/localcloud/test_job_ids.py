@@ -1,5 +1,6 @@
 """A batch's job ids as JSON text, kept between requests: always the ids a fresh query gives,
-in creation order, also after jobs are added to the open batch."""
+in creation order, also after jobs are added to the open batch; and the batch list's items,
+kept while the batch's row is unchanged."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import json
 import sqlite3
 from pathlib import Path
 
-from pasqal_tui.localcloud.job_ids import JobIdsCache
+from pasqal_tui.localcloud.job_ids import BatchItems, JobIdsCache
 from pasqal_tui.localcloud.lifecycle import NewBatch, NewJob, add_jobs, create_batch
+from pasqal_tui.localcloud.queries import BATCH_LIST_COLUMNS
+from pasqal_tui.localcloud.schemas import batch_out
 from pasqal_tui.localcloud.store import Store
 
 PROJECT = "00000000-0000-4000-8000-00000000000a"
@@ -69,7 +72,7 @@ def test_a_count_that_disagrees_with_the_rows_is_never_kept(tmp_path: Path) -> N
     with store.reader() as conn:
         assert json.loads(cache.json_of(conn, batch_rows(conn, a))[a]) == fresh(conn, a)
         assert json.loads(cache.json_of(conn, batch_rows(conn, a))[a]) == fresh(conn, a)
-    assert cache._chars == 0 and not cache._kept
+    assert cache.kept.chars == 0 and not cache.kept.order()
     store.close()
 
 
@@ -85,6 +88,43 @@ def test_the_least_recently_used_list_goes_first_beyond_the_bound(tmp_path: Path
         cache.json_of(conn, batch_rows(conn, ids[1]))
         cache.json_of(conn, batch_rows(conn, ids[0]))  # used again: ids[1] is now the oldest
         cache.json_of(conn, batch_rows(conn, ids[2]))
-    assert [key[0] for key in cache._kept] == [ids[0], ids[2]]
-    assert cache._chars == 2 * size
+    assert [key[0] for key in cache.kept.order()] == [ids[0], ids[2]]  # type: ignore[index]
+    assert cache.kept.chars == 2 * size
+    store.close()
+
+
+def list_row(conn: sqlite3.Connection, batch_id: str) -> sqlite3.Row:
+    sql = f"SELECT {BATCH_LIST_COLUMNS} FROM batches WHERE id = ?"
+    row: sqlite3.Row = conn.execute(sql, (batch_id,)).fetchone()
+    return row
+
+
+def test_list_items_are_kept_while_the_row_is_unchanged(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    with store.transaction() as conn:
+        a = create_batch(conn, NewBatch(PROJECT, "u", "EMU_FREE", "MEDIUM", True, "{}"),
+                         jobs(4), new_id, T0)  # fmt: skip
+    items = BatchItems(JobIdsCache())
+
+    def listed() -> dict[str, object]:
+        with store.reader() as conn:
+            row = list_row(conn, a)
+            item = json.loads(items.json_of(conn, [row])[0])
+            assert item == {**batch_out(row), "job_ids": fresh(conn, a)}  # what a fresh read gives
+            return item
+
+    first = listed()
+    with store.reader() as conn:
+        row = conn.execute(
+            f"SELECT {BATCH_LIST_COLUMNS} FROM batches WHERE id = ?", (a,)
+        ).fetchone()
+        assert items.json_of(conn, [row])[0] is items.json_of(conn, [row])[0]  # kept, not rebuilt
+    with store.transaction() as conn:
+        add_jobs(conn, a, jobs(2), new_id, T1)
+    grown = listed()
+    assert grown["jobs_count"] == 6 and len(grown["job_ids"]) == 6  # type: ignore[arg-type]
+    with store.transaction() as conn:
+        conn.execute("UPDATE batches SET tags = ? WHERE id = ?", ('["moved"]', a))
+    tagged = listed()
+    assert tagged["tags"] == ["moved"] and first["tags"] == []
     store.close()

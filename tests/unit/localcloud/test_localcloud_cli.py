@@ -36,6 +36,7 @@ def test_serve_defaults_and_parsed_values() -> None:
         "127.0.0.1", 8765, False, 0.0, 1.0,
     )  # fmt: skip
     assert args.open_batch_timeout == 600.0 and callable(args.handler)
+    assert args.processes == 1
     args = build_parser().parse_args(
         ["local-cloud", "serve", "--port", "0", "--clock-origin", "2025-06-01T12:00:00"]
     )
@@ -50,6 +51,9 @@ def test_serve_defaults_and_parsed_values() -> None:
         (["--fail-rate", "1.5"], "between 0 and 1"),
         (["--time-scale", "0"], "positive"),
         (["--workers", "0"], "at least 1"),
+        (["--processes", "0"], "processes must be from 1 to 16"),
+        (["--processes", "17"], "processes must be from 1 to 16"),
+        (["--processes", "two"], "processes must be an integer"),
         (["--clock-origin", "yesterday"], "ISO-8601"),
         (["--max-body-size", "lots"], "16MiB"),
         (["--max-body-size", "0"], "at least 1 byte"),
