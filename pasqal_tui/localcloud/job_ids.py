@@ -20,18 +20,21 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
+from typing import Generic, TypeVar
 
 from pasqal_tui.localcloud.schemas import batch_out, spliced
 
 __all__ = ["BatchItems", "JobIdsCache", "KeptText"]
 
+Text = TypeVar("Text", str, bytes)
 
-class KeptText:
+
+class KeptText(Generic[Text]):
     """Text by key, at most ``max_chars`` of it, least recently used out first (thread-safe)."""
 
     def __init__(self, max_chars: int) -> None:
         self.max_chars = max_chars
-        self._kept: OrderedDict[Hashable, str] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Text] = OrderedDict()
         self._chars = 0
         self._lock = threading.Lock()
 
@@ -44,14 +47,14 @@ class KeptText:
         with self._lock:
             return list(self._kept)
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> Text | None:
         with self._lock:
             text = self._kept.get(key)
             if text is not None:
                 self._kept.move_to_end(key)
             return text
 
-    def keep(self, key: Hashable, text: str) -> None:
+    def keep(self, key: Hashable, text: Text) -> None:
         if len(text) > self.max_chars:
             return
         with self._lock:
@@ -68,7 +71,7 @@ class JobIdsCache:
     """A batch's job ids as a JSON array, by (batch, jobs_count)."""
 
     def __init__(self, max_chars: int = 64 * 1024 * 1024) -> None:
-        self.kept = KeptText(max_chars)
+        self.kept: KeptText[str] = KeptText(max_chars)
 
     def json_of(self, conn: sqlite3.Connection, batches: Sequence[sqlite3.Row]) -> dict[str, str]:
         """Batch id -> its job ids as a JSON array, for rows holding `id` and `jobs_count`
@@ -92,13 +95,14 @@ class JobIdsCache:
 
 
 class BatchItems:
-    """The items of a batch list page as JSON text (the batch with its `job_ids`)."""
+    """The items of a batch list page as JSON (the batch with its `job_ids`), UTF-8 bytes:
+    what the page is made of."""
 
     def __init__(self, job_ids: JobIdsCache, max_chars: int = 64 * 1024 * 1024) -> None:
         self._job_ids = job_ids
-        self.kept = KeptText(max_chars)
+        self.kept: KeptText[bytes] = KeptText(max_chars)
 
-    def json_of(self, conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[str]:
+    def json_of(self, conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[bytes]:
         """The item of each row (list columns, read in ``conn``'s snapshot), in order."""
         keys = [tuple(row) for row in rows]
         items = [self.kept.get(key) for key in keys]
@@ -109,7 +113,8 @@ class BatchItems:
         out = []
         for key, row, item in zip(keys, rows, items, strict=True):
             if item is None:
-                item = spliced(batch_out(row), {"job_ids": job_ids[str(row["id"])]})
+                text = spliced(batch_out(row), {"job_ids": job_ids[str(row["id"])]})
+                item = text.encode()
                 self.kept.keep(key, item)
             out.append(item)
         return out

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any, Literal, cast
 
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -202,12 +203,18 @@ def ok_page(data: list[Any], total: int, offset: int) -> JSONResponse:
     return ok(data, {"total": total, "start": offset, "end": offset + len(data)})
 
 
-def ok_page_json(items: list[str], total: int, offset: int) -> Response:
-    """`ok_page` for items already written as JSON text (by SQLite): the same envelope."""
+def ok_page_json(items: Sequence[str] | Sequence[bytes], total: int, offset: int) -> Response:
+    """`ok_page` for items already written as JSON (by SQLite, or kept as bytes): the same
+    envelope, put together in two copies (a batch list page is often megabytes)."""
     pagination = {"total": total, "start": offset, "end": offset + len(items)}
-    body = json.dumps(envelope(_ITEMS, pagination), separators=(",", ":"))
-    body = body.replace(f'"{_ITEMS}"', "[" + ",".join(items) + "]", 1)
-    return Response(body.encode("utf-8"), media_type="application/json")
+    head = json.dumps(envelope(_ITEMS, pagination), separators=(",", ":"))
+    before, _, after = head.partition(f'"{_ITEMS}"')
+    if items and isinstance(items[0], bytes):
+        listed = b",".join(cast("Sequence[bytes]", items))
+        body = b"".join((before.encode(), b"[", listed, b"]", after.encode()))
+    else:
+        body = "".join((before, "[", ",".join(cast("Sequence[str]", items)), "]", after)).encode()
+    return Response(body, media_type="application/json")
 
 
 def ok_json(data: str) -> Response:
