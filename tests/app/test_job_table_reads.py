@@ -171,3 +171,42 @@ async def test_page_keys_typed_fast_add_up(cloud: Any, proxy: FaultProxy) -> Non
             await typed("right_square_bracket", 4, 400, "page 5")
             await typed("left_square_bracket", 2, 200, "page 3")
             await typed("left_curly_bracket", 1, 0, "page 1")
+
+
+async def test_a_page_read_ahead_is_drawn_from_rows_built_before_the_key(
+    cloud: Any, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch_id = await settled_batch(cloud, 150)
+    built: list[str] = []
+    build_row = JobsScreen.build_row
+
+    def counting(self: JobsScreen, item: Any) -> Any:
+        built.append(item.id)
+        return build_row(self, item)
+
+    monkeypatch.setattr(JobsScreen, "build_row", counting)
+    app = make_app(proxy.base_url, refresh=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        jobs = await open_jobs(pilot, batch_id)
+        await wait_for(pilot, lambda: jobs._prebuilt is not None, what="page 2's rows")
+        ahead = [j.id for j in jobs._prebuilt[0]] if jobs._prebuilt else []
+        assert built[-len(ahead) :] == ahead  # built when the page came, before any key
+        before = len(built)
+
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 100, what="page 2")
+        assert len(built) == before  # the flip built no row
+        shown = [(key, [c.plain for c in cells]) for key, cells in jobs.table._rows]
+        fresh = [jobs.build_row(j) for j in jobs.items]
+        assert shown == [(key, [str(c) for c in cells]) for key, cells in fresh]
+
+        # Rows built under one theme are not shown under another: they are built again.
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 0, what="page 1")
+        await wait_for(pilot, lambda: jobs._prebuilt is not None, what="page 2's rows")
+        app.theme = "high-contrast" if app.theme != "high-contrast" else "pasqal"
+        before = len(built)
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 100, what="page 2")
+        page = [j.id for j in jobs.items]
+        assert len(built) >= before + len(page) and built[-len(page) :] == page

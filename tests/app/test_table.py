@@ -78,3 +78,17 @@ async def test_pages_of_other_sizes_reuse_and_trim_slots() -> None:
         longer = [(f"q{i}", [f"q{i}", Text("DONE")]) for i in range(6)]
         assert table.sync(longer) == 6
         assert table.row_count == 6 and table.get_row_by_id("q5")[0] == Text("q5")
+
+
+async def test_rows_prepared_before_a_resize_are_cut_to_the_new_widths() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(DiffTable)
+        long = [("r0", ["r0", "A STATUS LONGER THAN EIGHT"])]
+        prepared = table.prepare(long)
+        assert prepared.cut[0][1][1].plain == "A STATU…"  # cut at 8 cells
+        table.reset_columns([("id", "Id", 4), ("status", "Status", 12)])
+        await pilot.pause()
+        table.sync(prepared)
+        assert table.get_row_by_id("r0")[1].plain == "A STATUS LO…"  # cut anew, at 12
+        assert table.sync(table.prepare(long)) == 0  # the same rows: nothing to repaint

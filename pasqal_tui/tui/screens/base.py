@@ -32,7 +32,7 @@ from pasqal_tui.tui.messages import Notice, RequestFailed
 from pasqal_tui.tui.widgets.filter_line import FilterLine
 from pasqal_tui.tui.widgets.key_footer import binding_is_paging
 from pasqal_tui.tui.widgets.pager import Pager, PageState
-from pasqal_tui.tui.widgets.table import Cell, DiffTable, Flex, Row
+from pasqal_tui.tui.widgets.table import Cell, DiffTable, Flex, Prepared, Row
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.models import Page
@@ -216,15 +216,17 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
             self.table.move_to_id(focus_id)
 
     def repaint(self, *, keep_cursor: bool = True) -> int:
-        rows = [self.build_row(i) for i in self.visible_items()]
-        changed = self.table.sync(rows, keep_cursor=keep_cursor)
+        changed = self.table.sync(self.build_rows(self.visible_items()), keep_cursor=keep_cursor)
         # While typing: on the row the cursor was on at `/` whenever it is shown, else on the
         # first row, whichever of the words and the API's answer came first.
-        anchor = self._anchor if self.typing_filter() and rows else None
+        anchor = self._anchor if self.typing_filter() and self.table.row_count else None
         if anchor is not None and not self.table.move_to_id(anchor):
             self.table.move_cursor(row=0, animate=False, scroll=True)
         self.show_pager()
         return changed
+
+    def build_rows(self, items: list[ItemT]) -> list[Row] | Prepared:
+        return [self.build_row(i) for i in items]
 
     def visible_items(self) -> list[ItemT]:
         """The loaded rows the filter keeps, in the chosen order."""

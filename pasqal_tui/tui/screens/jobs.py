@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from rich.text import Text
@@ -35,7 +36,7 @@ from pasqal_tui.tui.widgets.pager import Pager
 from pasqal_tui.tui.widgets.status import counts_bar, counts_summary, status_text
 from pasqal_tui.tui.widgets.status_line import StatusLine
 from pasqal_tui.tui.widgets.summary_line import SummaryLine
-from pasqal_tui.tui.widgets.table import Row
+from pasqal_tui.tui.widgets.table import Prepared, Row
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
@@ -141,6 +142,9 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         #: What the read ahead in flight was asked with, and whether the user now wants it.
         self._ahead_flying: PageKey | None = None
         self._ahead_wanted = False
+        #: The rows of the page read ahead, built and cut to the columns while nobody waits
+        #: (and what they depend on besides the jobs): a page flip then only swaps them in.
+        self._prebuilt: tuple[list[Job], Hashable, Prepared] | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -284,6 +288,24 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             self._show_ahead(message.page, flying.offset)
         else:
             self._ahead = (flying, message.page, time.monotonic())
+            items = list(message.page.items)
+            rows = self.table.prepare([self.build_row(j) for j in items])
+            self._prebuilt = (items, self._rows_context(items), rows)
+
+    def _rows_context(self, items: list[Job]) -> Hashable:
+        """What a row shows besides its job: the columns, the theme, which jobs are marked."""
+        marked = frozenset(j.id for j in items if j.id in self.marks)
+        return (self.narrow, self.app.theme, marked)
+
+    def build_rows(self, items: list[Job]) -> list[Row] | Prepared:
+        prebuilt = self._prebuilt
+        if prebuilt is not None:
+            jobs, context, rows = prebuilt
+            same = len(jobs) == len(items) and all(a is b for a, b in zip(jobs, items, strict=True))
+            if same and context == self._rows_context(items):
+                self._prebuilt = None
+                return rows
+        return super().build_rows(items)
 
     def _show_ahead(self, page: Page[Job], offset: int) -> None:
         """Show a page read ahead as if just asked for; a batch that can still change has it

@@ -16,6 +16,7 @@ drawing a new page of 40 visible rows cost ~95 ms on a 2-core machine, most of a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -62,6 +63,15 @@ def ellipsize(cell: Text, width: int) -> Text:
     cut = cell.copy()
     cut.truncate(width, overflow="ellipsis")
     return cut
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Rows ready for :meth:`DiffTable.sync`: in full, and cut to the column widths."""
+
+    widths: tuple[int, ...]
+    full: list[tuple[str, list[Text]]]
+    cut: list[Row]
 
 
 def _slot(index: int) -> str:
@@ -151,35 +161,47 @@ class DiffTable(DataTable[Cell]):
         self.move_cursor(row=self._ids.index(row_id), animate=False, scroll=True)
         return True
 
-    def sync(self, rows: Sequence[Row], *, keep_cursor: bool = True) -> int:
-        """Apply ``rows``; return how many rows were repainted (0: nothing was written)."""
+    def prepare(self, rows: Sequence[Row]) -> Prepared:
+        """``rows`` made ready for :meth:`sync` at the current column widths (a page read
+        ahead is prepared before its key is pressed)."""
         # Plain strings would be parsed as console markup on every render: pass Text instead.
         full = [(key, [c if isinstance(c, Text) else Text(c) for c in row]) for key, row in rows]
-        self._rows = full
         widths = self.column_widths()
-        rows = [
+        cut: list[Row] = [
             (key, [ellipsize(c, w) for c, w in zip(cells, widths, strict=False)])
             for key, cells in full
         ]
-        new_ids = [key for key, _ in rows]
+        return Prepared(tuple(widths), full, cut)
+
+    def sync(self, rows: Sequence[Row] | Prepared, *, keep_cursor: bool = True) -> int:
+        """Apply ``rows``; return how many rows were repainted (0: nothing was written)."""
+        if not isinstance(rows, Prepared):
+            prepared = self.prepare(rows)
+        elif rows.widths != tuple(self.column_widths()):  # prepared before a resize
+            prepared = self.prepare(rows.full)
+        else:
+            prepared = rows
+        self._rows = prepared.full
+        cut = prepared.cut
+        new_ids = [key for key, _ in cut]
         old_ids = self._ids
         cursor_id = self.current_id() if keep_cursor else None
         cursor_index = self.cursor_row
         if self._slotted:
-            changed = self._resize(rows) + self._patch(rows)
+            changed = self._resize(cut) + self._patch(cut)
         elif new_ids == old_ids:
-            changed = self._patch(rows)
+            changed = self._patch(cut)
         else:
             self.clear()
-            for key, cells in rows:
+            for key, cells in cut:
                 self.add_row(*cells, key=key)
-            changed = len(rows)
+            changed = len(cut)
         self._ids = new_ids
-        if rows and new_ids != old_ids:
+        if cut and new_ids != old_ids:
             if cursor_id in new_ids:
                 target = new_ids.index(cursor_id)
             elif keep_cursor:
-                target = min(cursor_index, len(rows) - 1)
+                target = min(cursor_index, len(cut) - 1)
             else:
                 target = 0
             self.move_cursor(row=target, animate=False, scroll=True)
