@@ -29,7 +29,7 @@ from starlette.requests import ClientDisconnect
 from pasqal_tui.localcloud.deps import authenticate, get_caller
 from pasqal_tui.localcloud.errors import ApiError
 from pasqal_tui.localcloud.hygiene import parse_json
-from pasqal_tui.localcloud.reads import on_loop, run_on_loop
+from pasqal_tui.localcloud.reads import on_loop
 
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
@@ -156,7 +156,6 @@ class CloudRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        authenticate_on = run_on_loop if self.reads else run_in_threadpool
         needs_auth = _needs(self.dependant, get_caller)
         takes_body = self.body_field is not None
         root = _json_root(self)
@@ -165,8 +164,10 @@ class CloudRoute(APIRoute):
             cloud_request = CloudRequest(request.scope, request.receive)
             cloud_request.json_root = root
             try:
-                if needs_auth:
-                    await authenticate_on(authenticate, cloud_request)
+                if needs_auth and self.reads:
+                    authenticate(cloud_request)
+                elif needs_auth:
+                    await run_in_threadpool(authenticate, cloud_request)
                 body = await cloud_request.body() if takes_body else b""
                 if body and is_json(cloud_request.headers.get("content-type")):
                     # A syntax error is left to FastAPI, which answers it with its usual 422.

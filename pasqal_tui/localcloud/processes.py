@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import socket
 import sqlite3
 import sys
@@ -65,7 +66,7 @@ def start_others(settings: Settings, sock: socket.socket) -> list[BaseProcess]:
     for index in range(1, settings.processes):
         process = context.Process(
             target=_serve_other,
-            args=(replace(settings, port=port, process_index=index), shared),
+            args=(replace(settings, port=port, process_index=index), shared, os.getpid()),
             name=f"local-cloud-{index}",
             daemon=False,
         )
@@ -86,11 +87,11 @@ def stop_others(others: list[BaseProcess]) -> None:
             process.join(STOP_S)
 
 
-def _serve_other(settings: Settings, shared: socket.socket | None) -> None:
+def _serve_other(settings: Settings, shared: socket.socket | None, primary: int) -> None:
     from pasqal_tui.localcloud.server import bind, serve_on
 
     sock = shared if shared is not None else bind(settings.host, settings.port, reuse_port=True)
-    serve_on(settings, sock, exit_with_parent=True)
+    serve_on(settings, sock, parent=primary)
 
 
 class DatabaseWatch:

@@ -30,7 +30,3 @@ def on_loop(endpoint: Callable[P, T]) -> Callable[P, Coroutine[Any, Any, T]]:
         return endpoint(*args, **kwargs)
 
     return inline
-
-
-async def run_on_loop(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    return call(*args, **kwargs)

@@ -91,8 +91,9 @@ def prepare(settings: Settings) -> bool:
     return created
 
 
-async def _watch_parent(server: object) -> None:
-    parent = os.getppid()
+async def _watch_parent(server: object, parent: int) -> None:
+    """Stop when this process's parent is no longer ``parent`` (read when the process began:
+    a parent that died while the server was starting is noticed too)."""
     while True:
         await asyncio.sleep(PARENT_POLL_S)
         if os.getppid() != parent:
@@ -109,6 +110,7 @@ async def _announce(server: object, host: str, port: int, demo_created: bool) ->
 
 
 def serve(settings: Settings, *, exit_with_parent: bool = False) -> int:
+    parent = os.getppid() if exit_with_parent else None
     from pasqal_tui.localcloud.processes import spread, start_others, stop_others
 
     try:
@@ -128,31 +130,44 @@ def serve(settings: Settings, *, exit_with_parent: bool = False) -> int:
         print(f"(first-start setup took {setup_s:.1f} s)", file=sys.stderr, flush=True)
 
     # uvicorn ends by raising the signal that stopped it again, with the handler it found:
-    # this one notes it, so that the other processes are stopped before this one goes the
-    # way the signal says.
-    received: list[int] = []
-    previous = {sig: signal.signal(sig, lambda n, _: received.append(n)) for sig in _STOPS}
+    # this one (also there before uvicorn's and after) ends the serving, so that the other
+    # processes are stopped before this one goes the way the signal says.
+    previous = {sig: signal.signal(sig, _stop) for sig in _STOPS}
     others = start_others(settings, sock)
+    stopped: int | None = None
     try:
-        serve_on(settings, sock, exit_with_parent=exit_with_parent, demo_created=demo_created)
+        serve_on(settings, sock, parent=parent, demo_created=demo_created)
+    except _Stopped as exc:
+        stopped = exc.signum
     finally:
         stop_others(others)
         sock.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    for number in received[-1:]:
-        signal.raise_signal(number)
+    if stopped is not None:
+        signal.raise_signal(stopped)
     return 0
+
+
+class _Stopped(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise _Stopped(signum)
 
 
 def serve_on(
     settings: Settings,
     sock: socket.socket,
     *,
-    exit_with_parent: bool = False,
+    parent: int | None = None,
     demo_created: bool = False,
 ) -> None:
-    """uvicorn on a socket already bound; the primary process (the first) says when ready."""
+    """uvicorn on a socket already bound, until a signal (or until its parent is no longer
+    ``parent``); the primary process (the first) says when ready."""
     import uvicorn
 
     from pasqal_tui.localcloud.app import create_app
@@ -177,8 +192,8 @@ def serve_on(
         helpers = []
         if settings.primary:
             helpers.append(asyncio.create_task(_announce(server, host, port, demo_created)))
-        if exit_with_parent:
-            helpers.append(asyncio.create_task(_watch_parent(server)))
+        if parent is not None:
+            helpers.append(asyncio.create_task(_watch_parent(server, parent)))
         try:
             await server.serve(sockets=[sock])
         finally:

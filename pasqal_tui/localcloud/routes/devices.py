@@ -24,8 +24,5 @@ async def specs(cloud: CloudDep, caller: CallerDep) -> JSONResponse:
 async def public_specs(cloud: CloudDep) -> JSONResponse:
     specs = await cloud.specs()
     return ok(
-        [
-            {"device_type": name, "specs": spec, "available": True}
-            for name, spec in specs.items()
-        ]
+        [{"device_type": name, "specs": spec, "available": True} for name, spec in specs.items()]
     )

@@ -11,6 +11,7 @@ import asyncio
 import http.client
 import json
 import os
+import signal
 import sqlite3
 import sys
 import uuid
@@ -200,6 +201,41 @@ def test_stopping_the_server_stops_every_process(tmp_path: Path) -> None:
     assert len(serving) == 3
     for pid in serving:
         wait_until(lambda p=pid: not Path(f"/proc/{p}").exists(), timeout=30)  # type: ignore[misc]
+
+
+def _serving_children(pid: int) -> list[int]:
+    found = []
+    for child in _children(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if "spawn_main" in command:  # not the resource tracker, nor an emulation worker yet
+            found.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has exited (nobody may be left to reap it)
+
+
+def test_the_other_processes_stop_when_the_first_dies(tmp_path: Path) -> None:
+    """Killed at once, even while the others are still starting (their own start reads who
+    the first process is, so a death before they listen is noticed too)."""
+    cloud = LocalCloudProcess(tmp_path, ["--processes", "3", "--workers", "1"])
+    cloud.start()
+    try:
+        others = _serving_children(cloud.pid)
+        assert len(others) == 2
+        os.kill(cloud.pid, signal.SIGKILL)  # a crash: nothing gets to clean up
+        for pid in others:
+            wait_until(lambda p=pid: not _alive(p), timeout=60)  # type: ignore[misc]
+    finally:
+        cloud.kill()
 
 
 def test_the_watch_sees_commits_of_other_connections(tmp_path: Path) -> None:
