@@ -9,8 +9,9 @@ A batch whose count and ids disagree (a database written by hand) is never kept.
 
 A list page's items are kept too (`BatchItems`): an item is a function of the batch's row
 alone (its job ids of its `jobs_count`), so it is kept keyed by every value of the row, and a
-batch that moved in any way has a new key. 20 finished batches of 1,000 jobs: the page's
-items 0.98 ms -> ~0.2 ms.
+batch that moved in any way has a new key (and one whose count and ids disagree is never
+kept either). A page of 20 finished batches of 1,000 jobs, read and put together: ~1 ms
+instead of ~6.8 ms, on a busy 2-core machine.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ class BatchItems:
             if item is None:
                 text = spliced(batch_out(row), {"job_ids": job_ids[str(row["id"])]})
                 item = text.encode()
-                self.kept.keep(key, item)
+                if self._job_ids.kept.get((str(row["id"]), int(row["jobs_count"]))):
+                    self.kept.keep(key, item)  # not when the count and the ids disagree
             out.append(item)
         return out
 

@@ -14,8 +14,9 @@ added, a cancel) reaches the primary's scheduler through the database: `Database
 SQLite's `data_version`, which moves whenever another connection commits, and wakes it.
 
 Everything else a process keeps in memory is either a cache keyed by what it caches (a
-batch's job ids by its job count) or the sign-in throttle, whose budgets are split between
-the processes so that all of them together never allow more failed sign-ins than one would.
+batch's job ids by its job count, a list item by its whole row) or the sign-in throttle, whose
+budgets are split between the processes, so that all of them together allow no more failed
+sign-ins than one would (unless a budget is smaller than N: each keeps at least one).
 """
 
 from __future__ import annotations

@@ -73,6 +73,11 @@ def test_a_count_that_disagrees_with_the_rows_is_never_kept(tmp_path: Path) -> N
         assert json.loads(cache.json_of(conn, batch_rows(conn, a))[a]) == fresh(conn, a)
         assert json.loads(cache.json_of(conn, batch_rows(conn, a))[a]) == fresh(conn, a)
     assert cache.kept.chars == 0 and not cache.kept.order()
+    items = BatchItems(cache)
+    with store.reader() as conn:
+        item = json.loads(items.json_of(conn, [list_row(conn, a)])[0])
+        assert item["job_ids"] == fresh(conn, a) and item["jobs_count"] == 9
+    assert not items.kept.order()
     store.close()
 
 
