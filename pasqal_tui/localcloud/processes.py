@@ -103,35 +103,37 @@ class DatabaseWatch:
         self._on_change = on_change
         self._every_s = every_s
         self._task: asyncio.Task[None] | None = None
+        self._conn: sqlite3.Connection | None = None
 
     async def start(self) -> None:
         """From when this returns, a commit by another connection is seen."""
         # Its own connection: `data_version` moves for commits made by any other connection,
         # this process's writer included (a spare wake-up, never a missed one).
-        conn = sqlite3.connect(self._path, check_same_thread=False)
-        conn.execute("PRAGMA query_only=ON")
-        self._task = asyncio.create_task(self._run(conn, _data_version(conn)), name="db-watch")
+        self._conn = sqlite3.connect(self._path, check_same_thread=False)
+        self._conn.execute("PRAGMA query_only=ON")
+        seen = _data_version(self._conn)
+        self._task = asyncio.create_task(self._run(self._conn, seen), name="db-watch")
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._conn is not None:  # here, not in the task: it may be cancelled unstarted
+            self._conn.close()
+            self._conn = None
 
     async def _run(self, conn: sqlite3.Connection, seen: int) -> None:
-        try:
-            while True:
-                await asyncio.sleep(self._every_s)
-                try:
-                    now = _data_version(conn)
-                except sqlite3.Error:  # busy or locked for a moment: look again next time
-                    log.debug("data_version unreadable", exc_info=True)
-                    continue
-                if now != seen:
-                    seen = now
-                    self._on_change()
-        finally:
-            conn.close()
+        while True:
+            await asyncio.sleep(self._every_s)
+            try:
+                now = _data_version(conn)
+            except sqlite3.Error:  # busy or locked for a moment: look again next time
+                log.debug("data_version unreadable", exc_info=True)
+                continue
+            if now != seen:
+                seen = now
+                self._on_change()
 
 
 def _data_version(conn: sqlite3.Connection) -> int:

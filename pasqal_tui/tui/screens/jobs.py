@@ -412,7 +412,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         return self.server_query.rebatch_values()
 
     def after_mutation(self, batch: Batch | None) -> None:
-        self._ahead = None  # read before the change
+        self._ahead = self._prebuilt = None  # read (and built) before the change
         if batch is not None and batch.id == self.the_batch.id:
             self.the_batch = batch
             self.show_batch()
