@@ -16,6 +16,16 @@ import time
 _METHODS = (b"GET ", b"POST ", b"PUT ", b"PATCH ", b"DELETE ")
 
 
+def _new_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where installed: the proxy stands in for a network, which costs the measured
+    machine no CPU, so its own pumping should cost as little as it can (a third less here)."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 class LatencyProxy:
     """``with LatencyProxy(port, rtt_ms) as proxy: proxy.base_url``: forwards to ``port``."""
 
@@ -25,7 +35,7 @@ class LatencyProxy:
         self.port = 0
         self.connections = 0  # TCP connections opened through the proxy
         self.requests = 0  # HTTP/1.1 requests sent through it (chunks that start one)
-        self._loop = asyncio.new_event_loop()
+        self._loop = _new_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
 

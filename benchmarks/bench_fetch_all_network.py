@@ -7,8 +7,9 @@ interleaved, times:
 
 - ours: ``PasqalClient.all_jobs(batch_id)`` (a fresh client each run: token, connections and
   all pages), as a library call;
-- ours as ``pasqal-tui jobs BATCH`` reads: the same pages through ``ops.export.all_jobs`` with
-  the collector paused for the read (``core/gc_pause.py``), without printing;
+- ours as ``pasqal-tui jobs BATCH`` reads: the command's own read, ``ops.export.jobs_of_batch``
+  (the same pages), with the collector paused for the read (``core/gc_pause.py``), without
+  printing;
 - ours as ``pasqal-tui jobs BATCH`` runs again with a remote profile: the access token kept in
   the keyring by an earlier run (no sign-in: ``PasswordAuth(cached=...)``), the projects
   request every session starts with, then the pages as above;
@@ -60,9 +61,8 @@ def ours_cli(
 ) -> tuple[float, list[str]]:
     """As `pasqal-tui jobs` reads; with ``kept``, as it runs again with the token an earlier
     run kept (no sign-in; the projects request every session starts with)."""
-    from pasqal_tui.cloud.filters import JobFilters
     from pasqal_tui.core.gc_pause import gc_paused
-    from pasqal_tui.ops.export import all_jobs
+    from pasqal_tui.ops.export import jobs_of_batch
 
     async def run() -> list[str]:
         env = environments.local(base_url)
@@ -71,7 +71,7 @@ def ours_cli(
             if kept is not None:
                 await client.list_projects()
             with gc_paused():
-                jobs = await all_jobs(client, JobFilters(batch_id=[batch_id]))
+                jobs = await jobs_of_batch(client, batch_id)
             return [job.id for job in jobs]
 
     start = time.perf_counter()

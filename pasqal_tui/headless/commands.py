@@ -216,19 +216,16 @@ async def cmd_batches(conn: Connection, args: argparse.Namespace) -> int:
 async def cmd_jobs(conn: Connection, args: argparse.Namespace) -> int:
     from pasqal_tui.cloud.filters import JobFilters
     from pasqal_tui.core.gc_pause import gc_paused
-    from pasqal_tui.ops.export import JOB_COLUMNS, all_jobs, documents, job_row
-    from pasqal_tui.ops.lookup import resolve_batch_id
+    from pasqal_tui.ops.export import JOB_COLUMNS, documents, job_row, jobs_of_batch
 
-    bid = await resolve_batch_id(conn.client, args.batch)
     filters = JobFilters(
-        batch_id=[bid],
         status=args.status or None,
         errors=True if args.errors_only else None,
         min_runs=args.min_runs,
         max_runs=args.max_runs,
     )
     with gc_paused():  # a bounded read in a process that exits after it (core/gc_pause.py)
-        found = await all_jobs(conn.client, filters)
+        found = await jobs_of_batch(conn.client, args.batch, filters)
     emit([job_row(j) for j in found], JOB_COLUMNS, _fmt(args), documents=documents(found))
     return EXIT_OK
 

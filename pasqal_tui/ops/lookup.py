@@ -47,10 +47,16 @@ async def all_batches(
     return unique[:wanted] if limit is not None else unique
 
 
+def full_batch_id(text: str) -> str | None:
+    """``text`` as a full batch id if it is written as one (not checked with the cloud)."""
+    candidate = text.strip().lower()
+    return candidate if len(candidate) == 36 else None
+
+
 async def resolve_batch_id(client: PasqalClient, text: str) -> str:
     """The full id of the batch ``text`` names (a full id or a unique prefix of one)."""
     prefix = text.strip().lower()
-    if len(prefix) == 36:
+    if full_batch_id(prefix):
         return (await client.get_batch(prefix)).id
     if len(prefix) < 4 or any(c not in "0123456789abcdef-" for c in prefix):
         raise ValueError(f"{text!r} is neither a batch id nor the first 4+ characters of one")

@@ -101,6 +101,25 @@ async def test_jobs_by_prefix_filtered_and_bad_ids_named(
     assert "Traceback" not in unknown.stderr + short.stderr
 
 
+async def test_jobs_by_full_id_without_a_lookup_still_names_an_unknown_batch(
+    cloud: LocalCloudProcess, home: dict[str, str]
+) -> None:
+    bid = await make_batch(cloud.base_url, "EMU_FREE", [GOOD])
+    assert cli(cloud, home, "wait", bid, "--interval", "0.5", "--timeout", "120").returncode == 0
+    listed = cli(cloud, home, "jobs", bid.upper(), "--json")  # as pasted, upper case
+    assert listed.returncode == 0, listed.stderr
+    assert [j["batch_id"] for j in json.loads(listed.stdout)] == [bid]
+    none = cli(cloud, home, "jobs", bid, "--status", "error", "--json")
+    assert none.returncode == 0 and json.loads(none.stdout) == [], none.stderr
+    missing = str(uuid.uuid4())
+    unknown = cli(cloud, home, "jobs", missing)
+    assert unknown.returncode == 2 and missing in unknown.stderr, unknown.stderr
+    assert "not found" in unknown.stderr.lower()
+    bad = cli(cloud, home, "jobs", "z" * 36)
+    assert bad.returncode == 2 and "batch id" in bad.stderr, bad.stderr
+    assert "Traceback" not in unknown.stderr + bad.stderr + none.stderr
+
+
 async def test_wait_exit_codes_and_cancel_needs_yes(
     cloud: LocalCloudProcess, home: dict[str, str]
 ) -> None:
