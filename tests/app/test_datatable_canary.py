@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from pasqal_tui.tui.widgets.table import DiffTable
@@ -107,3 +108,64 @@ async def test_the_fast_cell_path_draws_what_datatable_draws(
                     compared += 1
         assert compared == 2 * len(cells) * 2
         assert set(slow) == {7, 8}
+
+
+async def test_the_row_path_draws_the_lines_datatable_draws(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A body row drawn a row at a time is DataTable's own line (its general cell path
+    throughout): under the cursor, hovered, neither, the header, and a row with a cell the
+    fast path leaves alone (which then takes DataTable's path for the whole row)."""
+    plain: list[str | Text] = ["ab12cd34", Text("RUNNING", style="bold green"), Text("")]
+    spans: list[str | Text] = [
+        Text.assemble("6 ", ("▰▰", "green"), ("▰", "red"), " 4✓"),
+        Text("実験ジョブ"),
+        Text("exactly10!"),
+    ]
+    mixed: list[str | Text] = ["x", Text("two\nlines"), Text("y")]  # not one line
+    columns = [(f"c{i}", f"C{i}", 10) for i in range(3)]
+    app = TableApp(columns)
+    async with app.run_test(size=(60, 10)) as pilot:
+        table = app.query_one(DiffTable)
+        table.sync([("r0", plain), ("r1", spans), ("r2", plain)])
+        await pilot.pause()
+        base = table.rich_style
+        general_rows: list[int] = []
+        general_line = DataTable._render_line_in_row
+
+        def counted(self: Any, row_key: Any, *args: Any, **kwargs: Any) -> Any:
+            index = self._row_locations.get(row_key)
+            general_rows.append(-1 if index is None else index)
+            return general_line(self, row_key, *args, **kwargs)
+
+        def both(row_key: Any, cursor: Any, hover: Any) -> tuple[Any, Any]:
+            table._row_render_cache.clear()
+            table._cell_render_cache.clear()
+            with monkeypatch.context() as patch:
+                patch.setattr(DataTable, "_render_line_in_row", counted)
+                fast = table._render_line_in_row(row_key, 0, base, cursor, hover)
+            table._row_render_cache.clear()
+            table._cell_render_cache.clear()
+            with monkeypatch.context() as patch:
+                patch.setattr(DiffTable, "_render_cell", DataTable._render_cell)
+                general = DataTable._render_line_in_row(table, row_key, 0, base, cursor, hover)
+            return fast, general
+
+        keys = [table._row_locations.get_key(i) for i in range(3)]
+        compared = 0
+        for shown in (False, True):  # the hover cursor shows after the mouse moved
+            table._show_hover_cursor = shown
+            for index, key in enumerate(keys):
+                for cursor in (Coordinate(index, 0), Coordinate(5, 0)):
+                    for hover in (Coordinate(index, 1), Coordinate(7, 0)):
+                        fast, general = both(key, cursor, hover)
+                        assert fast == general, (shown, index, cursor, hover)
+                        compared += 1
+        assert compared == 24 and not general_rows  # every body row took the row path
+        fast, general = both(table._header_row_key, Coordinate(0, 0), Coordinate(0, 0))
+        assert fast == general and general_rows == [-1]  # the header: DataTable's path
+        table.sync([("r0", plain), ("r1", mixed), ("r2", plain)])
+        await pilot.pause()
+        general_rows.clear()
+        fast, general = both(table._row_locations.get_key(1), Coordinate(1, 0), Coordinate(0, 0))
+        assert fast == general and general_rows == [1]

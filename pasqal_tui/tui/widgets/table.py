@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -91,6 +92,8 @@ class DiffTable(DataTable[Cell]):
         self._given: list[tuple[str, str, int]] = []
         self._flex: Flex = {}
         self._rows: list[tuple[str, list[Text]]] = []
+        #: Each body cell's mouse metadata (row and column), made once.
+        self._cell_meta: dict[tuple[int, int], Style] = {}
 
     def setup_columns(
         self, columns: Sequence[tuple[str, str, int | None]], flex: Flex | None = None
@@ -223,7 +226,7 @@ class DiffTable(DataTable[Cell]):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None:
+        if row_key is None or column_key is None or self.rows[row_key].height != 1:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         cache_key = (
             row_key,
@@ -239,18 +242,18 @@ class DiffTable(DataTable[Cell]):
         if cached is not None:
             return cached
         cell = self._get_row_renderables(row_index).cells[column_index]
-        pad = self.cell_padding
-        fill = width - 2 * pad - (cell.cell_len if isinstance(cell, Text) else 0)
-        if (
-            not isinstance(cell, Text)
-            or fill < 0
-            or (cell._spans and cell.style)  # Rich lays the style over the spans: general path
-            or self.rows[row_key].height != 1
-            or "\n" in cell.plain
-            or "\t" in cell.plain
-        ):
+        line = self._cell_line(
+            cell, row_index, column_index, base_style, width, *self._cell_styles(cursor, hover)
+        )
+        if line is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        component_style, post_style = self._get_styles_to_render_cell(
+        lines = [line]
+        self._cell_render_cache[cache_key] = lines
+        return lines
+
+    def _cell_styles(self, cursor: bool, hover: bool) -> tuple[Style, Style]:
+        """The component and post styles of a body cell (DataTable's, cached by it)."""
+        return self._get_styles_to_render_cell(
             False,
             False,
             False,
@@ -261,20 +264,134 @@ class DiffTable(DataTable[Cell]):
             self.cursor_foreground_priority == "css",
             self.cursor_background_priority == "css",
         )
+
+    def _cell_line(
+        self,
+        cell: object,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        component_style: Style,
+        post_style: Style,
+    ) -> list[Segment] | None:
+        """A body cell's one line as DataTable's general path draws it; None for a cell the
+        fast path leaves to it (not Text, too wide, several lines, a style under spans)."""
+        pad = self.cell_padding
+        if not isinstance(cell, Text):
+            return None
+        fill = width - 2 * pad - cell.cell_len
+        plain = cell.plain
+        if fill < 0 or (cell._spans and cell.style) or "\n" in plain or "\t" in plain:
+            return None
         console = self.app.console
         if cell._spans:
-            body = list(cell.render(console))
+            body = [(s.text, s.style) for s in cell.render(console)]
         else:
-            body = [Segment(cell.plain, console.get_style(cell.style, default=Style.null()))]
-        line = [Segment(" " * pad), *body] if pad else body
+            body = [(plain, console.get_style(cell.style, default=Style.null()))]
+        meta = self._cell_meta.get((row_index, column_index))
+        if meta is None:
+            meta = self._cell_meta[row_index, column_index] = Style.from_meta(
+                {"row": row_index, "column": column_index}
+            )
+        # Segment.apply_style(padded body, style, post_style), one Style sum per segment.
+        style = base_style + meta + component_style
+        blank = style + post_style if style else post_style
+        line = [Segment(" " * pad, blank)] if pad else []
+        for text, own in body:
+            combined = style + own
+            line.append(Segment(text, combined + post_style if combined else post_style))
         if fill:
-            line.append(Segment(" " * fill))
+            line.append(Segment(" " * fill, blank))
         if pad:
-            line.append(Segment(" " * pad))
-        pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index})
-        lines = [list(Segment.apply_style(line, pre_style + component_style, post_style))]
-        self._cell_render_cache[cache_key] = lines
-        return lines
+            line.append(Segment(" " * pad, blank))
+        return line
+
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[list[list[Segment]], list[list[Segment]]]:
+        """DataTable's line of a row, a body row of one-line cells drawn a row at a time: its
+        cells, styles and cursor state looked up once, not once a cell (a new page drew 400
+        cells through DataTable's per-cell caches). The same segments as DataTable's own
+        (tests/app/test_datatable_canary.py); any other row takes DataTable's path."""
+        row_index = self._row_locations.get(row_key) if row_key in self._row_locations else -1
+        if (
+            row_index is None
+            or row_index < max(0, self.fixed_rows)
+            or self.fixed_columns
+            or self.cursor_type != "row"
+            or line_no != 0
+            or self.rows[row_key].height != 1
+            or (self._labelled_row_exists and self.show_row_labels)
+        ):
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        show_cursor, show_hover = self.show_cursor, self._show_hover_cursor
+        cache_key = (
+            row_key,
+            line_no,
+            base_style,
+            cursor_location,
+            hover_location,
+            self.cursor_type,
+            show_cursor,
+            show_hover,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        if cache_key in self._row_render_cache:
+            cached: tuple[list[list[Segment]], list[list[Segment]]]
+            cached = self._row_render_cache[cache_key]
+            return cached
+        row_style = self._get_row_style(row_index, base_style)
+        cursor = cursor_location.row == row_index
+        hover = hover_location.row == row_index
+        component_style, post_style = self._cell_styles(cursor, hover)
+        cells = self._get_row_renderables(row_index).cells
+        scrollable: list[list[Segment]] = []
+        table_width = self._row_label_column_width
+        for column_index, column in enumerate(self.ordered_columns):
+            width = column.get_render_width(self)
+            table_width += width
+            line = self._cell_line(
+                cells[column_index],
+                row_index,
+                column_index,
+                row_style,
+                width,
+                component_style,
+                post_style,
+            )
+            if line is None:
+                return super()._render_line_in_row(
+                    row_key, line_no, base_style, cursor_location, hover_location
+                )
+            scrollable.append(line)
+        # DataTable's own extension of the row's style to the widget's right edge.
+        extend_style, _ = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover_location.row == (row_index or 0),
+            cursor,
+            show_cursor,
+            show_hover,
+            False,
+            False,
+        )
+        extend_style = row_style + extend_style
+        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        remaining = max(0, self.size.width - table_width)
+        scrollable.append([Segment(" " * remaining, extend_style)])
+        pair: tuple[list[list[Segment]], list[list[Segment]]] = ([], scrollable)
+        self._row_render_cache[cache_key] = pair
+        return pair
 
     def _key(self, index: int, row_id: str) -> RowKey:
         return RowKey(_slot(index) if self._slotted else row_id)
