@@ -33,6 +33,9 @@ Flex = Mapping[str, tuple[int, int]]
 #: The vertical scrollbar (app.tcss) and each cell's padding, one each side.
 SCROLLBAR = 1
 PADDING = 2
+#: Cell styles kept (a page of 100 rows of 10 columns, under and off the cursor, in a few
+#: themes) before they are made anew.
+CELL_STYLES_KEPT = 8192
 
 
 def flex_widths(columns: Sequence[tuple[str, str, int]], flex: Flex, width: int) -> list[int]:
@@ -92,8 +95,9 @@ class DiffTable(DataTable[Cell]):
         self._given: list[tuple[str, str, int]] = []
         self._flex: Flex = {}
         self._rows: list[tuple[str, list[Text]]] = []
-        #: Each body cell's mouse metadata (row and column), made once.
-        self._cell_meta: dict[tuple[int, int], Style] = {}
+        #: Each body cell's style and that of its padding, by (row, column, row style,
+        #: cursor styles): the same for every page.
+        self._cell_style: dict[tuple[int, int, Style, Style, Style], tuple[Style, Style]] = {}
 
     def setup_columns(
         self, columns: Sequence[tuple[str, str, int | None]], flex: Flex | None = None
@@ -289,14 +293,17 @@ class DiffTable(DataTable[Cell]):
             body = [(s.text, s.style) for s in cell.render(console)]
         else:
             body = [(plain, console.get_style(cell.style, default=Style.null()))]
-        meta = self._cell_meta.get((row_index, column_index))
-        if meta is None:
-            meta = self._cell_meta[row_index, column_index] = Style.from_meta(
-                {"row": row_index, "column": column_index}
-            )
-        # Segment.apply_style(padded body, style, post_style), one Style sum per segment.
-        style = base_style + meta + component_style
-        blank = style + post_style if style else post_style
+        # Segment.apply_style(padded body, style, post_style), one Style sum per segment; a
+        # cell's own style (its mouse metadata: row and column) is the same page after page.
+        key = (row_index, column_index, base_style, component_style, post_style)
+        known = self._cell_style.get(key)
+        if known is None:
+            if len(self._cell_style) >= CELL_STYLES_KEPT:
+                self._cell_style.clear()
+            meta = Style.from_meta({"row": row_index, "column": column_index})
+            style = base_style + meta + component_style
+            known = self._cell_style[key] = (style, style + post_style if style else post_style)
+        style, blank = known
         line = [Segment(" " * pad, blank)] if pad else []
         for text, own in body:
             combined = style + own
