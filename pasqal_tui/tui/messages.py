@@ -66,6 +66,16 @@ class JobsAhead(Message):
 
     key: object
     page: Page[Job]
+    #: When it came (monotonic), if it came before: a page shown earlier, still fresh.
+    came: float | None = None
+
+
+@dataclass
+class JobsKept(Message):
+    """The last page, read while the first is shown: `}` then costs no request (JobsScreen)."""
+
+    key: object
+    page: Page[Job]
 
 
 @dataclass

@@ -16,13 +16,14 @@ from support.faultproxy import Fault, FaultProxy
 from support.localcloud import data
 from textual import events
 
-from pasqal_tui.tui.screens.jobs import JobsScreen
+from pasqal_tui.tui.screens.jobs import JobsScreen, PageKey
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.summary_line import SummaryLine
 
 BATCH_DOC = r"/api/v2/batches/[0-9a-f-]+$"
 STATUS_POLL = r"/api/v1/batches/[0-9a-f-]+/status$"
 JOB_PAGE = r"/api/v2/jobs$"
+JOBS = "/core-fast/api/v2/jobs"
 
 
 @pytest.fixture
@@ -37,6 +38,13 @@ async def settled_batch(cloud: Any, jobs: int) -> str:
     with api(cloud) as http:
         assert http.patch(f"/core-fast/api/v2/batches/{batch_id}/cancel").status_code == 200
     return batch_id
+
+
+async def read_ahead(pilot: Any, jobs: JobsScreen) -> None:
+    """Page 2 read ahead, and the last page read for `}` (a batch of more than 2 pages)."""
+    await wait_for(pilot, lambda: jobs._ahead is not None, what="page 2 read ahead")
+    last = PageKey(jobs.filters, jobs.direction, jobs.state.last(), jobs.state.limit)
+    await wait_for(pilot, lambda: jobs._kept_for(last) is not None, what="the last page read")
 
 
 async def test_page_flips_read_pages_and_refreshes_read_the_batch_only_when_it_moved(
@@ -55,19 +63,21 @@ async def test_page_flips_read_pages_and_refreshes_read_the_batch_only_when_it_m
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 100, what="page 2")
         await wait_for(pilot, lambda: proxy.forwarded("GET", JOB_PAGE) == pages + 1)
-        # `[`: page 1 is read, then page 2 ahead again.
+        # `[`: page 1 as shown before, read again right after (the batch can change); page 2,
+        # shown before, is the page ahead again without being asked for.
         await pilot.press("left_square_bracket")
         await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 0, what="page 1")
-        await wait_for(pilot, lambda: jobs._ahead is not None, what="page 2 read ahead")
+        await wait_for(pilot, lambda: jobs._ahead is not None, what="page 2 ahead")
+        await wait_for(pilot, lambda: proxy.forwarded("GET", JOB_PAGE) == pages + 2)
         await pilot.pause()
-        assert proxy.forwarded("GET", JOB_PAGE) == pages + 3
+        assert proxy.forwarded("GET", JOB_PAGE) == pages + 2
         assert proxy.forwarded("GET", BATCH_DOC) == docs  # no batch document for a flip
 
         # A refresh while nothing moved: one status poll, the page, no batch document.
         polls = proxy.forwarded("GET", STATUS_POLL)
         jobs.refresh_data(False)
         await wait_for(pilot, lambda: proxy.forwarded("GET", STATUS_POLL) == polls + 1)
-        await wait_for(pilot, lambda: proxy.forwarded("GET", JOB_PAGE) == pages + 4)
+        await wait_for(pilot, lambda: proxy.forwarded("GET", JOB_PAGE) == pages + 3)
         await pilot.pause()
         assert proxy.forwarded("GET", BATCH_DOC) == docs
 
@@ -90,14 +100,14 @@ async def test_page_flips_read_pages_and_refreshes_read_the_batch_only_when_it_m
 async def test_the_next_page_is_read_ahead_and_shown_without_asking(
     cloud: Any, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    batch_id = await settled_batch(cloud, 250)
+    batch_id = await settled_batch(cloud, 350)  # 4 pages: page 3 is not the last
     with api(cloud) as http:
         params = {"batch_id": batch_id, "order_by": "creation_order", "order_by_direction": "ASC"}
         second = data(http.get("/core-fast/api/v2/jobs", params={**params, "offset": 100}))
     app = make_app(proxy.base_url, refresh=3600)
     async with app.run_test(size=(160, 45)) as pilot:
         jobs = await open_jobs(pilot, batch_id)
-        await wait_for(pilot, lambda: jobs._ahead is not None, what="page 2 read ahead")
+        await read_ahead(pilot, jobs)
         pages = proxy.forwarded("GET", JOB_PAGE)
         # Reading page 3 ahead fails: nobody asked for it, so nothing is said.
         proxy.add(Fault.burst(400, "GET", JOB_PAGE, times=1))
@@ -129,11 +139,11 @@ async def test_the_next_page_is_read_ahead_and_shown_without_asking(
 async def test_a_page_asked_for_while_read_ahead_is_not_asked_twice(
     cloud: Any, proxy: FaultProxy
 ) -> None:
-    batch_id = await settled_batch(cloud, 250)
+    batch_id = await settled_batch(cloud, 350)  # 4 pages: page 3 is not the last
     app = make_app(proxy.base_url, refresh=3600)
     async with app.run_test(size=(160, 45)) as pilot:
         jobs = await open_jobs(pilot, batch_id)
-        await wait_for(pilot, lambda: jobs._ahead is not None, what="page 2 read ahead")
+        await read_ahead(pilot, jobs)
         pages = proxy.forwarded("GET", JOB_PAGE)
         proxy.add(Fault.latency(1.5, "GET", JOB_PAGE, times=1))  # the cloud is slow for page 3
         await pilot.press("right_square_bracket")
@@ -162,7 +172,9 @@ async def test_page_keys_typed_fast_add_up(cloud: Any, proxy: FaultProxy) -> Non
             # Settled there: nothing still on its way lands after it.
             await wait_for(
                 pilot,
-                lambda: all(w.is_finished for w in app.workers if w.group in ("page", "ahead")),
+                lambda: all(
+                    w.is_finished for w in app.workers if w.group in ("page", "ahead", "ends")
+                ),
             )
             await pilot.pause()
             assert jobs.state.offset == offset
@@ -210,3 +222,61 @@ async def test_a_page_read_ahead_is_drawn_from_rows_built_before_the_key(
         await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 100, what="page 2")
         page = [j.id for j in jobs.items]
         assert len(built) >= before + len(page) and built[-len(page) :] == page
+
+
+async def test_the_last_page_and_pages_shown_before_cost_no_request(
+    cloud: Any, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last page is read while the first is shown: `}` shows it without asking, `{` and
+    `[` go back to pages shown before without asking; once too old, a page is asked for."""
+    batch_id = await settled_batch(cloud, 350)
+    with api(cloud) as http:
+        params = {"batch_id": batch_id, "order_by": "creation_order", "order_by_direction": "ASC"}
+        pages_of = [http.get(JOBS, params={**params, "offset": o}) for o in (0, 100, 200, 300)]
+        every = [[j["id"] for j in data(answer)] for answer in pages_of]
+    app = make_app(proxy.base_url, refresh=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        jobs = await open_jobs(pilot, batch_id)
+        await read_ahead(pilot, jobs)
+        pages = proxy.forwarded("GET", JOB_PAGE)
+
+        async def go(key: str, offset: int) -> None:
+            await pilot.press(key)
+            await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == offset)
+            await wait_for(pilot, lambda: jobs.table.row_ids == every[offset // 100])
+            assert [j.id for j in jobs.items] == every[offset // 100]
+
+        for key, offset in [
+            ("right_curly_bracket", 300),
+            ("left_curly_bracket", 0),
+            ("right_square_bracket", 100),  # page 3 read ahead: the one request
+            ("left_square_bracket", 0),
+            ("right_curly_bracket", 300),
+            ("left_square_bracket", 200),  # read ahead before, never shown
+        ]:
+            await go(key, offset)
+            if offset == 100:
+                await wait_for(pilot, lambda: proxy.forwarded("GET", JOB_PAGE) == pages + 1)
+        await pilot.pause()
+        assert proxy.forwarded("GET", JOB_PAGE) == pages + 1
+
+        monkeypatch.setattr(JobsScreen, "AHEAD_FRESH", 0.0)  # what was kept is now too old
+        await go("right_curly_bracket", 300)
+        await wait_for(pilot, lambda: proxy.forwarded("GET", JOB_PAGE) == pages + 2)
+
+
+async def test_a_page_shown_again_is_as_old_as_when_it_came(cloud: Any, proxy: FaultProxy) -> None:
+    """Showing a kept page does not make it fresher: it is as old as when it was read."""
+    batch_id = await settled_batch(cloud, 350)
+    app = make_app(proxy.base_url, refresh=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        jobs = await open_jobs(pilot, batch_id)
+        await read_ahead(pilot, jobs)
+        last = PageKey(jobs.filters, jobs.direction, 300, jobs.state.limit)
+        held = jobs._kept_for(last)
+        assert held is not None
+        for key, offset in [("right_curly_bracket", 300), ("left_curly_bracket", 0)] * 2:
+            await pilot.press(key)
+            await wait_for(pilot, lambda o=offset: jobs.loaded and jobs.state.offset == o)
+        again = jobs._kept_for(last)
+        assert again is not None and again[1] is held[1] and again[2] == held[2]

@@ -27,7 +27,7 @@ from pasqal_tui.ops.query import Query
 from pasqal_tui.tui.actions import registry
 from pasqal_tui.tui.actions.controllers import JobActions
 from pasqal_tui.tui.actions.screen import ActionScreen
-from pasqal_tui.tui.messages import JobsAhead, JobsLoaded, Notice, RequestFailed
+from pasqal_tui.tui.messages import JobsAhead, JobsKept, JobsLoaded, Notice, RequestFailed
 from pasqal_tui.tui.screens.base import TableScreen, status_bindings
 from pasqal_tui.tui.widgets.banner import ErrorBanner
 from pasqal_tui.tui.widgets.filter_line import FilterLine
@@ -129,6 +129,9 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
     #: shows it at once (or as soon as it comes, if it is still on its way); jobs of a batch
     #: that can still change are read again right after (a refresh, as on a live tick).
     AHEAD_FRESH = 30.0
+    #: Pages shown before (and the last page, read while the first is shown) kept as fresh as
+    #: a page read ahead: `[` after `]`, and `}` / `{`, then cost no request.
+    KEPT_PAGES = 4
 
     def __init__(self, batch: Batch) -> None:
         super().__init__()
@@ -145,6 +148,8 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         #: The rows of the page read ahead, built and cut to the columns while nobody waits
         #: (and what they depend on besides the jobs): a page flip then only swaps them in.
         self._prebuilt: tuple[list[Job], Hashable, Prepared] | None = None
+        #: Pages shown (or read for `}`), the most recent last: (key, page, when it came).
+        self._kept: list[tuple[PageKey, Page[Job], float]] = []
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -217,7 +222,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             self._ahead_wanted = False
         if not background and not batch_too and focus_id is None:
             key = PageKey(filters, direction, offset, limit)
-            ahead = self._take_ahead(key)
+            ahead = self._take_ahead(key) or self._take_kept(key)
             if ahead is not None:
                 self._show_ahead(ahead, offset)
                 return
@@ -248,6 +253,9 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         if message.batch is not None:
             self._take_batch(message.batch)
         self.show_page(message.page, message.background, message.focus_id)
+        asked = message.asked if isinstance(message.asked, tuple) else None
+        filters, direction = asked or (self.filters, self.direction)
+        self._keep(PageKey(filters, direction, message.page.offset, self.state.limit), message.page)
         self.show_batch()
         if message.focus_id is not None and self.table.current_id() != message.focus_id:
             self.notify("The first error is near here (several jobs share its time)", timeout=4)
@@ -259,13 +267,21 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         return self.the_batch.open or not self.the_batch.status.is_terminal
 
     def _read_ahead(self) -> None:
-        """The next page, in the background, once a page the user asked for is shown."""
+        """The next page, in the background, once a page the user asked for is shown (unless
+        it is kept fresh); on the first page, the last one too."""
         nxt = self.state.next()
         if nxt is None or self.AHEAD_FRESH < 0:
             return
+        if self.state.offset == 0:
+            self._read_last()
         filters, limit, direction = self.filters, self.state.limit, self.direction
         key = PageKey(filters, direction, nxt, limit)
         if self._ahead is not None and self._ahead[0] == key:
+            return
+        kept = self._kept_for(key)
+        if kept is not None and self._fresh(kept[2]):  # shown before: its rows built next
+            self._ahead_flying = key
+            self.post_message(JobsAhead(key, kept[1], came=kept[2]))
             return
         worker = self.pasqal.cloud.request(
             self,
@@ -279,15 +295,72 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         if worker is not None:
             self._ahead_flying = key
 
+    def _read_last(self) -> None:
+        """The last page, in the background, while the first is shown (beyond the next)."""
+        last, nxt = self.state.last(), self.state.next()
+        if nxt is None or last <= nxt:
+            return
+        filters, limit, direction = self.filters, self.state.limit, self.direction
+        key = PageKey(filters, direction, last, limit)
+        held = self._kept_for(key)
+        if (held is not None and self._fresh(held[2])) or self.pasqal.cloud.busy(self, "ends"):
+            return
+        self.pasqal.cloud.request(
+            self,
+            "ends",
+            lambda c: c.list_jobs(
+                filters, offset=last, limit=limit, order_by=ORDER_BY, order_by_direction=direction
+            ),
+            lambda page: JobsKept(key, page),
+            background=True,
+        )
+
+    def on_jobs_kept(self, message: JobsKept) -> None:
+        self._keep_current(message.key, message.page)
+
+    def _keep_current(self, key: object, page: Page[Job]) -> None:
+        """Keep a page read in the background if asked with the filters and order shown."""
+        if isinstance(key, PageKey) and (key.filters, key.direction) == (
+            self.filters,
+            self.direction,
+        ):
+            self._keep(key, page)
+
+    def _kept_for(self, key: PageKey) -> tuple[PageKey, Page[Job], float] | None:
+        return next((held for held in self._kept if held[0] == key), None)
+
+    def _keep(self, key: PageKey, page: Page[Job]) -> None:
+        """Keep ``page`` as the most recent; a page kept before keeps the time it came."""
+        held = self._kept_for(key)
+        came = held[2] if held is not None and held[1] is page else time.monotonic()
+        self._kept = [held for held in self._kept if held[0] != key][1 - self.KEPT_PAGES :]
+        self._kept.append((key, page, came))
+
+    def _take_kept(self, key: PageKey) -> Page[Job] | None:
+        """A page shown before (or read for `}`) for exactly ``key`` while fresh."""
+        held = self._kept_for(key)
+        if held is None:
+            return None
+        if not self._fresh(held[2]):
+            self._kept.remove(held)
+            return None
+        return held[1]
+
     def on_jobs_ahead(self, message: JobsAhead) -> None:
         flying, wanted = self._ahead_flying, self._ahead_wanted
+        key = message.key
+        if flying is None or key != flying:  # asked before the filter, order or page changed
+            if message.came is None:
+                self._keep_current(key, message.page)  # still good for its page
+            return
         self._ahead_flying, self._ahead_wanted = None, False
-        if flying is None or message.key != flying:
-            return  # asked before the filter or order changed
         if wanted:
             self._show_ahead(message.page, flying.offset)
         else:
-            self._ahead = (flying, message.page, time.monotonic())
+            came = time.monotonic() if message.came is None else message.came
+            self._ahead = (flying, message.page, came)
+            if message.came is None:  # read now: kept too, should another page go ahead
+                self._keep(flying, message.page)
             items = list(message.page.items)
             rows = self.table.prepare([self.build_row(j) for j in items])
             self._prebuilt = (items, self._rows_context(items), rows)
@@ -322,14 +395,21 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         if held is None or held[0] != key:
             return None
         self._ahead = None
+        return held[1] if self._fresh(held[2]) else None
+
+    def _fresh(self, came: float) -> bool:
+        """Whether a page that came at ``came`` (monotonic) may still be shown as it is."""
         fresh = self.AHEAD_FRESH
         if self.batch_can_change():  # no older than a live tick would show it
             fresh = min(fresh, self.pasqal.refresh_loop.interval)
-        return held[1] if time.monotonic() - held[2] <= fresh else None
+        return time.monotonic() - came <= fresh
 
     def on_request_failed(self, message: RequestFailed) -> None:
         # Textual then calls TableScreen's handler (stale, said) unless told not to: a page
         # read ahead that failed is nobody's problem yet; it is read when asked for.
+        if message.failure.purpose == "ends":  # read for `}`: read again when asked for
+            message.prevent_default()
+            return
         if message.failure.purpose != "ahead":
             return
         message.prevent_default()
@@ -413,6 +493,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
 
     def after_mutation(self, batch: Batch | None) -> None:
         self._ahead = self._prebuilt = None  # read (and built) before the change
+        self._kept.clear()
         if batch is not None and batch.id == self.the_batch.id:
             self.the_batch = batch
             self.show_batch()
