@@ -131,7 +131,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
     AHEAD_FRESH = 30.0
     #: Pages shown before (and the last page, read while the first is shown) kept as fresh as
     #: a page read ahead: `[` after `]`, and `}` / `{`, then cost no request.
-    KEPT_PAGES = 4
+    KEPT_PAGES = 8
 
     def __init__(self, batch: Batch) -> None:
         super().__init__()
@@ -145,9 +145,10 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         #: What the read ahead in flight was asked with, and whether the user now wants it.
         self._ahead_flying: PageKey | None = None
         self._ahead_wanted = False
-        #: The rows of the page read ahead, built and cut to the columns while nobody waits
-        #: (and what they depend on besides the jobs): a page flip then only swaps them in.
-        self._prebuilt: tuple[list[Job], Hashable, Prepared] | None = None
+        #: Rows built and cut to the columns (and what they depend on besides the jobs), for
+        #: the page read ahead (built while nobody waits) and the pages shown, the most recent
+        #: last: a page flip, or a page shown again, then only swaps them in.
+        self._built: list[tuple[list[Job], Hashable, Prepared]] = []
         #: Pages shown (or read for `}`), the most recent last: (key, page, when it came).
         self._kept: list[tuple[PageKey, Page[Job], float]] = []
 
@@ -361,9 +362,14 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             self._ahead = (flying, message.page, came)
             if message.came is None:  # read now: kept too, should another page go ahead
                 self._keep(flying, message.page)
-            items = list(message.page.items)
-            rows = self.table.prepare([self.build_row(j) for j in items])
-            self._prebuilt = (items, self._rows_context(items), rows)
+            # Built once the page shown is drawn: it may have come before that frame.
+            self.call_after_refresh(self._prebuild, message.page)
+
+    def _prebuild(self, page: Page[Job]) -> None:
+        """The rows of the page read ahead, built and cut while nobody waits."""
+        if self._ahead is None or self._ahead[1] is not page:
+            return  # shown (or replaced) meanwhile
+        self.build_rows(list(page.items))
 
     def _rows_context(self, items: list[Job]) -> Hashable:
         """What a row shows besides its job: the columns, the theme, which jobs are marked."""
@@ -371,14 +377,14 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         return (self.narrow, self.app.theme, marked)
 
     def build_rows(self, items: list[Job]) -> list[Row] | Prepared:
-        prebuilt = self._prebuilt
-        if prebuilt is not None:
-            jobs, context, rows = prebuilt
+        context = self._rows_context(items)
+        for jobs, built_with, rows in reversed(self._built):
             same = len(jobs) == len(items) and all(a is b for a, b in zip(jobs, items, strict=True))
-            if same and context == self._rows_context(items):
-                self._prebuilt = None
+            if same and built_with == context:
                 return rows
-        return super().build_rows(items)
+        rows = self.table.prepare([self.build_row(i) for i in items])
+        self._built = [*self._built[-self.KEPT_PAGES :], (items, context, rows)]
+        return rows
 
     def _show_ahead(self, page: Page[Job], offset: int) -> None:
         """Show a page read ahead as if just asked for; a batch that can still change has it
@@ -492,7 +498,8 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         return self.server_query.rebatch_values()
 
     def after_mutation(self, batch: Batch | None) -> None:
-        self._ahead = self._prebuilt = None  # read (and built) before the change
+        self._ahead = None  # read (and built) before the change
+        self._built.clear()
         self._kept.clear()
         if batch is not None and batch.id == self.the_batch.id:
             self.the_batch = batch
