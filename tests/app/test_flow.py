@@ -15,6 +15,7 @@ from support.app import (
 from pasqal_tui.tui.screens.batches import BatchesScreen
 from pasqal_tui.tui.screens.job import JobScreen
 from pasqal_tui.tui.screens.jobs import JobsScreen
+from pasqal_tui.tui.widgets.filter_line import FilterLine
 
 
 async def test_batches_to_error_job_and_back(demo_cloud) -> None:  # type: ignore[no-untyped-def]
@@ -73,6 +74,10 @@ async def test_bad_filter_keeps_text_and_says_why(demo_cloud) -> None:  # type: 
         assert "status: 'BOGUS' is not one of" in str(hint.render())
         assert screen.query_one("#filter-input").value == "status:bogus"  # type: ignore[attr-defined]
         assert (screen.state.total, screen.table.row_ids) == before
+        # Put right: the line's hint is back, in its usual colours.
+        await pilot.press(*(["backspace"] * len("bogus")), *"done", "enter")  # still typing
+        await wait_for(pilot, lambda: "-error" not in hint.classes, what="the message gone")
+        assert str(hint.render()) == screen.query_one(FilterLine).hint
 
 
 async def test_f_jumps_to_the_first_error_even_on_a_later_page(demo_cloud) -> None:  # type: ignore[no-untyped-def]

@@ -88,8 +88,9 @@ class FilterLine(Vertical):
 
     def clear_error(self) -> None:
         hint = self.query_one(".filter-hint", Static)
-        hint.update(Text(self.hint))
-        hint.remove_class("-error")
+        if hint.has_class("-error"):  # else unchanged: no repaint (and no relayout) at all
+            hint.update(Text(self.hint), layout=False)  # one line, as wide as the screen
+            hint.remove_class("-error")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
