@@ -36,6 +36,31 @@ POOL_LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=32, kee
 C = TypeVar("C", bound="ClientBase")
 
 
+class _NoCookies(httpx.Cookies):
+    """A jar that keeps nothing an answer sets."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class _CookielessClient(httpx.AsyncClient):
+    """``httpx.AsyncClient`` without cookies. The Pasqal Cloud APIs and their sign-in need none
+    (the SDK keeps none either), and httpx reads every answer for them by rebuilding its
+    request as a ``urllib`` one: ~6% of a fetch-all's CPU."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._kept_none = _NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._kept_none
+
+    @cookies.setter
+    def cookies(self, value: object) -> None:
+        raise AttributeError("this client keeps no cookies")
+
+
 class ClientBase:
     """One ``httpx.AsyncClient`` (pool, TLS sessions) for the life of the client.
 
@@ -75,7 +100,7 @@ class ClientBase:
         http2 = not plain and http2_available()
         if transport is None:
             transport = LeanTransport(verify=verify_tls, http2=http2, limits=POOL_LIMITS)
-        self._http = httpx.AsyncClient(
+        self._http = _CookielessClient(
             timeout=timeout,
             transport=transport,
             headers={"user-agent": user_agent},

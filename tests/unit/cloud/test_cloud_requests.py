@@ -491,3 +491,22 @@ async def test_all_jobs_single_page_without_pagination(
     async with make_client() as client:
         jobs = await client.all_jobs(BATCH)
     assert [j.id for j in jobs] == [JOB] and len(cloud.api_requests()) == 1
+
+
+async def test_cookies_an_answer_sets_are_not_sent_back(
+    cloud: FakeCloud, make_client: MakeClient
+) -> None:
+    """The APIs need no cookies (the SDK keeps none): one set by an answer, as a load balancer
+    may, is not kept nor sent with the next request."""
+    sticky = httpx.Response(
+        200, json=envelope(batch_json()), headers={"set-cookie": "AWSALB=abc; Path=/"}
+    )
+    cloud.on("GET", f"/core-fast/api/v2/batches/{BATCH}", lambda _r: sticky)
+    async with make_client() as client:
+        await client.get_batch(BATCH)
+        await client.get_batch(BATCH)
+        assert not client._http.cookies
+        with pytest.raises(AttributeError):
+            client._http.cookies = {"a": "b"}
+    first, second = cloud.api_requests()
+    assert "cookie" not in first.headers and "cookie" not in second.headers
