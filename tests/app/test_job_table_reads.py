@@ -59,7 +59,9 @@ async def test_page_flips_read_pages_and_refreshes_read_the_batch_only_when_it_m
         docs, pages = proxy.forwarded("GET", BATCH_DOC), proxy.forwarded("GET", JOB_PAGE)
 
         # `]` shows the page read ahead at once; the batch can still change (its jobs wait
-        # for the QPU), so that page is read again right after, as a live tick would.
+        # for the QPU), so that page is read again right after, as a live tick would (its
+        # answer slow: still on its way when `[` is pressed, and then given up).
+        proxy.add(Fault.latency(1.5, "GET", JOB_PAGE, times=1))
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 100, what="page 2")
         await wait_for(pilot, lambda: proxy.forwarded("GET", JOB_PAGE) == pages + 1)

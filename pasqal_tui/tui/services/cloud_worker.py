@@ -274,8 +274,11 @@ class CloudWorker:
         return time.monotonic() - min(self.started.values())
 
     def busy(self, owner: DOMNode, purpose: str) -> bool:
+        """Whether a request of ``owner`` for ``purpose`` is in flight (one just cancelled, still
+        winding down, is not: a page shown from what was read ahead is read again at once)."""
         return any(
-            w.group == purpose and w.node is owner and w.is_running for w in self.app.workers
+            w.group == purpose and w.node is owner and w.is_running and not w.is_cancelled
+            for w in self.app.workers
         )
 
     def _set_in_flight(self, action: str, on: bool) -> None:
