@@ -190,3 +190,9 @@ async def test_s_and_S_sort_and_mark_the_header_survive_a_refresh_and_reach_the_
         await wait_for(pilot, lambda: header(jobs, "started") == "Started ▲")
         assert header(jobs, "created") == "Created"
         assert "sorted by started ▲ (this page)" in pager(jobs)
+
+
+def test_a_line_not_composed_yet_is_not_being_typed_in() -> None:
+    """A page that comes as its screen mounts (asked with the projects at start) is drawn
+    before the filter line has its input: the line then says nobody is typing in it."""
+    assert FilterLine("hint", "placeholder").typing is False

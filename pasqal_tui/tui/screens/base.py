@@ -299,7 +299,7 @@ class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     # ---- the live filter ------------------------------------------------------------------------
 
     def typing_filter(self) -> bool:
-        return self.focused is self.query_one(FilterLine).input
+        return self.query_one(FilterLine).typing
 
     def open_filter(self) -> None:
         self._anchor = self.table.current_id() or self._anchor

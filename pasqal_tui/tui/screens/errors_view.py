@@ -188,7 +188,7 @@ class ErrorsScreen(AppAccess, Screen[None]):
             if self.group_query.keeps(g.key, f"{g.message} {' '.join(sorted(g.devices))}")
         ]  # fmt: skip
         table.sync([(group.key, self.cells(group)) for group in self.groups], keep_cursor=False)
-        anchor = self._anchor if self.focused is self.query_one(FilterLine).input else None
+        anchor = self._anchor if self.query_one(FilterLine).typing else None
         if anchor is not None and any(g.key == anchor for g in self.groups):
             self.move_to_group(anchor, before)
         elif current is not None:

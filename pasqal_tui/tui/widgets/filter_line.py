@@ -67,6 +67,13 @@ class FilterLine(Vertical):
         return self.query_one("#filter-input", Input)
 
     @property
+    def typing(self) -> bool:
+        """Whether its input has the focus (False before the line is composed: a page may come
+        as its screen mounts, or as the app closes)."""
+        found = self.query("#filter-input")
+        return bool(found) and found.first().has_focus
+
+    @property
     def text(self) -> str:
         return self.input.value
 
