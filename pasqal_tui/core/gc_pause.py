@@ -15,7 +15,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["gc_paused"]
+__all__ = ["freeze_startup", "gc_paused"]
 
 
 @contextmanager
@@ -31,3 +31,12 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+
+
+def freeze_startup() -> None:
+    """Freeze every object alive once the dashboard has started: modules, classes, styles and
+    the app itself live as long as the process, yet each full collection walked them all
+    (~110,000 objects, 100-250 ms on this project's 2-core machine: a visible hitch while
+    paging). Only for the app run in a terminal, once; what it leaves behind with reference
+    cycles (the start screen's widgets) is never collected, a one-time cost."""
+    gc.freeze()

@@ -28,6 +28,7 @@ from pasqal_tui.core.config import (
     mouse_enabled,
     save_config,
 )
+from pasqal_tui.core.gc_pause import freeze_startup
 from pasqal_tui.core.paths import state_dir
 from pasqal_tui.core.secrets import SecretStore
 from pasqal_tui.session.launcher import LocalLauncher
@@ -137,6 +138,8 @@ class PasqalApp(App[None]):
                 )
         self.refresh_loop.start()
         self.set_interval(1.0, self._show_waiting)
+        if not self.is_headless:  # a test's or a bench's app shares its process with others
+            self.call_after_refresh(freeze_startup)
         self._start()
 
     def _remember_theme(self, theme: Theme) -> None:

@@ -73,3 +73,29 @@ async def test_stale_prefetched_answer_is_not_shown(monkeypatch: pytest.MonkeyPa
     assert cloud.take_prefetched("k") is None
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_the_app_in_a_terminal_freezes_what_its_start_made(
+    demo_cloud: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run in a terminal, the app freezes what lives once it has started (a full collection
+    then skips it); a headless one (tests, benches: one process, many apps) freezes nothing."""
+    import gc
+
+    from pasqal_tui.tui.app import PasqalApp
+
+    gc.unfreeze()
+    headless = make_app(demo_cloud.base_url)
+    async with headless.run_test(size=(80, 24)) as pilot:
+        await batch_list(pilot)
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(PasqalApp, "is_headless", property(lambda self: False))
+    app = make_app(demo_cloud.base_url)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await batch_list(pilot)
+            assert gc.get_freeze_count() > 10_000
+            scanned = {id(o) for o in gc.get_objects()}  # what the collector still walks
+            assert id(app) not in scanned and id(app.screen_stack[0]) not in scanned
+    finally:
+        gc.unfreeze()
