@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _latency_proxy import LatencyProxyProcess
 from bench_localcloud_scale import populate
 
+from pasqal_tui.core.gc_pause import freeze_startup
 from pasqal_tui.localcloud.process import LocalCloudProcess
 from pasqal_tui.tui.app import AppOptions, PasqalApp
 from pasqal_tui.tui.screens.batches import BatchesScreen
@@ -152,6 +153,7 @@ async def measure(url: str, pages: int, jumps: int = 0) -> None:
 
         JobsScreen.on_jobs_loaded = hooked  # type: ignore[method-assign]
         await until(pilot, lambda: isinstance(app.screen, BatchesScreen) and app.screen.items)
+        freeze_startup()  # what the app does run in a terminal (this one is headless)
         batches = app.screen
         assert isinstance(batches, BatchesScreen)
         big = max(batches.items, key=lambda b: b.jobs_count)
