@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from rich.text import Text
@@ -275,8 +275,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             return
         if self.state.offset == 0:
             self._read_last()
-        filters, limit, direction = self.filters, self.state.limit, self.direction
-        key = PageKey(filters, direction, nxt, limit)
+        key = PageKey(self.filters, self.direction, nxt, self.state.limit)
         if self._ahead is not None and self._ahead[0] == key:
             return
         kept = self._kept_for(key)
@@ -284,16 +283,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             self._ahead_flying = key
             self.post_message(JobsAhead(key, kept[1], came=kept[2]))
             return
-        worker = self.pasqal.cloud.request(
-            self,
-            "ahead",
-            lambda c: c.list_jobs(
-                filters, offset=nxt, limit=limit, order_by=ORDER_BY, order_by_direction=direction
-            ),
-            lambda page: JobsAhead(key, page),
-            background=True,
-        )
-        if worker is not None:
+        if self._read_for_later("ahead", key, lambda page: JobsAhead(key, page)):
             self._ahead_flying = key
 
     def _read_last(self) -> None:
@@ -301,20 +291,31 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         last, nxt = self.state.last(), self.state.next()
         if nxt is None or last <= nxt:
             return
-        filters, limit, direction = self.filters, self.state.limit, self.direction
-        key = PageKey(filters, direction, last, limit)
+        key = PageKey(self.filters, self.direction, last, self.state.limit)
         held = self._kept_for(key)
         if (held is not None and self._fresh(held[2])) or self.pasqal.cloud.busy(self, "ends"):
             return
-        self.pasqal.cloud.request(
+        self._read_for_later("ends", key, lambda page: JobsKept(key, page))
+
+    def _read_for_later(
+        self, purpose: str, key: PageKey, done: Callable[[Page[Job]], Message]
+    ) -> bool:
+        """Read the page ``key`` names in the background, to show when asked for; whether a
+        request was sent."""
+        worker = self.pasqal.cloud.request(
             self,
-            "ends",
+            purpose,
             lambda c: c.list_jobs(
-                filters, offset=last, limit=limit, order_by=ORDER_BY, order_by_direction=direction
+                key.filters,
+                offset=key.offset,
+                limit=key.limit,
+                order_by=ORDER_BY,
+                order_by_direction=key.direction,
             ),
-            lambda page: JobsKept(key, page),
+            done,
             background=True,
         )
+        return worker is not None
 
     def on_jobs_kept(self, message: JobsKept) -> None:
         self._keep_current(message.key, message.page)
