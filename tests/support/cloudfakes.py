@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from pasqal_tui.cloud import PasqalClient, local
+from pasqal_tui.cloud import PasqalClient, PasswordAuth, local
 
 # The recorded answers of the real service; CI keeps `shared/` beside the clone, as here.
 RECORDED = Path(
@@ -148,3 +148,10 @@ class Sleeps:
 
     async def __call__(self, delay: float) -> None:
         self.delays.append(delay)
+
+
+def scripted_client(cloud: FakeCloud, **kwargs: Any) -> PasqalClient:
+    """A client of ``cloud`` signed in as a fixed user, in the fake project, never sleeping."""
+    kwargs.setdefault("project_id", PROJECT)
+    auth = PasswordAuth(ENV, "ada@example.com", "s3cret")
+    return PasqalClient(ENV, auth, transport=httpx.MockTransport(cloud), sleep=Sleeps(), **kwargs)

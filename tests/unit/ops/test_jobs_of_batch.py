@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from support.cloudfakes import BATCH, ENV, PROJECT, FakeCloud, Sleeps, batch_json, job_json
+from support.cloudfakes import BATCH, FakeCloud, batch_json, job_json, scripted_client
 
-from pasqal_tui.cloud import PasqalClient, PasswordAuth
+from pasqal_tui.cloud import PasqalClient
 from pasqal_tui.cloud.errors import InvalidRequestError, NotFoundError
 from pasqal_tui.cloud.filters import JobFilters
 from pasqal_tui.ops.export import jobs_of_batch
@@ -28,10 +28,7 @@ def cloud() -> FakeCloud:
 
 @pytest.fixture
 async def client(cloud: FakeCloud) -> AsyncIterator[PasqalClient]:
-    auth = PasswordAuth(ENV, "ada@example.com", "s3cret")
-    async with PasqalClient(
-        ENV, auth, project_id=PROJECT, transport=httpx.MockTransport(cloud), sleep=Sleeps()
-    ) as made:
+    async with scripted_client(cloud) as made:
         yield made
 
 

@@ -11,15 +11,13 @@ import httpx
 import pytest
 from support.cloudfakes import (
     BATCH,
-    ENV,
-    PROJECT,
     FakeCloud,
-    Sleeps,
     batch_json,
     body_of,
     envelope,
     fail,
     job_json,
+    scripted_client,
 )
 
 from pasqal_tui.cloud import (
@@ -27,7 +25,6 @@ from pasqal_tui.cloud import (
     CreateWorkloadRequest,
     JobInput,
     PasqalClient,
-    PasswordAuth,
 )
 from pasqal_tui.ops.outcomes import (
     BatchMarker,
@@ -56,11 +53,7 @@ def cloud() -> FakeCloud:
 
 @pytest.fixture
 async def client(cloud: FakeCloud) -> AsyncIterator[PasqalClient]:
-    auth = PasswordAuth(ENV, "ada@example.com", "s3cret")
-    transport = httpx.MockTransport(cloud)
-    async with PasqalClient(
-        ENV, auth, project_id=PROJECT, transport=transport, sleep=Sleeps(), max_retries=1
-    ) as made:
+    async with scripted_client(cloud, max_retries=1) as made:
         yield made
 
 
