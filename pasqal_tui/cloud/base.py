@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urljoin
+from urllib.request import getproxies
 
 import httpx
 
@@ -19,6 +20,7 @@ from .errors import InvalidRequestError, ServerError
 from .parsing import checked_id
 from .switches import SKIP_GZIP_REQUEST_BODY, SKIP_SSL_VERIFY, switch_on
 from .transport.auth import Auth
+from .transport.http11 import Http11Transport
 from .transport.pool import LeanTransport
 from .transport.retry import RetryPolicy
 from .transport.session import ApiSession, Params, Reply, Safety
@@ -96,15 +98,25 @@ class ClientBase:
         # which costs about 50 ms at start.
         verify_tls = self.verifies_tls and not plain
         # HTTP/2 where the cloud offers it (TLS ALPN): every page of a fetch-all on one
-        # connection. Plain http stays HTTP/1.1 (and never imports h2).
+        # connection, through httpcore. Plain http is HTTP/1.1, through our own lean transport
+        # (and never imports h2).
         http2 = not plain and http2_available()
-        if transport is None:
-            transport = LeanTransport(verify=verify_tls, http2=http2, limits=POOL_LIMITS)
+        if transport is None and not proxies_configured():
+            transport = (
+                LeanTransport(verify=verify_tls, http2=True, limits=POOL_LIMITS)
+                if http2
+                else Http11Transport(
+                    ssl_context=httpx.create_ssl_context(verify=verify_tls), limits=POOL_LIMITS
+                )
+            )
+        # A proxy from the environment (HTTPS_PROXY, ...): httpx's own transports, which honour
+        # it (given a transport, httpx ignores the environment's proxies).
+        self._transport = transport
         self._http = _CookielessClient(
             timeout=timeout,
             transport=transport,
             headers={"user-agent": user_agent},
-            verify=verify_tls,  # for the proxies httpx mounts from the environment
+            verify=verify_tls,
             follow_redirects=False,
             http2=http2,
             limits=POOL_LIMITS,
@@ -169,6 +181,12 @@ class ClientBase:
             raise InvalidRequestError(f"cannot {action}: no project selected (set project_id)")
         return self._project_id
 
+    async def _warm(self, url: str, count: int) -> None:
+        """Open up to ``count`` connections to ``url``'s host ahead of the requests that will
+        need them, where the transport can (HTTP/1.1 without a proxy); else nothing."""
+        if isinstance(self._transport, Http11Transport):
+            await self._transport.warm(url, count)
+
     async def _call(self, method: str, url: str, what: str, **kwargs: Any) -> Any:
         return (await self._send(method, url, what, **kwargs)).body
 
@@ -204,6 +222,12 @@ class ClientBase:
         if not isinstance(body, dict) or "data" not in body:
             raise ServerError(f"{what}: the answer has no 'data' (not the Pasqal Cloud API?)")
         return body["data"]
+
+
+def proxies_configured() -> bool:
+    """Whether the environment names a proxy for http or https (as httpx and requests read
+    it: ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, in either case)."""
+    return any(getproxies().get(scheme) for scheme in ("http", "https", "all"))
 
 
 def http2_available() -> bool:

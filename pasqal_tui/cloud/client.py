@@ -7,6 +7,7 @@ errors live in :mod:`.session` and :mod:`.retry`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -294,8 +295,15 @@ class PasqalClient(ClientBase):
                 progress(read, total)
             return found
 
-        first = await page(0)
-        rest = await fetch_rest(first, page, Window(start=ALL_JOBS_CONCURRENCY))
+        # The connections the pages after the first will need open while it is read (and,
+        # on a first request, while signing in): each would cost a round trip later.
+        warming = asyncio.ensure_future(self._warm(self._core("/"), ALL_JOBS_CONCURRENCY))
+        try:
+            first = await page(0)
+            rest = await fetch_rest(first, page, Window(start=ALL_JOBS_CONCURRENCY))
+        finally:
+            warming.cancel()
+            await asyncio.gather(warming, return_exceptions=True)
         seen: set[str] = set()
         jobs: list[Job] = []
         for p in (first, *rest):

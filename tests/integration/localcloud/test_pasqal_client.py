@@ -25,6 +25,8 @@ from pasqal_tui.cloud import (
     RebatchFilters,
     local,
 )
+from pasqal_tui.cloud.pipeline import Window
+from pasqal_tui.cloud.transport.http11 import Http11Transport
 from pasqal_tui.localcloud import sequences
 from pasqal_tui.localcloud.process import LocalCloudProcess
 
@@ -101,6 +103,11 @@ async def test_filters_pagination_and_all_jobs(client: PasqalClient) -> None:
     assert page.total == 5000 and len(page.items) == 25 and page.end == 225
     everything = await client.all_jobs(big.id)
     assert len(everything) == 5000 == len({j.id for j in everything})
+    # 50 pages, at most a window of them in flight, over the client's own HTTP/1.1 transport:
+    # connections are reused, never one a page.
+    transport = client._transport
+    assert isinstance(transport, Http11Transport)
+    assert 1 < transport.connections_opened <= Window().high + 1
     errored = await client.list_jobs(JobFilters(errors=True), limit=100)
     assert errored.items and all(j.errors for j in errored.items)
 
