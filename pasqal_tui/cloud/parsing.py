@@ -15,6 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
 from .errors import InvalidRequestError, ServerError
 from .filters import QueryParams, validate_uuid
 from .models import Envelope, Page
+from .timestamps import ANY_SHAPE_TAG, UTC_ISO_TAG
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -45,12 +46,17 @@ def paged(params: QueryParams, offset: int, limit: int) -> QueryParams:
 
 
 def _summary(exc: ValidationError, within: str = "") -> str:
-    first = exc.errors()[0]
+    # A bad timestamp fails both ways in (timestamps.UtcDatetime): the second's message names
+    # the value, the first's only says it is not UTC ISO.
+    errors = [e for e in exc.errors() if e["loc"][-1:] != (UTC_ISO_TAG,)] or exc.errors()
+    first = errors[0]
     loc = tuple(first.get("loc", ()))
+    if loc[-1:] == (ANY_SHAPE_TAG,):
+        loc = loc[:-1]
     if within and loc[:1] == (within,):
         loc = loc[1:]  # "3.status", as when the list is checked on its own
     where = ".".join(str(p) for p in loc) or "answer"
-    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
     return f"{where}: {first.get('msg', 'invalid')}{more}"
 
 

@@ -45,10 +45,11 @@ def authenticate(request: Request) -> Caller:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "Missing bearer token: log in at /oauth/token first.")
-    user = cloud.store.token_owner(token_digest(token.strip()), time.time())
-    if user is None:
-        raise ApiError(401, "Invalid or expired token: log in again.")
-    projects = cloud.store.user_projects(str(user["id"]))
+    with cloud.store.reader():  # one snapshot for both reads (one BEGIN, not two)
+        user = cloud.store.token_owner(token_digest(token.strip()), time.time())
+        if user is None:
+            raise ApiError(401, "Invalid or expired token: log in again.")
+        projects = cloud.store.user_projects(str(user["id"]))
     caller = Caller(str(user["id"]), str(user["username"]), tuple(str(p["id"]) for p in projects))
     request.state.caller = caller
     return caller

@@ -11,7 +11,7 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -93,6 +93,10 @@ class ApiSession:
             if gzip_body:
                 content = gzip.compress(content)
                 headers["content-encoding"] = "gzip"
+        if params:
+            # Encoded once here, as the SDK's requests does (``quote_plus``): handed to httpx
+            # as params, the URL was parsed, merged with them and parsed again on every send.
+            url = f"{url}{'&' if '?' in url else '?'}{urlencode(list(params))}"
         token: str | None = None
         if authenticated:
             token = await self._token(what)
@@ -108,7 +112,6 @@ class ApiSession:
                 response = await self.http.request(
                     method,
                     url,
-                    params=list(params) if params else None,
                     content=content,
                     headers=headers,
                     **extra,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -18,24 +19,25 @@ from pasqal_tui.cloud import (
     EmuFreeConfig,
     EmulatorConfig,
     EmuTNConfig,
+    Job,
     JobFilters,
     JobInput,
     JobStatus,
     Page,
     QueuePriority,
     RebatchFilters,
+    ServerError,
     get_environment,
     local,
     parse_timestamp,
 )
+from pasqal_tui.cloud.parsing import page_reader
 
 UTC = timezone.utc
 ID = "00000000-0000-0000-0000-000000000001"
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
+TIMESTAMPS = [
         ("2021-11-10T15:24:38.155824", datetime(2021, 11, 10, 15, 24, 38, 155824, UTC)),
         ("2023-03-23T10:42:27.611384+00:00", datetime(2023, 3, 23, 10, 42, 27, 611384, UTC)),
         ("2024-01-01T00:00:00Z", datetime(2024, 1, 1, tzinfo=UTC)),
@@ -48,8 +50,12 @@ ID = "00000000-0000-0000-0000-000000000001"
         (1636558026000, datetime(2021, 11, 10, 15, 27, 6, tzinfo=UTC)),
         ("Mon, 01 Jan 2024 10:00:00 GMT", datetime(2024, 1, 1, 10, tzinfo=UTC)),
         (datetime(2024, 1, 1), datetime(2024, 1, 1, tzinfo=UTC)),
-    ],
-)
+        (datetime(2024, 1, 1, 2, tzinfo=timezone(timedelta(hours=2))),
+         datetime(2024, 1, 1, tzinfo=UTC)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("raw", "expected"), TIMESTAMPS)
 def test_timestamps_become_aware_utc(raw: object, expected: datetime) -> None:
     parsed = parse_timestamp(raw)
     assert parsed == expected
@@ -60,6 +66,41 @@ def test_timestamps_become_aware_utc(raw: object, expected: datetime) -> None:
 def test_bad_timestamps_name_the_value(raw: object) -> None:
     with pytest.raises(ValueError, match="timestamp"):
         parse_timestamp(raw)
+
+
+@pytest.mark.parametrize(("raw", "expected"), TIMESTAMPS)
+def test_a_model_reads_every_timestamp_shape_as_utc_from_json_and_python(
+    raw: object, expected: datetime
+) -> None:
+    """UTC ISO strings take pydantic's own parser, every other shape parse_timestamp: both
+    give the same instant, at offset 0, written back as ISO with +00:00."""
+    body = {"id": ID, "batch_id": ID, "project_id": ID, "status": "DONE",
+            "created_at": raw, "updated_at": raw, "end_timestamp": raw}  # fmt: skip
+    jobs = [Job.model_validate(body)]
+    if not isinstance(raw, datetime):
+        jobs.append(Job.model_validate_json(json.dumps(body)))
+    for job in jobs:
+        for at in (job.created_at, job.updated_at, job.end_timestamp):
+            assert at == expected and at is not None and at.utcoffset() == timedelta(0)
+        assert job.model_dump(mode="json")["created_at"] == expected.isoformat()
+
+
+def test_a_bad_timestamp_in_a_page_names_the_job_the_field_and_the_value() -> None:
+    at = "2024-01-01T00:00:00+00:00"
+    job = {"id": ID, "batch_id": ID, "project_id": ID, "status": "DONE",
+           "created_at": at, "updated_at": "2024-01-01T00:00:00Z"}  # fmt: skip
+    body = {"data": [job, {**job, "updated_at": "yesterday"}],
+            "pagination": {"total": 2, "start": 0, "end": 2}}  # fmt: skip
+    read = page_reader(Job, 0, 100, "list jobs")
+    with pytest.raises(ServerError) as raised:
+        read(json.dumps(body).encode())
+    assert raised.value.message == (
+        "list jobs: unexpected answer, 1.updated_at: Value error, unrecognised timestamp "
+        "'yesterday'"
+    )
+    assert read(json.dumps({**body, "data": [job]}).encode()).items[0].updated_at == datetime(
+        2024, 1, 1, tzinfo=UTC
+    )
 
 
 def test_batch_keeps_unknown_fields_and_fills_complete() -> None:

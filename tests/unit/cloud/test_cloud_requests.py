@@ -34,6 +34,7 @@ from pasqal_tui.cloud import (
     JobStatus,
     RebatchFilters,
 )
+from pasqal_tui.cloud.client import ALL_JOBS_CONCURRENCY
 from pasqal_tui.cloud.markers import MARKER_PREFIX, is_marker
 
 B2 = "00000000-0000-0000-0000-000000000002"
@@ -445,7 +446,8 @@ async def test_bad_id_message_names_the_value(make_client: MakeClient) -> None:
 async def test_all_jobs_fetches_pages_concurrently_in_creation_order(
     cloud: FakeCloud, make_client: MakeClient
 ) -> None:
-    total = 950
+    window = ALL_JOBS_CONCURRENCY
+    total = (window + 1) * 100 + 50  # the first page, then one more than the window holds
     ids = [f"00000000-0000-0000-0000-{n:012d}" for n in range(total)]
     in_flight = 0
     peak = 0
@@ -456,9 +458,9 @@ async def test_all_jobs_fetches_pages_concurrently_in_creation_order(
         offset = int(request.url.params.get("offset", "0"))
         in_flight += 1
         peak = max(peak, in_flight)
-        if in_flight == 8:
+        if in_flight == window:
             full.set()
-        if offset:  # the first page comes alone; the others are held until 8 are asked for
+        if offset:  # the first page comes alone; the others are held until a window is out
             await asyncio.wait_for(full.wait(), 10)
         in_flight -= 1
         limit = min(int(request.url.params.get("limit", "100")), 100)
@@ -476,12 +478,12 @@ async def test_all_jobs_fetches_pages_concurrently_in_creation_order(
         jobs = await client.all_jobs(BATCH)
     assert [j.id for j in jobs] == ids
     requests = cloud.api_requests()
-    assert len(requests) == 10
+    assert len(requests) == window + 2
     first = requests[0].url.params
     assert first.get_list("batch_id") == [BATCH]
     assert (first["order_by"], first["order_by_direction"]) == ("creation_order", "ASC")
-    assert sorted(int(r.url.params["offset"]) for r in requests) == list(range(0, 1000, 100))
-    assert peak == 8  # concurrent, and never more than 8 pages at once
+    assert sorted(int(r.url.params["offset"]) for r in requests) == list(range(0, total, 100))
+    assert peak == window  # concurrent, and never more than the window at once
 
 
 async def test_all_jobs_single_page_without_pagination(
