@@ -120,8 +120,9 @@ class Http11Transport(httpx.AsyncBaseTransport):
         timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
         head = _request_head(request)
         body = await request.aread()
-        if body and request.headers.get("transfer-encoding", "").lower() == "chunked":
-            body = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+        if request.headers.get("transfer-encoding", "").lower() == "chunked":
+            # A body of unknown length (a stream): sent whole, as one chunk and the last one.
+            body = (b"%x\r\n%s\r\n" % (len(body), body) if body else b"") + b"0\r\n\r\n"
         connection = await self._acquire(origin, timeouts.get("pool"), timeouts.get("connect"))
         try:
             answer = await _exchange(connection, request.method, head + body, timeouts)
@@ -335,7 +336,7 @@ async def _exchange(
                 raise httpx.RemoteProtocolError("the server switched protocols (unsupported)")
         keep = version == b"HTTP/1.1"
         length: int | None = None
-        chunked = False
+        chunked = to_close = False
         for name, value in headers:
             lower = name.lower()
             if lower == b"content-length":
@@ -343,15 +344,16 @@ async def _exchange(
                     raise httpx.RemoteProtocolError(f"bad Content-Length {value!r}")
                 length = int(value)
             elif lower == b"transfer-encoding":
+                # Chunked last: chunks; any other coding: the body runs to the close.
                 chunked = value.lower().rsplit(b",", 1)[-1].strip() == b"chunked"
-                keep = keep and chunked
+                to_close = to_close or not chunked
             elif lower == b"connection" and _says_close(value):
                 keep = False
         if method == "HEAD" or status in _NO_BODY:
             content = b""
         elif chunked:
             content = await _read_chunked(reader, read_timeout)
-        elif length is not None:
+        elif length is not None and not to_close:
             content = await _read_exactly(reader, length, read_timeout)
         else:
             content = await _read_to_end(reader, read_timeout)

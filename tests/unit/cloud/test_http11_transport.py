@@ -180,6 +180,38 @@ async def test_every_body_shape_http11_allows(scripted: Scripted) -> None:
     assert to_end.content == b"to the end" and to_end.http_version == "HTTP/1.0"
 
 
+async def test_a_streamed_body_goes_out_chunked_and_a_coded_answer_runs_to_the_close() -> None:
+    received: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        received.append(head + await reader.readuntil(b"0\r\n\r\n"))
+        # A coding other than chunked last: the body is whatever comes until the close,
+        # whatever Content-Length says.
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 2\r\n\r\nall of it"
+        )
+        await writer.drain()
+        writer.close()
+
+    async def parts() -> AsyncIterator[bytes]:
+        yield b'{"jobs": '
+        yield b"[1, 2]}"
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    over = transport()
+    try:
+        base = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        async with client(base, over) as http:
+            answer = await http.post("/stream", content=parts())
+    finally:
+        server.close()
+    assert answer.content == b"all of it"
+    head, _, body = received[0].partition(b"\r\n\r\n")
+    assert b"transfer-encoding: chunked" in head.lower()
+    assert body == b'10\r\n{"jobs": [1, 2]}\r\n0\r\n\r\n'
+
+
 async def test_a_connection_close_answer_is_not_reused(scripted: Scripted) -> None:
     base = await scripted(
         [b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"], per_connection=1
