@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import ipaddress
 import random
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from urllib.request import getproxies
 
 import httpx
@@ -101,7 +102,7 @@ class ClientBase:
         # connection, through httpcore. Plain http is HTTP/1.1, through our own lean transport
         # (and never imports h2).
         http2 = not plain and http2_available()
-        if transport is None and not proxies_configured():
+        if transport is None and (_loopback(environment) or not proxies_configured()):
             transport = (
                 LeanTransport(verify=verify_tls, http2=True, limits=POOL_LIMITS)
                 if http2
@@ -110,7 +111,8 @@ class ClientBase:
                 )
             )
         # A proxy from the environment (HTTPS_PROXY, ...): httpx's own transports, which honour
-        # it (given a transport, httpx ignores the environment's proxies).
+        # it (given a transport, httpx ignores the environment's proxies). Never for a cloud on
+        # this machine (the embedded local cloud): a proxy cannot reach its loopback address.
         self._transport = transport
         self._http = _CookielessClient(
             timeout=timeout,
@@ -233,6 +235,20 @@ def proxies_configured() -> bool:
 def http2_available() -> bool:
     """Whether httpx can speak HTTP/2 here (the ``h2`` package is installed)."""
     return importlib.util.find_spec("h2") is not None
+
+
+def _loopback(environment: Environment) -> bool:
+    urls = (environment.core_url, environment.account_url, environment.token_url)
+    return all(_is_loopback(urlsplit(url).hostname or "") for url in urls)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _plain_http(environment: Environment) -> bool:

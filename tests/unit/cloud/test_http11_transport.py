@@ -132,20 +132,22 @@ async def test_a_proxy_from_the_environment_carries_the_clients_requests(
     server_factory: list[TinyServer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Given a transport, httpx ignores HTTP(S)_PROXY: with one set, the client leaves the
-    transport to httpx, whose requests then go through the proxy (and none is opened ahead)."""
+    transport to httpx, whose requests then go through the proxy (none opened ahead); a cloud
+    on this machine (the embedded local cloud) is never reached through one."""
     origin, base = await serve(server_factory)
-    async with PasqalClient(local(base)) as direct:
-        await direct._warm(direct.environment.core_url + "/", 3)
-        assert (await direct._http.get(base + "/direct")).json() == {"path": "/direct"}
     proxy, proxy_url = await serve(server_factory)
-    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTP_PROXY", proxy_url)
-    async with PasqalClient(local(base)) as proxied:
+    far = "http://cloud.invalid"
+    async with PasqalClient(local(far)) as proxied:
         await proxied._warm(proxied.environment.core_url + "/", 3)
-        answer = await proxied._http.get(base + "/proxied")
-    assert answer.json() == {"path": base + "/proxied"}  # the proxy got the absolute form
-    assert origin.connections == 3 and proxy.connections == 1
+        answer = await proxied._http.get(far + "/proxied")
+    assert answer.json() == {"path": far + "/proxied"}  # the proxy got the absolute form
+    async with PasqalClient(local(base)) as near:
+        await near._warm(near.environment.core_url + "/", 3)
+        assert (await near._http.get(base + "/direct")).json() == {"path": "/direct"}
+    assert proxy.connections == 1 and origin.connections == 3
 
 
 # -- answers -------------------------------------------------------------------------------------
