@@ -11,11 +11,12 @@ directly, as bench_localcloud_scale.py does) and adds the jumps to the last and 
 (``}`` / ``{``). Targets there, key to frame: page and filter change median <= 50 ms, jump to the
 last page <= 60 ms (the first jump comes from a middle page and asks the cloud; the others go
 back and forth between pages shown before, which the app keeps; so do the filter changes after
-the first to each filter). The page changes run twice in one run: with the next page read
-ahead (what the app does) and without (``JobsScreen.AHEAD_FRESH`` below zero: no read-ahead,
-every flip asks the cloud), then 40 more at reading pace: each ``]`` once the next page has
-been read ahead, as when a user looks at a page first (the key then costs no request, and its
-rows were built before it was pressed).
+the first to each filter, and the first to ERROR, read while the batch is shown: the bench waits
+for that read, as a user looks at a batch before pressing `4`). The page changes run twice in
+one run: with the next page read ahead (what the app does) and without
+(``JobsScreen.AHEAD_FRESH`` below zero: no read-ahead, every flip asks the cloud), then 40 more
+at reading pace: each ``]`` once the next page has been read ahead, as when a user looks at a
+page first (the key then costs no request, and its rows were built before it was pressed).
 With ``--rtt MS`` the app reaches the cloud through a proxy that delays each way by half of it.
 
     .venv/bin/python benchmarks/bench_tui_paging.py [--pages 100] [--jobs 100000] [--rtt 50]
@@ -218,6 +219,9 @@ async def measure(url: str, pages: int, jumps: int = 0) -> None:
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is batches)
         jobs = await open_batch(mixed.id)
+        # As a user looks at the batch before pressing `4`: its errored jobs' first page is
+        # read meanwhile (JobsScreen._read_errors), where the app keeps it.
+        await until(pilot, lambda: any(key.filters.status for key, _, _ in jobs._kept))
         filter_after, filter_total = [], []
         for i in range(20):
             key, status = ("4", "ERROR") if i % 2 == 0 else ("3", "DONE")
@@ -238,8 +242,11 @@ async def measure(url: str, pages: int, jumps: int = 0) -> None:
     print(f"filter change (ERROR <-> DONE on batch {mixed.id[:8]}, 20 changes):")
     print(f"  data arrived -> frame composed: {ms(filter_after)}")
     print(f"  key -> frame (includes HTTP):    {ms(filter_total)}")
-    asked = " / ".join(f"{t * 1000:.1f}" for t in filter_total[:2])
-    print(f"    the first change to each filter (asked for): {asked} ms; later ones: kept pages")
+    print(
+        f"    the first change to ERROR (read while the batch was shown): "
+        f"{filter_total[0] * 1000:.1f} ms; the first to DONE (asked for): "
+        f"{filter_total[1] * 1000:.1f} ms; later ones: kept pages"
+    )
     for name, values in jump_total.items():
         if values:
             print(

@@ -72,10 +72,13 @@ class JobsAhead(Message):
 
 @dataclass
 class JobsKept(Message):
-    """The last page, read while the first is shown: `}` then costs no request (JobsScreen)."""
+    """A page read while another is shown, kept to show without a request when asked for:
+    the last page (`}`), or a batch's first errored jobs (`4`) (JobsScreen)."""
 
     key: object
     page: Page[Job]
+    #: Read for a filter other than the one shown (the errored jobs): kept all the same.
+    other_filter: bool = False
 
 
 @dataclass

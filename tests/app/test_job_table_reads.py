@@ -10,10 +10,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support.actions import JOB, api, cloud_fixture, make_batch, open_jobs  # noqa: F401
+from support.actions import (  # noqa: F401  (cloud_fixture: the module's own cloud)
+    JOB,
+    api,
+    cloud_fixture,
+    jobs_of,
+    make_batch,
+    open_jobs,
+    settled,
+)
 from support.app import make_app, wait_for
 from support.faultproxy import Fault, FaultProxy
-from support.localcloud import data
+from support.localcloud import data, wait_until
 from textual import events
 
 from pasqal_tui.tui.screens.jobs import JobsScreen, PageKey
@@ -297,3 +305,47 @@ async def test_a_page_shown_again_is_as_old_as_when_it_came(cloud: Any, proxy: F
             await wait_for(pilot, lambda o=offset: jobs.loaded and jobs.state.offset == o)
         again = jobs._kept_for(last)
         assert again is not None and again[1] is held[1] and again[2] == held[2]
+
+
+async def test_a_batch_with_errors_has_its_errored_jobs_read_while_its_first_page_is_shown(
+    cloud: Any, proxy: FaultProxy
+) -> None:
+    """`4` (the errored jobs) shows them without asking: their first page was read while the
+    batch's was shown. A batch without errored jobs has no such read."""
+    bad = {"runs": 30, "variables": {"omega": 3.1}}  # no duration: the sequence cannot build
+    with_errors = await make_batch(cloud.base_url, "EMU_FREE", [JOB, bad, JOB, bad])
+    wait_until(lambda: settled(cloud, with_errors))
+    errored = {j["id"] for j in jobs_of(cloud, with_errors) if j["status"] == "ERROR"}
+    assert len(errored) == 2
+    without = await settled_batch(cloud, 3)  # canceled: no errored job
+    app = make_app(proxy.base_url, refresh=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        jobs = await open_jobs(pilot, with_errors)
+        await wait_for(
+            pilot,
+            lambda: any(key.filters.status for key, _, _ in jobs._kept),
+            what="the errored jobs read",
+        )
+        pages = proxy.forwarded("GET", JOB_PAGE)
+        assert proxy.forwarded("GET", JOB_PAGE, "status=ERROR") == 1
+        await pilot.press("4")
+        await wait_for(
+            pilot,
+            lambda: (
+                jobs.loaded
+                and jobs.filters.status == ["ERROR"]
+                and set(jobs.table.row_ids) == errored
+            ),
+            what="the errored jobs shown",
+        )
+        await pilot.pause()
+        assert proxy.forwarded("GET", JOB_PAGE) == pages  # shown without asking
+
+        await pilot.press("escape")  # the filter cleared
+        await wait_for(pilot, lambda: jobs.filters.status is None, what="the filter cleared")
+        await pilot.press("escape")
+        jobs = await open_jobs(pilot, without)
+        await pilot.pause()
+        jobs._read_errors()  # asked again: still nothing to read
+        assert not jobs.pasqal.cloud.busy(jobs, "errors")
+    assert proxy.forwarded("GET", JOB_PAGE, "status=ERROR") == 1

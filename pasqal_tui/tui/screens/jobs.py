@@ -19,6 +19,7 @@ from pasqal_tui.cloud.markers import user_tags
 from pasqal_tui.cloud.models import Batch, Job, JobStatus, Page
 from pasqal_tui.core.clock import relative
 from pasqal_tui.core.text import plural
+from pasqal_tui.core.user_input import InputError
 from pasqal_tui.ops import queries
 from pasqal_tui.ops import query as filter_query
 from pasqal_tui.ops.ordering import JOB_KEYS
@@ -269,9 +270,13 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
 
     def _read_ahead(self) -> None:
         """The next page, in the background, once a page the user asked for is shown (unless
-        it is kept fresh); on the first page, the last one too."""
+        it is kept fresh); on the first page, the last one and the errored jobs' first too."""
+        if self.AHEAD_FRESH < 0:
+            return
+        if self.state.offset == 0:
+            self._read_errors()
         nxt = self.state.next()
-        if nxt is None or self.AHEAD_FRESH < 0:
+        if nxt is None:
             return
         if self.state.offset == 0:
             self._read_last()
@@ -297,6 +302,22 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             return
         self._read_for_later("ends", key, lambda page: JobsKept(key, page))
 
+    def _read_errors(self) -> None:
+        """The first page of the batch's errored jobs, in the background, while its first page
+        is shown unfiltered: `4` (the errors) is what a batch with errors is opened for."""
+        if self.server_query.statuses or not self.the_batch.jobs_count_per_status.get("ERROR"):
+            return
+        try:
+            query = self.parse_query(filter_query.set_key(self.query_text, "status", "error"))
+        except (InputError, ValueError):
+            return
+        filters = filter_query.job_filters(query, self.the_batch.id)
+        key = PageKey(filters, self.direction, 0, self.state.limit)
+        held = self._kept_for(key)
+        if (held is not None and self._fresh(held[2])) or self.pasqal.cloud.busy(self, "errors"):
+            return
+        self._read_for_later("errors", key, lambda page: JobsKept(key, page, other_filter=True))
+
     def _read_for_later(
         self, purpose: str, key: PageKey, done: Callable[[Page[Job]], Message]
     ) -> bool:
@@ -318,7 +339,10 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         return worker is not None
 
     def on_jobs_kept(self, message: JobsKept) -> None:
-        self._keep_current(message.key, message.page)
+        if message.other_filter and isinstance(message.key, PageKey):
+            self._keep(message.key, message.page)
+        else:
+            self._keep_current(message.key, message.page)
 
     def _keep_current(self, key: object, page: Page[Job]) -> None:
         """Keep a page read in the background if asked with the filters and order shown."""
@@ -414,7 +438,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
     def on_request_failed(self, message: RequestFailed) -> None:
         # Textual then calls TableScreen's handler (stale, said) unless told not to: a page
         # read ahead that failed is nobody's problem yet; it is read when asked for.
-        if message.failure.purpose == "ends":  # read for `}`: read again when asked for
+        if message.failure.purpose in ("ends", "errors"):  # read again when asked for
             message.prevent_default()
             return
         if message.failure.purpose != "ahead":
