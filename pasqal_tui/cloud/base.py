@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import ipaddress
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -16,6 +15,7 @@ from urllib.request import getproxies
 import httpx
 
 from .. import __version__
+from ..core.hosts import is_loopback
 from .environments import Environment
 from .errors import InvalidRequestError, ServerError
 from .parsing import checked_id
@@ -239,16 +239,7 @@ def http2_available() -> bool:
 
 def _loopback(environment: Environment) -> bool:
     urls = (environment.core_url, environment.account_url, environment.token_url)
-    return all(_is_loopback(urlsplit(url).hostname or "") for url in urls)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return all(is_loopback(urlsplit(url).hostname or "") for url in urls)
 
 
 def _plain_http(environment: Environment) -> bool:

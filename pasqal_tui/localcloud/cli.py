@@ -4,13 +4,13 @@ loaded whenever `pasqal-tui --help` builds its parser; the server is imported wh
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pasqal_tui.core.arguments import number
+from pasqal_tui.core.hosts import is_loopback
 
 _N = TypeVar("_N", int, float)
 
@@ -90,15 +90,6 @@ def _instant(text: str) -> datetime:
             f"clock origin must be ISO-8601 like 2025-01-01T12:00:00+00:00, got {text!r}"
         ) from None
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 EMULATORS_NOTE = (

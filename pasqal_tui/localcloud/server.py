@@ -70,9 +70,10 @@ def bind(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
 
 def prepare(settings: Settings) -> bool:
     """Create the demo user (and the demo history when asked); True if the user is new."""
+    from pasqal_tui.core.hosts import is_loopback
     from pasqal_tui.localcloud.demo import DemoIds, seed_demo
     from pasqal_tui.localcloud.store import Store
-    from pasqal_tui.localcloud.users import demo_password_unchanged, ensure_demo_user, is_loopback
+    from pasqal_tui.localcloud.users import demo_password_unchanged, ensure_demo_user
 
     store = Store(settings.db_path)
     try:

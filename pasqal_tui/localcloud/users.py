@@ -81,9 +81,3 @@ def ensure_demo_user(
 def demo_password_unchanged(store: Store) -> bool:
     user = store.user_by_name(DEMO_USER)
     return user is not None and verify_password(DEMO_PASSWORD, str(user["password_hash"]))
-
-
-def is_loopback(host: str) -> bool:
-    from pasqal_tui.localcloud.cli import is_loopback as check
-
-    return check(host)

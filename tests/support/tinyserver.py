@@ -18,6 +18,8 @@ class TinyServer:
         self._enough = asyncio.Event()
         #: Notified whenever a connection ends (what the tests wait on).
         self.closed = asyncio.Condition()
+        #: Set when a request arrives (what a test waits on before the next step).
+        self.arrived = asyncio.Event()
         self._server: asyncio.Server | None = None
 
     async def start(self) -> str:
@@ -39,6 +41,7 @@ class TinyServer:
                 while (await reader.readline()) not in (b"\r\n", b""):
                     pass
                 self.in_flight += 1
+                self.arrived.set()
                 if self.in_flight >= self.gate:
                     self._enough.set()
                 await self._enough.wait()
@@ -67,3 +70,8 @@ async def until_open(server: TinyServer, check: Callable[[int], bool]) -> None:
     """Until ``check(open connections)`` holds, woken by each connection that ends."""
     async with server.closed:
         await asyncio.wait_for(server.closed.wait_for(lambda: check(server.open)), 5.0)
+
+
+async def until_in_flight(server: TinyServer) -> None:
+    """Until a request has reached the server (and waits there at its gate)."""
+    await asyncio.wait_for(server.arrived.wait(), 5.0)

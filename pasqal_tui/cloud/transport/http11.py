@@ -47,30 +47,19 @@ READ_CHUNK = 1 << 16
 SWEEP_EVERY = 1.0
 _NO_BODY = frozenset({204, 304})
 
-if sys.version_info >= (3, 11):
-
-    async def _within(
-        step: Coroutine[Any, Any, T], seconds: float | None, error: Callable[[str], Exception]
-    ) -> T:
-        if seconds is None:
-            return await step
-        try:
-            async with asyncio.timeout(seconds):
+async def _within(
+    step: Coroutine[Any, Any, T], seconds: float | None, error: Callable[[str], Exception]
+) -> T:
+    """``await step``, as ``error`` if it makes no progress in ``seconds`` (None: no limit)."""
+    if seconds is None:
+        return await step
+    try:
+        if sys.version_info >= (3, 11):
+            async with asyncio.timeout(seconds):  # no task of its own, unlike wait_for
                 return await step
-        except TimeoutError:
-            raise error(f"no progress in {seconds:g} s") from None
-
-else:  # pragma: no cover - Python 3.10
-
-    async def _within(
-        step: Coroutine[Any, Any, T], seconds: float | None, error: Callable[[str], Exception]
-    ) -> T:
-        if seconds is None:
-            return await step
-        try:
-            return await asyncio.wait_for(step, seconds)
-        except asyncio.TimeoutError:
-            raise error(f"no progress in {seconds:g} s") from None
+        return await asyncio.wait_for(step, seconds)  # pragma: no cover - Python 3.10
+    except (TimeoutError, asyncio.TimeoutError):
+        raise error(f"no progress in {seconds:g} s") from None
 
 
 class _Connection:

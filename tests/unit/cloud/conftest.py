@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
 from support.cloudfakes import ENV, PROJECT, FakeCloud, Sleeps
+from support.tinyserver import TinyServer
 
 from pasqal_tui.cloud import PasqalClient, PasswordAuth
 
@@ -31,3 +32,12 @@ def make_client(cloud: FakeCloud, sleeps: Sleeps) -> Callable[..., PasqalClient]
         return PasqalClient(ENV, transport=httpx.MockTransport(cloud), sleep=sleeps, **kwargs)
 
     return make
+
+
+@pytest.fixture
+async def server_factory() -> AsyncIterator[list[TinyServer]]:
+    """The tiny servers a transport test starts (``tinyserver.serve``), stopped after it."""
+    made: list[TinyServer] = []
+    yield made
+    for server in made:
+        await server.stop()

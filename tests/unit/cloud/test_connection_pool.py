@@ -5,22 +5,12 @@ and a connection the server closed while idle is never handed a request."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import httpcore
 import httpx
-import pytest
 from support.tinyserver import TinyServer, serve, until_open
 
 from pasqal_tui.cloud.transport.pool import LeanPool, LeanTransport
-
-
-@pytest.fixture
-async def server_factory() -> AsyncIterator[list[TinyServer]]:
-    made: list[TinyServer] = []
-    yield made
-    for server in made:
-        await server.stop()
 
 
 def client(base: str, connections: int, keepalive: int) -> httpx.AsyncClient:

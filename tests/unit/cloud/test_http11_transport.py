@@ -13,19 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support.tinyserver import TinyServer, serve, until_open
+from support.tinyserver import TinyServer, serve, until_in_flight, until_open
 
 from pasqal_tui.cloud import PasqalClient, local
 from pasqal_tui.cloud.transport.http11 import Http11Transport
 from pasqal_tui.cloud.transport.retry import not_sent
-
-
-@pytest.fixture
-async def server_factory() -> AsyncIterator[list[TinyServer]]:
-    made: list[TinyServer] = []
-    yield made
-    for server in made:
-        await server.stop()
 
 
 def transport(connections: int = 4, keepalive: int = 4, expiry: float = 60) -> Http11Transport:
@@ -119,8 +111,7 @@ async def test_a_request_waits_for_a_free_connection_no_longer_than_the_pool_tim
     timeout = httpx.Timeout(5.0, pool=0.2)
     async with client(base, transport(connections=1), timeout=timeout) as http:
         first = asyncio.ensure_future(http.get("/held"))
-        while server.in_flight == 0:
-            await asyncio.sleep(0.01)
+        await until_in_flight(server)
         with pytest.raises(httpx.PoolTimeout) as raised:
             await http.get("/waits")
         first.cancel()
@@ -267,8 +258,7 @@ async def test_a_request_cancelled_mid_answer_leaves_no_connection_behind(
     # request would wait for it and time out.
     async with client(base, over, timeout=httpx.Timeout(5.0, pool=1.0)) as http:
         stuck = asyncio.ensure_future(http.get("/stuck"))
-        while server.in_flight == 0:
-            await asyncio.sleep(0.01)
+        await until_in_flight(server)
         stuck.cancel()
         await asyncio.gather(stuck, return_exceptions=True)
         server.gate = 1

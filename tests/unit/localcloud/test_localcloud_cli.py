@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from pasqal_tui.cli import build_parser
-from pasqal_tui.localcloud.cli import is_loopback
+from pasqal_tui.core.hosts import is_loopback
 
 
 def test_help_path_imports_no_server_dependency() -> None:
