@@ -69,6 +69,12 @@ def status_bindings(
 class TableScreen(AppAccess, Screen[None], Generic[ItemT]):
     """A paged, filtered, live table of one kind of resource."""
 
+    #: The table has the focus from the start. Textual's default ("*") gave it to the first
+    #: focusable widget as the screen was composed, the filter line's (hidden) input, until
+    #: on_mount's focus of the table landed; a slow start left it there, and letters typed
+    #: then (`e`, `/`...) went into the hidden filter.
+    AUTO_FOCUS = "DiffTable"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="table.back"),
         Binding("0", "clear_filters", "Clear filters", id="table.clear", show=False),

@@ -106,6 +106,9 @@ class ErrorsScreen(AppAccess, Screen[None]):
     """Groups of errored jobs; Enter opens one, r rebatches it, / filters and scopes."""
 
     CSS_PATH = "errors_view.tcss"
+    #: The groups' table has the focus from the start, never the hidden filter input (as
+    #: TableScreen.AUTO_FOCUS says).
+    AUTO_FOCUS = "DataTable"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="errors.back"),
         Binding("slash", "filter", "Filter", id="errors.scope"),
