@@ -99,9 +99,12 @@ class ClientBase:
         # which costs about 50 ms at start.
         verify_tls = self.verifies_tls and not plain
         # HTTP/2 where the cloud offers it (TLS ALPN): every page of a fetch-all on one
-        # connection, through httpcore. Plain http is HTTP/1.1, through our own lean transport
-        # (and never imports h2).
+        # connection, through httpcore. Otherwise HTTP/1.1, through the client's own transport
+        # (plain http never imports h2).
         http2 = not plain and http2_available()
+        # A proxy from the environment (HTTPS_PROXY, ...): httpx's own transports, which honour
+        # it (given a transport, httpx ignores the environment's proxies). Never for a cloud on
+        # this machine (the embedded local cloud): a proxy cannot reach its loopback address.
         if transport is None and (_loopback(environment) or not proxies_configured()):
             transport = (
                 LeanTransport(verify=verify_tls, http2=True, limits=POOL_LIMITS)
@@ -110,9 +113,6 @@ class ClientBase:
                     ssl_context=httpx.create_ssl_context(verify=verify_tls), limits=POOL_LIMITS
                 )
             )
-        # A proxy from the environment (HTTPS_PROXY, ...): httpx's own transports, which honour
-        # it (given a transport, httpx ignores the environment's proxies). Never for a cloud on
-        # this machine (the embedded local cloud): a proxy cannot reach its loopback address.
         self._transport = transport
         self._http = _CookielessClient(
             timeout=timeout,

@@ -47,6 +47,7 @@ READ_CHUNK = 1 << 16
 SWEEP_EVERY = 1.0
 _NO_BODY = frozenset({204, 304})
 
+
 async def _within(
     step: Coroutine[Any, Any, T], seconds: float | None, error: Callable[[str], Exception]
 ) -> T:
@@ -163,7 +164,6 @@ class Http11Transport(httpx.AsyncBaseTransport):
                 self._open -= 1
                 self._wake()
                 raise
-            connection.idle_since = time.monotonic()
             self._keep(origin, connection)
             return 1
 
@@ -261,14 +261,13 @@ class Http11Transport(httpx.AsyncBaseTransport):
 
     def _sweep(self, now: float) -> None:
         self._next_sweep = now + SWEEP_EVERY
-        for origin, idle in self._idle.items():
-            kept = [c for c in idle if c.reusable(now, self._expiry)]
-            for connection in idle:
-                if connection not in kept:
+        for idle in self._idle.values():
+            for connection in list(idle):
+                if not connection.reusable(now, self._expiry):
+                    idle.remove(connection)
                     connection.close()
+                    self._idle_count -= 1
                     self._open -= 1
-            self._idle_count -= len(idle) - len(kept)
-            self._idle[origin] = kept
 
 
 async def _wait(waiter: asyncio.Future[None]) -> None:

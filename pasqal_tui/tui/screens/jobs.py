@@ -296,11 +296,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         last, nxt = self.state.last(), self.state.next()
         if nxt is None or last <= nxt:
             return
-        key = PageKey(self.filters, self.direction, last, self.state.limit)
-        held = self._kept_for(key)
-        if (held is not None and self._fresh(held[2])) or self.pasqal.cloud.busy(self, "ends"):
-            return
-        self._read_for_later("ends", key, lambda page: JobsKept(key, page))
+        self._read_to_keep("ends", PageKey(self.filters, self.direction, last, self.state.limit))
 
     def _read_errors(self) -> None:
         """The first page of the batch's errored jobs, in the background, while its first page
@@ -313,10 +309,17 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             return
         filters = filter_query.job_filters(query, self.the_batch.id)
         key = PageKey(filters, self.direction, 0, self.state.limit)
+        self._read_to_keep("errors", key, other_filter=True)
+
+    def _read_to_keep(self, purpose: str, key: PageKey, *, other_filter: bool = False) -> None:
+        """Read ``key``'s page in the background to keep (JobsKept), unless it is kept fresh
+        already or on its way."""
         held = self._kept_for(key)
-        if (held is not None and self._fresh(held[2])) or self.pasqal.cloud.busy(self, "errors"):
+        if (held is not None and self._fresh(held[2])) or self.pasqal.cloud.busy(self, purpose):
             return
-        self._read_for_later("errors", key, lambda page: JobsKept(key, page, other_filter=True))
+        self._read_for_later(
+            purpose, key, lambda page: JobsKept(key, page, other_filter=other_filter)
+        )
 
     def _read_for_later(
         self, purpose: str, key: PageKey, done: Callable[[Page[Job]], Message]
