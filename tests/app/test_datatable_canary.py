@@ -169,3 +169,32 @@ async def test_the_row_path_draws_the_lines_datatable_draws(
         general_rows.clear()
         fast, general = both(table._row_locations.get_key(1), Coordinate(1, 0), Coordinate(0, 0))
         assert fast == general and general_rows == [1]
+
+
+async def test_a_draw_takes_the_tables_style_and_columns_of_that_moment() -> None:
+    """DiffTable holds its Rich style and columns through one draw only (DataTable asks for
+    them on every line): restyled or with other columns, the next draw and every later
+    question get the new ones."""
+    from textual.dom import DOMNode
+
+    app = TableApp(FIXED)
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = app.query_one(DiffTable)
+        table.styles.height = 6  # lines below the rows: drawn in the table's own style
+        table.sync(rows(["PENDING"]))
+        await pilot.pause()
+        before = table.rich_style
+        assert before == DOMNode.rich_style.fget(table)  # type: ignore[attr-defined]
+        table.styles.background = "#ff0000"
+        assert table.rich_style == DOMNode.rich_style.fget(table)  # type: ignore[attr-defined]
+        await pilot.pause()
+        after = table.rich_style
+        assert after != before and after == DOMNode.rich_style.fget(table)  # type: ignore[attr-defined]
+        assert after.bgcolor is not None and after.bgcolor != before.bgcolor
+        below = table.render_lines(table.region.reset_offset)[-1]  # a line with no row
+        assert {s.style.bgcolor for s in below if s.style} == {after.bgcolor}
+        table.reset_columns([*FIXED, ("runs", "Runs", 4)])
+        assert [c.label.plain for c in table.ordered_columns] == ["Id", "Status", "Runs"]
+        table.sync([("r0", ["r0", Text("DONE"), "12"])])
+        await pilot.pause()
+        assert "Runs" in table.render_lines(table.region.reset_offset)[0].text

@@ -196,3 +196,56 @@ def test_a_line_not_composed_yet_is_not_being_typed_in() -> None:
     """A page that comes as its screen mounts (asked with the projects at start) is drawn
     before the filter line has its input: the line then says nobody is typing in it."""
     assert FilterLine("hint", "placeholder").typing is False
+
+
+async def test_a_filter_set_by_a_key_repaints_the_line_without_laying_the_screen_out(
+    demo_cloud: Any,
+) -> None:
+    """`4` then `3` on a batch change the filter line's text (status:error, status:done): its
+    size is the stylesheet's, so nothing in the line asks for the screen to be laid out again
+    (Input's own relayout redrew every widget: ~5 ms of a 45 ms change); it shows the text."""
+    from textual.widget import Widget
+
+    app = make_app(demo_cloud.base_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        batches = await batch_list(pilot)
+        mixed = max(
+            (b for b in batches.items if b.jobs_count_per_status.get("DONE")),
+            key=lambda b: b.jobs_count_per_status.get("ERROR", 0),
+        )
+        assert mixed.jobs_count_per_status.get("ERROR")
+        assert batches.table.move_to_id(mixed.id)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_named(app, "JobsScreen") and loaded_rows(app) > 0)
+        jobs = app.screen
+        assert isinstance(jobs, JobsScreen)
+        line = jobs.query_one(FilterLine)
+        await pilot.press("4")
+        await wait_for(pilot, lambda: line.display and jobs.filters.status == ["ERROR"])
+        await wait_for(
+            pilot,
+            lambda: jobs.loaded and jobs.state.total == mixed.jobs_count_per_status["ERROR"],
+        )
+        await pilot.pause()
+        laid_out: list[Widget] = []
+        original = Widget.refresh
+
+        def refresh(self: Widget, *regions: Any, **flags: Any) -> Widget:
+            if flags.get("layout"):
+                laid_out.append(self)
+            return original(self, *regions, **flags)
+
+        Widget.refresh = refresh  # type: ignore[method-assign]
+        try:
+            await pilot.press("3")
+            await wait_for(
+                pilot,
+                lambda: jobs.loaded and jobs.state.total == mixed.jobs_count_per_status["DONE"],
+            )
+            await pilot.pause()
+        finally:
+            Widget.refresh = original  # type: ignore[method-assign]
+        assert "status:done" in line.text
+        assert "status:done" in app.export_screenshot().replace("&#160;", " ")
+        in_line = [w for w in laid_out if w is line or line in w.ancestors]
+        assert in_line == []

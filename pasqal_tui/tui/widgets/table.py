@@ -17,13 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.coordinate import Coordinate
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import Column, ColumnKey, RowKey
 
 Cell = str | Text
 Row = tuple[str, Sequence[Cell]]
@@ -78,6 +82,15 @@ class Prepared:
     cut: list[Row]
 
 
+class _Draw(NamedTuple):
+    """What drawing the table reads on every line, read once as a draw begins: nothing
+    restyles the table or changes its columns while its lines are drawn."""
+
+    style: Style
+    columns: list[Column]
+    widths: list[int]
+
+
 def _slot(index: int) -> str:
     return f"slot-{index}"
 
@@ -86,6 +99,9 @@ class DiffTable(DataTable[Cell]):
     """Rows named by resource id; :meth:`sync` keeps cursor and scroll across updates.
 
     Its motion keys are the app's, shared by every table (:mod:`pasqal_tui.tui.navigation`)."""
+
+    #: Set while lines are drawn (DataTable's constructor already asks for the columns).
+    _draw: _Draw | None = None
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
@@ -214,6 +230,28 @@ class DiffTable(DataTable[Cell]):
             self.move_cursor(row=target, animate=False, scroll=True)
         return changed
 
+    @property
+    def rich_style(self) -> Style:
+        """DataTable asks for it once a line drawn, and each time it walks the ancestors'
+        styles (~10% of drawing a new page): while lines are drawn, the draw's."""
+        draw = self._draw
+        return super().rich_style if draw is None else draw.style
+
+    @property
+    def ordered_columns(self) -> list[Column]:
+        """Made anew on each call, twice a line drawn: while lines are drawn, the draw's."""
+        draw = self._draw
+        return super().ordered_columns if draw is None else draw.columns
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        columns = super().ordered_columns
+        widths = [column.get_render_width(self) for column in columns]
+        self._draw = _Draw(super().rich_style, columns, widths)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._draw = None
+
     def _render_cell(
         self,
         row_index: int,
@@ -247,7 +285,14 @@ class DiffTable(DataTable[Cell]):
             return cached
         cell = self._get_row_renderables(row_index).cells[column_index]
         line = self._cell_line(
-            cell, row_index, column_index, base_style, width, *self._cell_styles(cursor, hover)
+            cell,
+            row_index,
+            column_index,
+            base_style,
+            width,
+            *self._cell_styles(cursor, hover),
+            self.app.console,
+            self.cell_padding,
         )
         if line is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
@@ -278,17 +323,18 @@ class DiffTable(DataTable[Cell]):
         width: int,
         component_style: Style,
         post_style: Style,
+        console: Console,
+        pad: int,
     ) -> list[Segment] | None:
         """A body cell's one line as DataTable's general path draws it; None for a cell the
-        fast path leaves to it (not Text, too wide, several lines, a style under spans)."""
-        pad = self.cell_padding
+        fast path leaves to it (not Text, too wide, several lines, a style under spans).
+        ``console`` and ``pad`` (the cell padding) are the caller's, looked up once a row."""
         if not isinstance(cell, Text):
             return None
         fill = width - 2 * pad - cell.cell_len
         plain = cell.plain
         if fill < 0 or (cell._spans and cell.style) or "\n" in plain or "\t" in plain:
             return None
-        console = self.app.console
         if cell._spans:
             body = [(s.text, s.style) for s in cell.render(console)]
         else:
@@ -361,10 +407,15 @@ class DiffTable(DataTable[Cell]):
         hover = hover_location.row == row_index
         component_style, post_style = self._cell_styles(cursor, hover)
         cells = self._get_row_renderables(row_index).cells
+        console, pad = self.app.console, self.cell_padding
         scrollable: list[list[Segment]] = []
         table_width = self._row_label_column_width
-        for column_index, column in enumerate(self.ordered_columns):
-            width = column.get_render_width(self)
+        draw = self._draw
+        if draw is None:  # a line asked for alone
+            widths = [column.get_render_width(self) for column in self.ordered_columns]
+        else:
+            widths = draw.widths
+        for column_index, width in enumerate(widths):
             table_width += width
             line = self._cell_line(
                 cells[column_index],
@@ -374,6 +425,8 @@ class DiffTable(DataTable[Cell]):
                 width,
                 component_style,
                 post_style,
+                console,
+                pad,
             )
             if line is None:
                 return super()._render_line_in_row(
