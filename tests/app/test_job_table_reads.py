@@ -146,6 +146,42 @@ async def test_the_next_page_is_read_ahead_and_shown_without_asking(
         assert proxy.forwarded("GET", JOB_PAGE) >= pages + 1
 
 
+async def test_paging_back_reads_the_page_before_ahead(cloud: Any, proxy: FaultProxy) -> None:
+    """From the last page (`}`: the newest jobs), `[` pages back as `]` pages on: once a page
+    is shown going back, the one before it is read in the background, and the next `[` shows
+    it without asking. Back on the first page, the next one is read ahead again."""
+    batch_id = await settled_batch(cloud, 450)  # 5 pages
+    app = make_app(proxy.base_url, refresh=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        jobs = await open_jobs(pilot, batch_id)
+        await read_ahead(pilot, jobs)
+        await pilot.press("right_curly_bracket")  # the last page, read while page 1 was shown
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 400, what="page 5")
+        await pilot.press("left_square_bracket")  # page 4: asked for (nothing read it)
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 300, what="page 4")
+        for offset in (200, 100):
+            await wait_for(
+                pilot,
+                lambda o=offset: jobs._ahead is not None and jobs._ahead[0].offset == o,
+                what=f"the page at {offset} read ahead",
+            )
+            asked = proxy.forwarded("GET", JOB_PAGE, f"(^|&)offset={offset}(&|$)")
+            assert asked == 1
+            await pilot.press("left_square_bracket")
+            await wait_for(pilot, lambda o=offset: jobs.loaded and jobs.state.offset == o)
+            await pilot.pause()
+            assert (
+                proxy.forwarded("GET", JOB_PAGE, f"(^|&)offset={offset}(&|$)") == asked
+            )  # not again
+        await pilot.press("left_square_bracket")  # page 1: kept since it was shown
+        await wait_for(pilot, lambda: jobs.loaded and jobs.state.offset == 0, what="page 1")
+        await wait_for(
+            pilot,
+            lambda: jobs._ahead is not None and jobs._ahead[0].offset == 100,
+            what="page 2 ahead again",
+        )
+
+
 async def test_a_page_asked_for_while_read_ahead_is_not_asked_twice(
     cloud: Any, proxy: FaultProxy
 ) -> None:
@@ -308,16 +344,25 @@ async def test_a_page_shown_again_is_as_old_as_when_it_came(cloud: Any, proxy: F
 
 
 async def test_a_batch_with_errors_has_its_errored_jobs_read_while_its_first_page_is_shown(
-    cloud: Any, proxy: FaultProxy
+    cloud: Any, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`4` (the errored jobs) shows them without asking: their first page was read while the
-    batch's was shown. A batch without errored jobs has no such read."""
+    """`4` (the errored jobs) shows them without asking, from rows built before the key: their
+    first page was read while the batch's was shown. A batch without errored jobs has no such
+    read."""
     bad = {"runs": 30, "variables": {"omega": 3.1}}  # no duration: the sequence cannot build
     with_errors = await make_batch(cloud.base_url, "EMU_FREE", [JOB, bad, JOB, bad])
     wait_until(lambda: settled(cloud, with_errors))
     errored = {j["id"] for j in jobs_of(cloud, with_errors) if j["status"] == "ERROR"}
     assert len(errored) == 2
     without = await settled_batch(cloud, 3)  # canceled: no errored job
+    built: list[str] = []
+    build_row = JobsScreen.build_row
+
+    def counting(self: JobsScreen, item: Any) -> Any:
+        built.append(item.id)
+        return build_row(self, item)
+
+    monkeypatch.setattr(JobsScreen, "build_row", counting)
     app = make_app(proxy.base_url, refresh=3600)
     async with app.run_test(size=(160, 45)) as pilot:
         jobs = await open_jobs(pilot, with_errors)
@@ -326,6 +371,8 @@ async def test_a_batch_with_errors_has_its_errored_jobs_read_while_its_first_pag
             lambda: any(key.filters.status for key, _, _ in jobs._kept),
             what="the errored jobs read",
         )
+        await wait_for(pilot, lambda: set(built[-2:]) == errored, what="their rows built")
+        before = len(built)
         pages = proxy.forwarded("GET", JOB_PAGE)
         assert proxy.forwarded("GET", JOB_PAGE, "status=ERROR") == 1
         await pilot.press("4")
@@ -340,6 +387,7 @@ async def test_a_batch_with_errors_has_its_errored_jobs_read_while_its_first_pag
         )
         await pilot.pause()
         assert proxy.forwarded("GET", JOB_PAGE) == pages  # shown without asking
+        assert len(built) == before  # from the rows built when they came
 
         await pilot.press("escape")  # the filter cleared
         await wait_for(pilot, lambda: jobs.filters.status is None, what="the filter cleared")

@@ -254,6 +254,7 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
             return  # a refresh of the filter or order before: the new page is on its way
         if message.batch is not None:
             self._take_batch(message.batch)
+        came_from = self.state.offset
         self.show_page(message.page, message.background, message.focus_id)
         asked = message.asked if isinstance(message.asked, tuple) else None
         filters, direction = asked or (self.filters, self.direction)
@@ -262,24 +263,25 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
         if message.focus_id is not None and self.table.current_id() != message.focus_id:
             self.notify("The first error is near here (several jobs share its time)", timeout=4)
         if not message.background:
-            self._read_ahead()
+            self._read_ahead(backward=self.state.offset < came_from)
 
     def batch_can_change(self) -> bool:
         """Jobs of a batch still open or running can change; a finished, closed one's cannot."""
         return self.the_batch.open or not self.the_batch.status.is_terminal
 
-    def _read_ahead(self) -> None:
-        """The next page, in the background, once a page the user asked for is shown (unless
-        it is kept fresh); on the first page, the last one and the errored jobs' first too."""
+    def _read_ahead(self, *, backward: bool = False) -> None:
+        """The page after the one shown in the way the user pages (the one before it after
+        `[`: paging back from the last page is as quick as forward), in the background,
+        once a page the user asked for is shown (unless it is kept fresh); on the first page,
+        the last one and the errored jobs' first too."""
         if self.AHEAD_FRESH < 0:
             return
         if self.state.offset == 0:
             self._read_errors()
-        nxt = self.state.next()
+            self._read_last()
+        nxt = self.state.previous() if backward and self.state.offset else self.state.next()
         if nxt is None:
             return
-        if self.state.offset == 0:
-            self._read_last()
         key = PageKey(self.filters, self.direction, nxt, self.state.limit)
         if self._ahead is not None and self._ahead[0] == key:
             return
@@ -344,6 +346,9 @@ class JobsScreen(ActionScreen, TableScreen[Job]):
     def on_jobs_kept(self, message: JobsKept) -> None:
         if message.other_filter and isinstance(message.key, PageKey):
             self._keep(message.key, message.page)
+            # Its rows built once the page shown is drawn, as a page read ahead: the key that
+            # shows it (`4`) then only draws them.
+            self.call_after_refresh(self.build_rows, list(message.page.items))
         else:
             self._keep_current(message.key, message.page)
 
