@@ -249,3 +249,7 @@ async def test_a_filter_set_by_a_key_repaints_the_line_without_laying_the_screen
         assert "status:done" in app.export_screenshot().replace("&#160;", " ")
         in_line = [w for w in laid_out if w is line or line in w.ancestors]
         assert in_line == []
+
+        # `/` then refines that filter: what is typed goes after it, it does not replace it.
+        await pilot.press("slash", *" runs:>1")
+        await wait_for(pilot, lambda: line.text == "status:done runs:>1", what="the refined text")

@@ -69,7 +69,11 @@ class FilterLine(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filter-row"):
             yield Static("/", classes="filter-prompt")
-            yield FilterInput(placeholder=self.placeholder, id="filter-input", compact=True)
+            # Not selected on focus (Input's default): `/` on a filter set by a key (`4`) is to
+            # refine it; the first key typed would replace it.
+            yield FilterInput(
+                placeholder=self.placeholder, id="filter-input", compact=True, select_on_focus=False
+            )
         yield Static(Text(self.hint), classes="filter-hint")
 
     @property
