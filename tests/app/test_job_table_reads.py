@@ -40,6 +40,20 @@ def proxy(cloud: Any) -> Iterator[FaultProxy]:
         yield running
 
 
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the jobs whose rows the job table builds, in order."""
+    ids: list[str] = []
+    build_row = JobsScreen.build_row
+
+    def counting(self: JobsScreen, item: Any) -> Any:
+        ids.append(item.id)
+        return build_row(self, item)
+
+    monkeypatch.setattr(JobsScreen, "build_row", counting)
+    return ids
+
+
 async def settled_batch(cloud: Any, jobs: int) -> str:
     """A canceled batch of ``jobs`` jobs: finished and closed, so no page of it is read again."""
     batch_id = await make_batch(cloud.base_url, "FRESNEL", [JOB] * jobs)
@@ -232,17 +246,9 @@ async def test_page_keys_typed_fast_add_up(cloud: Any, proxy: FaultProxy) -> Non
 
 
 async def test_a_page_read_ahead_is_drawn_from_rows_built_before_the_key(
-    cloud: Any, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
+    cloud: Any, proxy: FaultProxy, built: list[str]
 ) -> None:
     batch_id = await settled_batch(cloud, 150)
-    built: list[str] = []
-    build_row = JobsScreen.build_row
-
-    def counting(self: JobsScreen, item: Any) -> Any:
-        built.append(item.id)
-        return build_row(self, item)
-
-    monkeypatch.setattr(JobsScreen, "build_row", counting)
     app = make_app(proxy.base_url, refresh=3600)
     async with app.run_test(size=(160, 45)) as pilot:
         jobs = await open_jobs(pilot, batch_id)
@@ -344,7 +350,7 @@ async def test_a_page_shown_again_is_as_old_as_when_it_came(cloud: Any, proxy: F
 
 
 async def test_a_batch_with_errors_has_its_errored_jobs_read_while_its_first_page_is_shown(
-    cloud: Any, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
+    cloud: Any, proxy: FaultProxy, built: list[str]
 ) -> None:
     """`4` (the errored jobs) shows them without asking, from rows built before the key: their
     first page was read while the batch's was shown. A batch without errored jobs has no such
@@ -355,14 +361,6 @@ async def test_a_batch_with_errors_has_its_errored_jobs_read_while_its_first_pag
     errored = {j["id"] for j in jobs_of(cloud, with_errors) if j["status"] == "ERROR"}
     assert len(errored) == 2
     without = await settled_batch(cloud, 3)  # canceled: no errored job
-    built: list[str] = []
-    build_row = JobsScreen.build_row
-
-    def counting(self: JobsScreen, item: Any) -> Any:
-        built.append(item.id)
-        return build_row(self, item)
-
-    monkeypatch.setattr(JobsScreen, "build_row", counting)
     app = make_app(proxy.base_url, refresh=3600)
     async with app.run_test(size=(160, 45)) as pilot:
         jobs = await open_jobs(pilot, with_errors)
