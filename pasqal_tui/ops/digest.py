@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pasqal_tui.cloud.models import Batch
+from pasqal_tui.cloud.models import Batch, Page
 from pasqal_tui.core.text import plural
 from pasqal_tui.ops.lineage import trace
 from pasqal_tui.ops.lookup import all_batches
@@ -88,11 +88,16 @@ class Digest:
 
 
 async def build_digest(
-    client: PasqalClient, since: datetime, *, max_batches: int = MAX_DIGEST_SCAN
+    client: PasqalClient,
+    since: datetime,
+    *,
+    max_batches: int = MAX_DIGEST_SCAN,
+    first: Page[Batch] | None = None,
 ) -> Digest:
     """Read the newest batches, sort those that ended since ``since`` (and those running), then
-    group the errored jobs of the ended ones (lineage-aware, as the errored-jobs view)."""
-    batches = await all_batches(client, None, limit=max_batches)
+    group the errored jobs of the ended ones (lineage-aware, as the errored-jobs view).
+    ``first``: the first page of every batch, when just read (see ``all_batches``)."""
+    batches = await all_batches(client, None, limit=max_batches, first=first)
     digest = sort_batches(batches, since)
     digest.capped = len(batches) >= max_batches
     report = await errors_of(client, digest.ended)

@@ -11,7 +11,7 @@ from pasqal_tui.cloud.parsing import MAX_PAGE_SIZE
 
 if TYPE_CHECKING:
     from pasqal_tui.cloud.client import PasqalClient
-    from pasqal_tui.cloud.models import Batch
+    from pasqal_tui.cloud.models import Batch, Page
 
 #: Pages of batches read at once when every batch is wanted.
 IN_FLIGHT = 8
@@ -27,11 +27,19 @@ class AmbiguousIdError(ValueError):
 
 
 async def all_batches(
-    client: PasqalClient, filters: BatchFilters | None = None, *, limit: int | None = None
+    client: PasqalClient,
+    filters: BatchFilters | None = None,
+    *,
+    limit: int | None = None,
+    first: Page[Batch] | None = None,
 ) -> list[Batch]:
-    """Every matching batch, newest first: the first page, then the rest concurrently."""
+    """Every matching batch, newest first: the first page, then the rest concurrently.
+
+    ``first``: that first page (offset 0, a full page) when the caller has just read it, as the
+    dashboard has at start; it is not asked for again."""
     size = MAX_PAGE_SIZE if limit is None else min(limit, MAX_PAGE_SIZE)
-    first = await client.list_batches(filters, offset=0, limit=size)
+    if first is None or first.offset != 0 or first.limit != size:
+        first = await client.list_batches(filters, offset=0, limit=size)
     found = list(first.items)
     wanted = first.total if limit is None else min(limit, first.total)
     offsets = list(range(len(found), wanted, MAX_PAGE_SIZE))

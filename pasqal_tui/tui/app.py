@@ -205,6 +205,7 @@ class PasqalApp(App[None]):
         self.refresh_loop.release()
         if early is not None:
             self.cloud.keep_prefetched(key, early)
+            self.look_back.offer_first_page(early)
         self.profile = profile
         if not tls_verified():
             self.notify(

@@ -68,3 +68,50 @@ async def test_esc_dismisses(demo_cloud: Any) -> None:
         await wait_for(pilot, lambda: on_screen(app, SinceScreen), timeout=30)
         await pilot.press("escape")
         await wait_for(pilot, lambda: on_screen(app, BatchesScreen))
+
+
+async def test_the_digest_reads_the_first_batch_page_the_list_reads_once(
+    demo_cloud: Any,
+) -> None:
+    """At start the batch list's first page (asked for during the login) is the digest's
+    first page too: the same request, sent once (a page where each batch lists every job id:
+    megabytes with big batches). The panel shows what it did before."""
+    from support.faultproxy import FaultProxy
+
+    mark_looked(LOCAL_PROFILE, ORIGIN - timedelta(days=60))
+    with FaultProxy(demo_cloud.base_url, max_seconds=120) as proxy:
+        app = make_app(proxy.base_url, refresh=3600)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: on_screen(app, SinceScreen), timeout=30)
+            panel = app.screen
+            assert isinstance(panel, SinceScreen)
+            assert panel.digest.with_errors and panel.digest.read > 0
+            assert proxy.forwarded("GET", r"/api/v1/batches$", r"^offset=0&limit=100$") == 1
+            await pilot.press("escape")
+            batches = await batch_list(pilot)
+            assert len(batches.items) == panel.digest.read  # the demo's batches: one page
+
+
+async def test_a_first_page_that_failed_or_was_given_up_is_read_again() -> None:
+    """The digest never takes the batch list's failure (or its cancel, when the list asked
+    something else) as its own: it reads that page itself."""
+    import asyncio
+
+    from pasqal_tui.cloud.models import Page
+    from pasqal_tui.tui.services.look_back import answer_of
+
+    async def page() -> Page[Any]:
+        return Page(items=[], total=0, offset=0, limit=100)
+
+    async def failing() -> Page[Any]:
+        raise ConnectionError("down")
+
+    async def slow() -> Page[Any]:
+        await asyncio.sleep(60)
+        raise AssertionError("given up before this")
+
+    done, failed, given_up = (asyncio.ensure_future(f()) for f in (page, failing, slow))
+    given_up.cancel()
+    assert await answer_of(done) == Page(items=[], total=0, offset=0, limit=100)
+    assert await answer_of(failed) is None and await answer_of(given_up) is None
+    assert await answer_of(None) is None
