@@ -107,7 +107,7 @@ async def test_a_first_page_that_failed_or_was_given_up_is_read_again() -> None:
         raise ConnectionError("down")
 
     async def slow() -> Page[Any]:
-        await asyncio.sleep(60)
+        await asyncio.Event().wait()  # an answer that never comes: given up below
         raise AssertionError("given up before this")
 
     done, failed, given_up = (asyncio.ensure_future(f()) for f in (page, failing, slow))
